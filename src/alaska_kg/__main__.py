@@ -1,0 +1,6 @@
+"""Run the command-line interface as `python -m alaska_kg`."""
+
+from alaska_kg.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())
