@@ -52,7 +52,7 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             sources.asserted + sources.links,
             sources.ontology,
             sources.shapes,
-            shapes_file=layout.shapes_file if sources.shapes is not None else None,
+            shapes_file=layout.shapes_file,
         )
     if not report.conforms:
         for violation in report.violations[:MAX_VIOLATIONS_SHOWN]:
@@ -79,12 +79,8 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(f"{PROG} {__version__}: built {result.out_dir} from {layout.root}", file=out)
     for name, size in result.graph_sizes:
         print(f"  graph {name:<9} {size:>7} triples", file=out)
-    if report.shapes_file is None:
-        status = "no shapes file yet, not validated"
-    else:
-        warnings = len(report.violations) - report.error_count
-        status = f"conforms ({report.shape_count} shapes, {warnings} warning(s)/info(s))"
-    print(f"  validation: {status}", file=out)
+    warnings = len(report.violations) - report.error_count
+    print(f"  validation: conforms ({report.shape_count} shapes, {warnings} warning(s)/info(s))", file=out)
     print(f"  reasoner: {args.reasoner}", file=out)
     timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in timer.seconds.items())
     print(f"  time: {timings}", file=out)

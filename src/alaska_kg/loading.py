@@ -20,7 +20,7 @@ class Sources:
     ontology: Graph
     asserted: Graph
     links: Graph
-    shapes: Graph | None
+    shapes: Graph
     files: tuple[Path, ...]
 
 
@@ -81,7 +81,7 @@ def parse_files(paths: Iterable[Path]) -> Graph:
 
 
 def load_sources(layout: Layout) -> Sources:
-    """Parse every source of a build: the ontology, the shapes (if present), the data and the links."""
+    """Parse every source of a build: the ontology, the shapes, the data and the links."""
     if not layout.data_dir.is_dir():
         raise SourceNotFound(f"{layout.data_dir}: data folder not found")
     asserted_files = layout.asserted_files
@@ -90,8 +90,8 @@ def load_sources(layout: Layout) -> Sources:
     links_file = layout.links_file
     links = parse_turtle(links_file) if links_file.is_file() else new_graph()
     shapes_file = layout.shapes_file
-    shapes = parse_turtle(shapes_file) if shapes_file.is_file() else None
-    files = (layout.ontology_file, *((shapes_file,) if shapes is not None else ()), *layout.data_files)
+    shapes = parse_turtle(shapes_file)
+    files = (layout.ontology_file, shapes_file, *layout.data_files)
     return Sources(ontology=ontology, asserted=asserted, links=links, shapes=shapes, files=files)
 
 

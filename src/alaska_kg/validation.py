@@ -1,4 +1,4 @@
-"""Validate the data against the SHACL shapes (W3C SHACL §3): asserted triples plus RDFS entailments."""
+"""Validate the data against the SHACL shapes (W3C SHACL §3): the asserted triples, read with the class hierarchy."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from rdflib.term import Node
 
 Severity = Literal["Violation", "Warning", "Info"]
 
-# Which graph the shapes describe: the asserted data (plus links) with the ontology, closed under RDFS.
-# See shared/notes/measurements.md: under OWL RL, transitive properties make false violations; without
-# inference, minCount fails wherever a subproperty is used.
-INFERENCE = "rdfs"
+# Which graph the shapes describe: the asserted data (plus links) with the ontology mixed in, so that
+# sh:class follows rdfs:subClassOf, but with no inference: RDFS would type a wrong value from a property's
+# range and hide the error. The shapes put minCount only on properties the data asserts directly.
+INFERENCE = "none"
 
 
 @dataclass(frozen=True)
@@ -92,13 +92,9 @@ def _violations(results: Graph) -> tuple[Violation, ...]:
 
 
 def validate(
-    data: Graph, ontology: Graph, shapes: Graph | None, *, shapes_file: Path | None = None
+    data: Graph, ontology: Graph, shapes: Graph, *, shapes_file: Path | None = None
 ) -> ValidationReport:
-    """Validate `data` against `shapes`, `ontology` mixed in, under RDFS inference; inputs stay unchanged."""
-    # TODO: remove this fallback once ontology/shapes.ttl exists; a missing shapes file must then fail.
-    if shapes is None:
-        return ValidationReport(conforms=True, violations=(), shape_count=0, shapes_file=None)
-
+    """Validate `data` against `shapes` with `ontology` mixed in; inputs stay unchanged."""
     from pyshacl import validate as shacl_validate
 
     conforms, results, _text = shacl_validate(
@@ -106,6 +102,7 @@ def validate(
         shacl_graph=shapes,
         ont_graph=ontology,
         inference=INFERENCE,
+        advanced=True,
         inplace=False,
         abort_on_first=False,
         allow_warnings=True,
