@@ -347,3 +347,21 @@ def test_lavrov_visit_followed_two_days_later_without_a_date(data):
     assert (visit, AK.startDate, None) not in data
     assert data.value(visit, AK.initiator) == AKR["sergey-lavrov"]
     assert (visit, AK.concernsIssue, AKR["issue-us-dollar-in-trade"]) in data
+
+
+# ---------------------------------------------------------------- OWL 2 RL profile
+
+RL_AXIOM_PREDICATES = {RDF.type, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf,
+                       OWL.disjointWith}
+
+
+def test_ontology_axioms_stay_inside_owl2_rl(ontology):
+    """Only axioms whose every form is in the OWL 2 RL profile (named classes on both sides, no
+    existential or union superclasses, no cardinalities), so owlrl and reasonable both handle them."""
+    annotation = {RDFS.label, RDFS.comment, RDFS.isDefinedBy, SKOS.definition}
+    for s, p, o in ontology.triples((None, None, None)):
+        if s == ONTOLOGY_IRI or p in annotation:
+            continue
+        assert p in RL_AXIOM_PREDICATES, f"{s} uses {p}, outside the axioms this ontology allows itself"
+        assert isinstance(s, URIRef) and isinstance(o, URIRef), f"anonymous class expression in {s} {p} {o}"
+    assert not list(ontology.triples((None, OWL.propertyChainAxiom, None))), "reasonable ignores property chains"

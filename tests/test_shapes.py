@@ -301,22 +301,6 @@ def test_every_class_used_in_the_data_is_checked_by_some_node_shape(
     assert not unchecked, f"classes used in data/*.ttl that no node shape targets: {', '.join(unchecked)}"
 
 
-CLASSES_WITHOUT_OWN_SHAPE = (
-    "ak:Administration ak:AssumptionOfOffice ak:City ak:Company ak:Cyberattack ak:DiplomaticVisit "
-    "ak:GovernmentBody ak:InternationalGrouping ak:MediaOutlet ak:MediaRemarks ak:Meeting ak:PartyOrgan "
-    "ak:PolicyDocument ak:PoliticalParty ak:Protest ak:Region ak:SanctionsImposition "
-    "ak:StateOwnedMediaOutlet ak:ThinkTank ak:TradeWar ak:University"
-)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "The issue asks for a node shape for every class used in the data; these are checked only through "
-        f"a superclass's shape: {CLASSES_WITHOUT_OWN_SHAPE}. Remove this mark once each has its own."
-    ),
-)
 def test_every_class_used_in_the_data_is_the_target_class_of_its_own_node_shape(
     used_classes: set[URIRef], shapes: Graph
 ) -> None:
