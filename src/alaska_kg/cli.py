@@ -111,6 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     # Hidden: build from another copy of ontology/ and data/ (tests); also read from $ALASKA_KG_ROOT.
     build.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
     build.set_defaults(handler=_build)
+
+    from alaska_kg import query_commands  # the light query path: query, queries, describe, stats, export
+
+    query_commands.register(commands)
     return parser
 
 

@@ -62,9 +62,51 @@ class SourceNotFound(AlaskaKgError):
     exit_code = 6
 
 
+class QueryNotFound(AlaskaKgError):
+    """No canned query has the given name; the message suggests the closest names."""
+
+    exit_code = 7
+
+
+class QueryHeaderError(AlaskaKgError):
+    """A .rq file's `#+ ` header is malformed or incomplete; names the file (and line)."""
+
+    exit_code = 8
+
+
+class QuerySyntaxError(AlaskaKgError):
+    """A SPARQL query does not parse; names the query or file, line and column."""
+
+    exit_code = 9
+
+
+class QueryParameterError(AlaskaKgError):
+    """A --param names a parameter the query does not declare, or has a value of the wrong type."""
+
+    exit_code = 10
+
+
+class ResourceNotFound(AlaskaKgError):
+    """`describe` found nothing by that IRI, name or label; the message suggests the closest labels."""
+
+    exit_code = 11
+
+
+class ForbiddenQuery(AlaskaKgError):
+    """A user query reaches outside the dataset (SERVICE, LOAD, remote FROM) without --allow-service."""
+
+    exit_code = 12
+
+
 __all__ = [
     "AlaskaKgError",
+    "ForbiddenQuery",
     "OutputError",
+    "QueryHeaderError",
+    "QueryNotFound",
+    "QueryParameterError",
+    "QuerySyntaxError",
+    "ResourceNotFound",
     "SourceNotFound",
     "SourceSyntaxError",
     "UsageError",
