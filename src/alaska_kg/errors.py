@@ -45,9 +45,13 @@ class SourceSyntaxError(AlaskaKgError):
 
 
 class ValidationFailed(AlaskaKgError):
-    """The data does not conform to the SHACL shapes."""
+    """The data does not conform to the SHACL shapes; carries the report (a ValidationReport) to print."""
 
     exit_code = 4
+
+    def __init__(self, message: str, report: object | None = None) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class OutputError(AlaskaKgError):

@@ -1,57 +1,49 @@
-"""Write the built dataset (Turtle, N-Triples, TriG with one named graph per origin) into an output folder."""
+"""Write the built dataset into an output folder, atomically, in every format a consumer may want."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import DCTERMS, VOID, NamespaceManager
+from rdflib.namespace import DCAT, DCTERMS, VOID, NamespaceManager
 
 from alaska_kg import __version__
 from alaska_kg.errors import OutputError
+from alaska_kg.namespaces import GRAPH_BASE, GRAPH_NAMES, PREFIXES, graph_iri
 
-GRAPH_BASE = "https://w3id.org/alaska-kg/graph/"
-GRAPH_NAMES: tuple[str, ...] = ("ontology", "asserted", "inferred", "links")
 GRAPH_TITLES = {
     "ontology": "the alaska-kg ontology (TBox)",
     "asserted": "the facts stated in data/*.ttl (ABox), links excepted",
     "inferred": "the OWL 2 RL entailments of the ontology and the asserted facts, noise filtered out",
-    "links": "the links from our resources to other datasets (data/links.ttl)",
-}
-
-# The prefixes written into the exports, and no others (rdflib would otherwise add its own ~24).
-# schema: is http://schema.org/, as in the ontology; rdflib's SDO is https:// and must not leak in.
-PREFIXES: dict[str, str] = {
-    "ak": "https://w3id.org/alaska-kg/ontology#",
-    "akr": "https://w3id.org/alaska-kg/resource/",
-    "akg": GRAPH_BASE,
-    "dcterms": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "org": "http://www.w3.org/ns/org#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "http://schema.org/",
-    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "time": "http://www.w3.org/2006/time#",
-    "vann": "http://purl.org/vocab/vann/",
-    "void": "http://rdfs.org/ns/void#",
-    "wd": "http://www.wikidata.org/entity/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "links": "the links from our resources to Wikidata (data/links.ttl)",
 }
 
 TURTLE_NAME = "alaska-kg.ttl"
 NTRIPLES_NAME = "alaska-kg.nt"
+JSONLD_NAME = "alaska-kg.jsonld"
 TRIG_NAME = "alaska-kg.trig"
+NQUADS_NAME = "alaska-kg.nq"
+VOID_NAME = "alaska-kg.void.ttl"
+SUMMARY_NAME = "alaska-kg.summary.json"
 OUTPUT_PREFIX = "alaska-kg."
+ARTICLE_URL = "https://en.wikipedia.org/wiki/United_States%E2%80%93China_talks_in_Alaska"
+LICENSE = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")
+DATASET_IRI = URIRef(GRAPH_BASE + "dataset")
+
+MEDIA_TYPES = {
+    TURTLE_NAME: "text/turtle",
+    NTRIPLES_NAME: "application/n-triples",
+    JSONLD_NAME: "application/ld+json",
+    TRIG_NAME: "application/trig",
+    NQUADS_NAME: "application/n-quads",
+}
 
 _HEADER = (
     "# alaska-kg {version}: {what}.\n"
@@ -61,22 +53,16 @@ _HEADER = (
 )
 
 
-def graph_iri(name: str) -> URIRef:
-    """The IRI of one of the named graphs of the TriG export, e.g. https://w3id.org/alaska-kg/graph/inferred."""
-    return URIRef(GRAPH_BASE + name)
-
-
 @dataclass(frozen=True)
 class ExportReport:
-    """What one export wrote: the output folder, its files, and the triple count of each named graph."""
+    """What one export wrote: the output folder and its files."""
 
     out_dir: Path
     files: tuple[Path, ...]
-    graph_sizes: tuple[tuple[str, int], ...]
 
 
-def _bind_prefixes(graph: Graph | Dataset) -> None:
-    for prefix, namespace in PREFIXES.items():
+def _bind_prefixes(graph: Graph | Dataset, prefixes: Mapping[str, str] = PREFIXES) -> None:
+    for prefix, namespace in prefixes.items():
         graph.bind(prefix, namespace, override=True, replace=True)
 
 
@@ -90,14 +76,14 @@ def _union(graphs: Iterable[Graph]) -> Graph:
 
 
 def _dataset(named: dict[str, Graph]) -> Dataset:
-    """The RDF dataset: one named graph per origin; the default graph describes them with VoID, so that
+    """The RDF dataset: one named graph per origin; the default graph lists them with VoID, so that
     an empty named graph (RDF 1.1 Concepts §4: it has no syntax of its own) is still declared."""
     dataset = Dataset(default_union=False)
     dataset.namespace_manager = NamespaceManager(dataset, bind_namespaces="none")
     _bind_prefixes(dataset)
     default = dataset.graph(DATASET_DEFAULT_GRAPH_ID)
     for name in GRAPH_NAMES:
-        iri = graph_iri(name)
+        iri = URIRef(graph_iri(name))
         default.add((iri, RDF.type, VOID.Dataset))
         default.add((iri, DCTERMS.title, Literal(GRAPH_TITLES[name], lang="en")))
         default.add((iri, VOID.triples, Literal(len(named[name]), datatype=XSD.integer)))
@@ -107,10 +93,69 @@ def _dataset(named: dict[str, Graph]) -> Dataset:
     return dataset
 
 
+def _nquads(named: dict[str, Graph]) -> str:
+    """N-Quads (RDF 1.1 N-Quads §2) of the four named graphs, sorted; the query path loads this file."""
+    lines: list[str] = []
+    for name in GRAPH_NAMES:
+        suffix = f" <{graph_iri(name)}> .\n"
+        for line in named[name].serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines():
+            if line.strip():
+                lines.append(line.rstrip()[:-1].rstrip() + suffix)
+    return "".join(sorted(lines))
+
+
 def _ntriples(graph: Graph) -> str:
     """N-Triples (RDF 1.1 N-Triples §2), one triple per line, lines sorted so that builds diff cleanly."""
     lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
     return "".join(sorted(f"{line}\n" for line in lines if line.strip()))
+
+
+def _jsonld(graph: Graph, context: Mapping[str, object]) -> str:
+    """JSON-LD 1.1, compacted with the shipped @context (a dict, never a URL: nothing is fetched)."""
+    body = json.loads(graph.serialize(format="json-ld", context=dict(context), auto_compact=True))
+    body["@context"] = dict(context)  # keep the context exactly as shipped, in its own order
+    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+
+
+def describe_dataset(sizes: Mapping[str, int], class_counts: Mapping[str, int], built_on: date) -> Graph:
+    """VoID and DCAT description of the dataset: graphs, sizes, entities per class, files, license, source."""
+    graph = Graph(bind_namespaces="none")
+    _bind_prefixes(graph)
+    ds = DATASET_IRI
+    graph.add((ds, RDF.type, VOID.Dataset))
+    graph.add((ds, RDF.type, DCAT.Dataset))
+    graph.add((ds, DCTERMS.title, Literal("alaska-kg: the United States–China talks in Alaska", lang="en")))
+    graph.add((ds, DCTERMS.description, Literal(
+        "A knowledge graph of the Wikipedia article on the United States–China talks in Anchorage, Alaska "
+        "(18–19 March 2021), every fact traced to the sentence it comes from.", lang="en")))
+    graph.add((ds, DCTERMS.license, LICENSE))
+    graph.add((ds, DCTERMS.source, URIRef(ARTICLE_URL)))
+    graph.add((ds, DCTERMS.created, Literal(built_on.isoformat(), datatype=XSD.date)))
+    graph.add((ds, DCTERMS.hasVersion, Literal(__version__)))
+    graph.add((ds, VOID.uriSpace, Literal(PREFIXES["akr"])))
+    graph.add((ds, VOID.exampleResource, URIRef(PREFIXES["akr"] + "alaska-talks")))
+    graph.add((ds, VOID.triples, Literal(sum(sizes.values()), datatype=XSD.integer)))
+    for namespace in ("ak", "schema", "sem", "org", "prov", "time", "skos", "oa", "foaf"):
+        graph.add((ds, VOID.vocabulary, URIRef(PREFIXES[namespace])))
+    for name in GRAPH_NAMES:
+        subset = URIRef(graph_iri(name))
+        graph.add((ds, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, DCTERMS.title, Literal(GRAPH_TITLES[name], lang="en")))
+        graph.add((subset, VOID.triples, Literal(sizes[name], datatype=XSD.integer)))
+    for cls, count in class_counts.items():
+        partition = URIRef(f"{GRAPH_BASE}dataset/class/{cls.rsplit('#', 1)[-1]}")
+        graph.add((ds, VOID.classPartition, partition))
+        graph.add((partition, VOID["class"], URIRef(cls)))
+        graph.add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
+    for file_name, media_type in MEDIA_TYPES.items():
+        distribution = URIRef(f"{GRAPH_BASE}dataset/{file_name}")
+        graph.add((ds, DCAT.distribution, distribution))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        graph.add((distribution, DCAT.mediaType, Literal(media_type)))
+        graph.add((distribution, DCAT.downloadURL, Literal(file_name)))
+        graph.add((distribution, DCTERMS.license, LICENSE))
+    return graph
 
 
 def check_target(out_dir: Path) -> None:
@@ -145,36 +190,11 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
 Writer = Callable[[Path], None]
 
 
-def export(
-    out_dir: Path,
-    *,
-    ontology: Graph,
-    asserted: Graph,
-    inferred: Graph,
-    links: Graph,
-) -> ExportReport:
-    """Write alaska-kg.ttl and alaska-kg.nt (ontology + asserted) and alaska-kg.trig (all four graphs).
-
-    Atomic: everything is written to a temporary folder beside `out_dir` and then renamed into place, so
-    a failure leaves an earlier `out_dir` as it was.
-    """
+def write_atomically(out_dir: Path, writers: Mapping[str, Writer]) -> ExportReport:
+    """Write every file into a temporary folder beside `out_dir`, then rename it into place: a failure
+    leaves an earlier `out_dir` as it was."""
     out_dir = Path(out_dir).absolute()
-    named = {"ontology": ontology, "asserted": asserted, "inferred": inferred, "links": links}
     check_target(out_dir)
-    core = _union((ontology, asserted))
-    writers: dict[str, Writer] = {
-        TURTLE_NAME: lambda path: path.write_text(
-            _HEADER.format(version=__version__, what="the ontology and the asserted facts")
-            + core.serialize(format="turtle"),
-            encoding="utf-8",
-        ),
-        NTRIPLES_NAME: lambda path: path.write_text(_ntriples(core), encoding="utf-8"),
-        TRIG_NAME: lambda path: path.write_text(
-            _HEADER.format(version=__version__, what="the dataset, one named graph per origin")
-            + _dataset(named).serialize(format="trig"),
-            encoding="utf-8",
-        ),
-    }
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
@@ -190,11 +210,49 @@ def export(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return ExportReport(
-        out_dir=out_dir,
-        files=tuple(out_dir / name for name in writers),
-        graph_sizes=tuple((name, len(named[name])) for name in GRAPH_NAMES),
-    )
+    return ExportReport(out_dir=out_dir, files=tuple(out_dir / name for name in writers))
 
 
-__all__ = ["GRAPH_BASE", "GRAPH_NAMES", "PREFIXES", "ExportReport", "check_target", "export", "graph_iri"]
+def export(
+    out_dir: Path,
+    *,
+    ontology: Graph,
+    asserted: Graph,
+    inferred: Graph,
+    links: Graph,
+    context: Mapping[str, object],
+    summary: Mapping[str, object],
+    class_counts: Mapping[str, int],
+) -> ExportReport:
+    """Write the asserted view (ontology, facts, links) as Turtle, N-Triples and JSON-LD; the dataset with
+    one named graph per origin as TriG and N-Quads; its VoID/DCAT description; and the build summary."""
+    named = {"ontology": ontology, "asserted": asserted, "inferred": inferred, "links": links}
+    sizes = {name: len(graph) for name, graph in named.items()}
+    stated = _union((ontology, asserted, links))
+    stated_header = _HEADER.format(version=__version__, what="the ontology, the asserted facts and the links")
+
+    def text(content: Callable[[], str]) -> Writer:
+        return lambda path: path.write_text(content(), encoding="utf-8")
+
+    writers: dict[str, Writer] = {
+        TURTLE_NAME: text(lambda: stated_header + stated.serialize(format="turtle")),
+        NTRIPLES_NAME: text(lambda: _ntriples(stated)),
+        JSONLD_NAME: text(lambda: _jsonld(stated, context)),
+        TRIG_NAME: text(lambda: _HEADER.format(version=__version__, what="the dataset, one named graph per origin")
+                        + _dataset(named).serialize(format="trig")),
+        NQUADS_NAME: text(lambda: _nquads(named)),
+        VOID_NAME: text(lambda: _HEADER.format(version=__version__, what="a VoID and DCAT description")
+                        + describe_dataset(sizes, class_counts, date.today()).serialize(format="turtle")),
+        SUMMARY_NAME: text(lambda: json.dumps(summary, indent=2, ensure_ascii=False) + "\n"),
+    }
+    return write_atomically(out_dir, writers)
+
+
+def copy_outputs(source_dir: Path, out_dir: Path) -> ExportReport:
+    """Copy the outputs of an earlier build (the cache) into `out_dir`, atomically."""
+    files = sorted(p for p in source_dir.iterdir() if p.name.startswith(OUTPUT_PREFIX))
+    return write_atomically(out_dir, {p.name: (lambda target, p=p: shutil.copyfile(p, target)) for p in files})
+
+
+__all__ = ["GRAPH_TITLES", "ExportReport", "check_target", "copy_outputs", "describe_dataset", "export",
+           "write_atomically"]

@@ -23,6 +23,7 @@ REPOSITORY_ROOT = _PACKAGE_DIR.parents[1]
 
 ONTOLOGY_FILE = "alaska.ttl"
 SHAPES_FILE = "shapes.ttl"
+CONTEXT_FILE = "context.jsonld"
 LINKS_FILE = "links.ttl"
 SOURCE_TEXT = "source/alaska-talks.txt"
 
@@ -52,8 +53,13 @@ class Layout:
 
     @property
     def shapes_file(self) -> Path:
-        """The SHACL shapes, ontology/shapes.ttl (may not exist yet)."""
+        """The SHACL shapes, ontology/shapes.ttl."""
         return self.ontology_dir / SHAPES_FILE
+
+    @property
+    def context_file(self) -> Path:
+        """The JSON-LD @context shipped with the exports, ontology/context.jsonld."""
+        return self.ontology_dir / CONTEXT_FILE
 
     @property
     def links_file(self) -> Path:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -28,10 +31,13 @@ class Violation:
     message: str
     severity: Severity
     source_shape: str
+    file: str | None = None  # the data file (and line) where the focus node is described, if found
+    line: int | None = None
 
     def __str__(self) -> str:
+        where = f"{self.file}:{self.line}: " if self.file else ""
         path = f" {self.path}" if self.path else ""
-        return f"{self.severity}: {self.focus_node}{path}: {self.message} [{self.source_shape}]"
+        return f"{where}{self.severity}: {self.focus_node}{path}: {self.message} [{self.source_shape}]"
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class ValidationReport:
     violations: tuple[Violation, ...]
     shape_count: int
     shapes_file: Path | None
+    report_turtle: str = ""
 
     @property
     def error_count(self) -> int:
@@ -113,7 +120,68 @@ def validate(
         violations=_violations(results),
         shape_count=_count_shapes(shapes),
         shapes_file=shapes_file,
+        report_turtle=results.serialize(format="turtle"),
     )
 
 
-__all__ = ["INFERENCE", "Severity", "ValidationReport", "Violation", "validate"]
+_PREFIX_LINE = re.compile(r"^@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.M)
+
+
+def _subject_lines(files: Iterable[Path]) -> dict[str, tuple[str, int]]:
+    """Where each subject is described: the first line that starts with it, by full IRI in N-Triples form."""
+    found: dict[str, tuple[str, int]] = {}
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        prefixes = {prefix or "": namespace for prefix, namespace in _PREFIX_LINE.findall(text)}
+        for number, line in enumerate(text.splitlines(), start=1):
+            head = line.split(None, 1)[0] if line and not line[0].isspace() else ""
+            if head.startswith("<") and head.endswith(">"):
+                iri = head[1:-1]
+            elif ":" in head and not head.startswith(("@", "#")):
+                prefix, _, local = head.partition(":")
+                if prefix not in prefixes:
+                    continue
+                iri = prefixes[prefix] + local.replace("\\", "")
+            else:
+                continue
+            found.setdefault(f"<{iri}>", (str(path), number))
+    return found
+
+
+def locate_violations(report: ValidationReport, files: Iterable[Path]) -> ValidationReport:
+    """Attach to each violation the data file and line where its focus node is described."""
+    where = _subject_lines(files)
+    located = tuple(replace(v, file=where.get(v.focus_node, (None, None))[0],
+                            line=where.get(v.focus_node, (None, None))[1]) for v in report.violations)
+    return replace(report, violations=located)
+
+
+def validate_layout(layout) -> ValidationReport:  # noqa: ANN001 - alaska_kg.paths.Layout
+    """Parse the sources under `layout` and validate them; violations carry their file and line."""
+    from alaska_kg.loading import load_sources
+
+    sources = load_sources(layout)
+    report = validate(sources.asserted + sources.links, sources.ontology, sources.shapes,
+                      shapes_file=layout.shapes_file)
+    return locate_violations(report, layout.data_files)
+
+
+ReportFormat = Literal["text", "json", "turtle"]
+
+
+def render_report(report: ValidationReport, fmt: ReportFormat) -> str:
+    """The report as text (one line per violation), JSON, or the SHACL validation report in Turtle."""
+    if fmt == "turtle":
+        return report.report_turtle
+    if fmt == "json":
+        body = {"conforms": report.conforms, "shapes": report.shape_count,
+                "violations": [v.__dict__ for v in report.violations]}
+        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    status = "conforms" if report.conforms else f"does not conform: {report.error_count} violation(s)"
+    lines = [f"{report.shapes_file}: data {status} ({report.shape_count} shapes)"]
+    lines += [f"  {v}" for v in report.violations]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["INFERENCE", "ReportFormat", "Severity", "ValidationReport", "Violation", "locate_violations",
+           "render_report", "validate", "validate_layout"]
