@@ -1,0 +1,123 @@
+"""The build outputs read back: every format says the same thing, and the context and description are honest."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, VOID
+
+from alaska_kg.cli import main
+from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, graph_iri
+
+ROOT = Path(__file__).resolve().parents[1]
+AK = Namespace("https://w3id.org/alaska-kg/ontology#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("exports") / "dist"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ALASKA_KG_CACHE", str(tmp_path_factory.mktemp("cache")))
+        assert main(["build", "--root", str(ROOT), "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def turtle(built: Path) -> Graph:
+    return Graph().parse(built / "alaska-kg.ttl", format="turtle")
+
+
+def _from_oxigraph(path: Path, fmt: pyoxigraph.RdfFormat) -> Graph:
+    """Read a file with Oxigraph, an independent parser, into an rdflib graph for comparison."""
+    graph = Graph()
+    for quad in pyoxigraph.parse(path=str(path), format=fmt):
+        graph.add(tuple(_term(t) for t in (quad.subject, quad.predicate, quad.object)))
+    return graph
+
+
+def _term(term: object):  # noqa: ANN202
+    from rdflib import BNode
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, pyoxigraph.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
+
+
+def test_jsonld_read_back_is_isomorphic_to_the_turtle(built: Path, turtle: Graph):
+    """If alaska-kg.jsonld is parsed (with its inline context only), then it holds the same graph."""
+    jsonld = Graph().parse(built / "alaska-kg.jsonld", format="json-ld")
+    assert isomorphic(jsonld, turtle)
+
+
+def test_turtle_read_by_oxigraph_is_isomorphic_to_rdflibs_reading(built: Path, turtle: Graph):
+    assert isomorphic(_from_oxigraph(built / "alaska-kg.ttl", pyoxigraph.RdfFormat.TURTLE), turtle)
+
+
+def test_nquads_for_the_query_path_hold_the_four_named_graphs(built: Path):
+    store = pyoxigraph.Store()
+    store.load(path=str(built / "alaska-kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    graphs = {g.value for g in store.named_graphs()}
+    assert graphs == {graph_iri(name) for name in GRAPH_NAMES}
+    assert len(store) == sum(json.loads((built / "alaska-kg.summary.json").read_text())["graph_sizes"].values())
+
+
+def test_jsonld_context_is_the_shipped_one_and_names_only_used_prefixes(built: Path, turtle: Graph):
+    """The @context is ontology/context.jsonld verbatim (no remote context), and each of its prefixes
+    is the namespace of some IRI in the data."""
+    body = json.loads((built / "alaska-kg.jsonld").read_text(encoding="utf-8"))
+    shipped = json.loads((ROOT / "ontology/context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert body["@context"] == shipped
+    assert all(isinstance(v, str) and v.startswith("http") for v in shipped.values())
+    iris = {str(t) for triple in turtle for t in triple if isinstance(t, URIRef)}
+    iris |= {str(t.datatype) for triple in turtle for t in triple if isinstance(t, Literal) and t.datatype}
+    for prefix, namespace in shipped.items():
+        assert any(iri.startswith(namespace) for iri in iris), f"@context prefix {prefix} is not used"
+        assert PREFIXES[prefix] == namespace
+
+
+def test_no_remote_context_and_no_https_schema_org_in_any_output(built: Path):
+    for path in built.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert "https://schema.org" not in text, path.name
+    context = json.loads((built / "alaska-kg.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert isinstance(context, dict)
+
+
+def test_void_description_counts_match_the_dataset(built: Path):
+    """The VoID/DCAT file states the license, the source article, each graph's size and one distribution
+    per data file, with sizes equal to the build summary."""
+    void = Graph().parse(built / "alaska-kg.void.ttl", format="turtle")
+    summary = json.loads((built / "alaska-kg.summary.json").read_text(encoding="utf-8"))
+    dataset = URIRef(graph_iri("dataset"))
+    assert (dataset, RDF.type, DCAT.Dataset) in void
+    assert (dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by-sa/4.0/")) in void
+    assert str(void.value(dataset, DCTERMS.source)).startswith("https://en.wikipedia.org/wiki/United_States")
+    for name in GRAPH_NAMES:
+        assert int(void.value(URIRef(graph_iri(name)), VOID.triples)) == summary["graph_sizes"][name]
+    media = {str(void.value(d, DCAT.mediaType)) for d in void.objects(dataset, DCAT.distribution)}
+    assert media == {"text/turtle", "application/n-triples", "application/ld+json", "application/trig",
+                     "application/n-quads"}
+    persons = next(p for p in void.objects(dataset, VOID.classPartition) if void.value(p, VOID["class"]) == AK.Person)
+    assert int(void.value(persons, VOID.entities)) == 17
+
+
+def test_summary_names_every_stage(built: Path):
+    summary = json.loads((built / "alaska-kg.summary.json").read_text(encoding="utf-8"))
+    assert list(summary["seconds"]) == ["parse", "validate", "reason", "export"]
+    assert summary["validation"].startswith("conforms")
+    assert re.fullmatch(r"[0-9a-f]{32}", summary["source_key"])
