@@ -255,10 +255,13 @@ def test_build_with_the_reference_reasoner(tmp_path: Path) -> None:
 
 
 def test_console_entry_point_runs_in_a_subprocess(tmp_path: Path) -> None:
-    """If the installed package is run as `python -m alaska_kg build`, then it builds and prints a summary."""
+    """If the installed console script (or `python -m alaska_kg`) runs `build`, then it builds and prints a
+    summary."""
     out = tmp_path / "dist"
+    script = Path(sys.executable).with_name("alaska-kg")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "alaska_kg"]
     proc = subprocess.run(
-        [sys.executable, "-m", "alaska_kg", "build", "--root", str(REPO_ROOT), "--out", str(out)],
+        [*command, "build", "--root", str(REPO_ROOT), "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -338,3 +341,20 @@ def test_validate_passes_on_the_real_data(capsys: pytest.CaptureFixture[str]) ->
     """If the data conforms, then `validate` exits 0 and says so."""
     assert main(["validate", "--root", str(REPO_ROOT)]) == 0
     assert "data conforms" in capsys.readouterr().out
+
+
+def test_progress_is_shown_on_a_terminal_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If stderr is a terminal, then each stage is announced on one self-erasing line; if not, nothing."""
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["build", "--root", str(REPO_ROOT), "--out", str(tmp_path / "dist")]) == 0
+    shown = terminal.getvalue()
+    for stage in ("parsing", "validating", "reasoning", "writing"):
+        assert f"alaska-kg: {stage}…" in shown
+    assert shown.endswith("\r\033[K")
