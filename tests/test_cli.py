@@ -23,8 +23,15 @@ from alaska_kg.paths import ROOT_ENV_VAR
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GRAPH_BASE = "https://w3id.org/alaska-kg/graph/"
 GRAPH_NAMES = ("ontology", "asserted", "inferred", "links")
-OUTPUT_NAMES = ("alaska-kg.jsonld", "alaska-kg.nq", "alaska-kg.nt", "alaska-kg.summary.json", "alaska-kg.trig",
-                "alaska-kg.ttl", "alaska-kg.void.ttl")
+OUTPUT_NAMES = (
+    "alaska-kg.jsonld",
+    "alaska-kg.nq",
+    "alaska-kg.nt",
+    "alaska-kg.summary.json",
+    "alaska-kg.trig",
+    "alaska-kg.ttl",
+    "alaska-kg.void.ttl",
+)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -56,7 +63,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         code = main(["build", "--root", str(REPO_ROOT), "--out", str(out)])
     assert code == 0, "the build of the repository's sources failed; run `alaska-kg build` to see why"
     return out
-
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +108,10 @@ def test_inferred_graph_has_no_owlrl_noise(dataset: Dataset) -> None:
     assert not asserted & set(inferred)
 
 
-def test_turtle_and_ntriples_hold_the_ontology_asserted_and_links_graphs(built: Path, dataset: Dataset) -> None:
-    """If the flat exports are parsed, then both equal the union of the ontology, asserted and links graphs."""
+def test_turtle_and_ntriples_hold_the_ontology_asserted_and_links_graphs(
+    built: Path, dataset: Dataset
+) -> None:
+    """If the flat exports are parsed, then both equal the union of the ontology, asserted, links graphs."""
     turtle = Graph().parse(built / "alaska-kg.ttl", format="turtle")
     ntriples = Graph().parse(built / "alaska-kg.nt", format="nt")
     expected = Graph()
@@ -290,7 +298,9 @@ def test_version_is_single_sourced() -> None:
     assert importlib.metadata.version("alaska-kg") == __version__
 
 
-def test_rebuild_of_unchanged_sources_reuses_the_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rebuild_of_unchanged_sources_reuses_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """If the sources have not changed since the last build, then the next build copies the cached outputs;
     if a data file changes, then it builds afresh."""
     root = _copy_sources(tmp_path / "src")
@@ -301,8 +311,10 @@ def test_rebuild_of_unchanged_sources_reuses_the_cache(tmp_path: Path, capsys: p
     assert _snapshot(tmp_path / "a") == _snapshot(tmp_path / "b")
 
     talks = root / "data" / "events.ttl"
-    talks.write_text(talks.read_text(encoding="utf-8").replace('"Alaska talks"@en', '"the Alaska talks"@en'),
-                     encoding="utf-8")
+    talks.write_text(
+        talks.read_text(encoding="utf-8").replace('"Alaska talks"@en', '"the Alaska talks"@en'),
+        encoding="utf-8",
+    )
     assert main(["build", "--root", str(root), "--out", str(tmp_path / "c")]) == 0
     assert "reused the cached build" not in capsys.readouterr().out
     assert "the Alaska talks" in (tmp_path / "c" / "alaska-kg.ttl").read_text(encoding="utf-8")
@@ -323,8 +335,10 @@ def test_validate_reports_file_line_and_exits_1(tmp_path: Path, capsys: pytest.C
 
     assert main(["validate", "--root", str(root)]) == 1
     out = capsys.readouterr().out
-    assert f"{statements}:{line}: Violation: <https://w3id.org/alaska-kg/resource/yang-cyber-espionage-accusation>" \
+    assert (
+        f"{statements}:{line}: Violation: <https://w3id.org/alaska-kg/resource/yang-cyber-espionage-accusation>"
         in out
+    )
     assert "aks:Statement-speaker" in out or "shapes#Statement-speaker" in out
 
     assert main(["validate", "--root", str(root), "--format", "json"]) == 1

@@ -60,7 +60,9 @@ def ak_terms(graph: rdflib.Graph) -> set[URIRef]:
 def test_source_copy_is_the_article_byte_for_byte():
     """Offsets point into this file, so it must never change (8,545 code points, known digest)."""
     raw = ARTICLE.read_bytes()
-    assert hashlib.sha256(raw).hexdigest() == "1faf348a91ff3a6c5719f488c62b428559b44f7a8b99639088aa7a2db8451341"
+    assert (
+        hashlib.sha256(raw).hexdigest() == "1faf348a91ff3a6c5719f488c62b428559b44f7a8b99639088aa7a2db8451341"
+    )
     assert len(raw.decode("utf-8")) == 8545
 
 
@@ -77,10 +79,17 @@ def test_ontology_header_is_complete(ontology):
     from alaska_kg import __version__
 
     header = dict(ontology.predicate_objects(ONTOLOGY_IRI))
-    for predicate in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.creator, DCTERMS.created,
-                      DCTERMS.modified, OWL.versionIRI,
-                      URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix"),
-                      URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")):
+    for predicate in (
+        DCTERMS.title,
+        DCTERMS.description,
+        DCTERMS.license,
+        DCTERMS.creator,
+        DCTERMS.created,
+        DCTERMS.modified,
+        OWL.versionIRI,
+        URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix"),
+        URIRef("http://purl.org/vocab/vann/preferredNamespaceUri"),
+    ):
         assert predicate in header, f"ontology header lacks {predicate}"
     assert str(header[OWL.versionInfo]) == __version__
     assert str(header[OWL.versionIRI]).endswith("/" + __version__)
@@ -98,8 +107,11 @@ def test_every_term_has_label_definition_and_is_defined_by(ontology):
 
 
 def test_every_ak_term_used_in_data_is_declared(ontology, data):
-    declared = set(ontology.subjects(RDF.type, OWL.Class)) | set(ontology.subjects(RDF.type, OWL.ObjectProperty)) \
+    declared = (
+        set(ontology.subjects(RDF.type, OWL.Class))
+        | set(ontology.subjects(RDF.type, OWL.ObjectProperty))
         | set(ontology.subjects(RDF.type, OWL.DatatypeProperty))
+    )
     undeclared = ak_terms(data) - declared
     assert not undeclared, f"terms used in data/ but not declared in the ontology: {sorted(undeclared)}"
 
@@ -131,18 +143,22 @@ def test_every_selector_selects_its_exact_text(data, text):
     assert len(units) == len(split_article(text))
     for unit in units:
         selectors = list(data.objects(unit, OA.hasSelector))
-        exact = next(data.value(s, OA.exact) for s in selectors if (s, RDF.type, OA.TextQuoteSelector) in data)
+        exact = next(
+            data.value(s, OA.exact) for s in selectors if (s, RDF.type, OA.TextQuoteSelector) in data
+        )
         position = next(s for s in selectors if (s, RDF.type, OA.TextPositionSelector) in data)
         start, end = int(data.value(position, OA.start)), int(data.value(position, OA.end))
         assert text[start:end] == str(exact), f"{unit}: text[{start}:{end}] is not its oa:exact"
 
 
 def test_splitter_keeps_abbreviations_and_quotations_whole(text):
-    """"U.S." never ends a sentence, and Blinken's quoted two sentences stay inside his sentence."""
+    """ "U.S." never ends a sentence, and Blinken's quoted two sentences stay inside his sentence."""
     sentences = [u.text for u in split_article(text)]
     assert any(s.startswith("They also said the U.S. agreed to continue") for s in sentences)
-    assert any(s.startswith("After the meeting, Blinken stated") and s.endswith('we did that too."')
-               for s in sentences)
+    assert any(
+        s.startswith("After the meeting, Blinken stated") and s.endswith('we did that too."')
+        for s in sentences
+    )
     assert not any(s.startswith("And we did that.") for s in sentences)
 
 
@@ -171,7 +187,9 @@ def test_every_event_claim_post_and_membership_names_its_sentence(data, ontology
         members = set(everything.transitive_subjects(RDFS.subClassOf, cls))
         for subject in {s for c in members for s in data.subjects(RDF.type, c)}:
             assert (subject, AK.sourceSentence, None) in data, f"{subject} has no ak:sourceSentence"
-            assert (subject, PROV.wasDerivedFrom, AKR.article) in data, f"{subject} not derived from the article"
+            assert (subject, PROV.wasDerivedFrom, AKR.article) in data, (
+                f"{subject} not derived from the article"
+            )
 
 
 def _quoted_spans(text: str) -> list[str]:
@@ -179,7 +197,7 @@ def _quoted_spans(text: str) -> list[str]:
 
 
 def test_every_quoted_span_of_the_article_is_a_quote_in_the_graph(data, text):
-    """Text inside quotation marks is somebody's words; each must be a verbatim ak:quote (trailing , or . aside)."""
+    """Text inside quotation marks is somebody's words; each is a verbatim ak:quote (trailing , . aside)."""
     quotes = {str(q).rstrip(",.") for q in data.objects(None, AK.quote)}
     spans = _quoted_spans(text)
     assert len(spans) == 16
@@ -199,7 +217,11 @@ def test_every_quote_in_the_graph_is_verbatim_from_the_article(data, text):
 def test_every_typed_resource_has_one_english_label(data):
     unlabelled = []
     for subject in set(data.subjects(RDF.type, None)):
-        if (subject, RDF.type, OA.TextQuoteSelector) in data or (subject, RDF.type, OA.TextPositionSelector) in data:
+        if (subject, RDF.type, OA.TextQuoteSelector) in data or (
+            subject,
+            RDF.type,
+            OA.TextPositionSelector,
+        ) in data:
             continue
         labels = list(data.objects(subject, RDFS.label))
         if len(labels) != 1 or labels[0].language != "en":
@@ -208,9 +230,12 @@ def test_every_typed_resource_has_one_english_label(data):
 
 
 def test_no_date_is_invented(data):
-    """The article gives two dates, "March 18–19, 2021"; every xsd:date of an event or statement is one of them."""
-    dates = {o for _, p, o in data if isinstance(o, Literal) and o.datatype == XSD.date and p != AK.retrievedOn
-             and p != DCTERMS.date}
+    """The article gives two dates, "March 18–19, 2021"; every xsd:date of an event or statement is one."""
+    dates = {
+        o
+        for _, p, o in data
+        if isinstance(o, Literal) and o.datatype == XSD.date and p != AK.retrievedOn and p != DCTERMS.date
+    }
     assert dates == {Literal("2021-03-18", datatype=XSD.date), Literal("2021-03-19", datatype=XSD.date)}
     years = {o for o in data.objects(None, AK.year)}
     assert years == {Literal("2021", datatype=XSD.gYear)}
@@ -231,7 +256,12 @@ def _reference() -> tuple[set[str], set[str]]:
 
 def test_every_wikidata_qid_used_is_confirmed_and_none_is_known_wrong(data):
     confirmed, wrong = _reference()
-    used = {str(t)[len(WD):] for triple in data for t in triple if isinstance(t, URIRef) and str(t).startswith(WD)}
+    used = {
+        str(t)[len(WD) :]
+        for triple in data
+        for t in triple
+        if isinstance(t, URIRef) and str(t).startswith(WD)
+    }
     assert used, "no Wikidata links at all"
     assert used <= confirmed, f"unconfirmed QIDs: {sorted(used - confirmed)}"
     # Q166032 is confirmed for The Washington Post and "wrong" for tariffs: check it names the Post only.
@@ -248,10 +278,14 @@ def test_links_use_exact_match_not_same_as(data):
 
 
 def test_sanctions_were_imposed_together_with_uk_eu_and_canada(data):
-    """"...imposed sanctions on senior Chinese officials along with the UK, the EU and Canada" (line 6)."""
+    """ "...imposed sanctions on senior Chinese officials along with the UK, the EU and Canada" (line 6)."""
     sanctions = AKR["sanctions-on-chinese-officials"]
     assert (sanctions, RDF.type, AK.SanctionsImposition) in data
-    assert set(data.objects(sanctions, AK.partner)) == {AKR["united-kingdom"], AKR["european-union"], AKR.canada}
+    assert set(data.objects(sanctions, AK.partner)) == {
+        AKR["united-kingdom"],
+        AKR["european-union"],
+        AKR.canada,
+    }
     assert set(data.objects(sanctions, AK.initiator)) == {AKR["biden-administration"]}
     assert set(data.objects(sanctions, AK.targetedParty)) == {AKR["senior-chinese-officials"]}
     assert (sanctions, AK.before, AKR["alaska-talks"]) in data
@@ -259,7 +293,7 @@ def test_sanctions_were_imposed_together_with_uk_eu_and_canada(data):
 
 
 def test_talks_dates_and_place(data):
-    """"...held from March 18–19, 2021 at Anchorage, Alaska" (line 3)."""
+    """ "...held from March 18–19, 2021 at Anchorage, Alaska" (line 3)."""
     talks = AKR["alaska-talks"]
     assert data.value(talks, AK.startDate) == Literal("2021-03-18", datatype=XSD.date)
     assert data.value(talks, AK.endDate) == Literal("2021-03-19", datatype=XSD.date)
@@ -269,35 +303,48 @@ def test_talks_dates_and_place(data):
 
 
 def test_who_held_which_office_at_the_talks(data):
-    """"Secretary of State Antony Blinken and National Security Advisor Jake Sullivan ... Yang Jiechi, a member
+    """ "Secretary of State Antony Blinken and National Security Advisor Jake Sullivan ... Yang Jiechi,
+    a member
     of the Politburo of the Chinese Communist Party, and foreign minister Wang Yi" (line 3)."""
-    held = {(data.value(h, AK.holder), data.value(h, AK.heldPost))
-            for h in data.subjects(AK.heldDuring, AKR["alaska-talks"])}
+    held = {
+        (data.value(h, AK.holder), data.value(h, AK.heldPost))
+        for h in data.subjects(AK.heldDuring, AKR["alaska-talks"])
+    }
     assert {
         (AKR["antony-blinken"], AKR["post-us-secretary-of-state"]),
         (AKR["jake-sullivan"], AKR["post-us-national-security-advisor"]),
         (AKR["yang-jiechi"], AKR["post-ccp-politburo-member"]),
         (AKR["wang-yi"], AKR["post-china-foreign-minister"]),
     } <= held
-    assert set(data.objects(AKR["american-delegation"], AK.hasMember)) == {AKR["antony-blinken"], AKR["jake-sullivan"]}
+    assert set(data.objects(AKR["american-delegation"], AK.hasMember)) == {
+        AKR["antony-blinken"],
+        AKR["jake-sullivan"],
+    }
     assert set(data.objects(AKR["chinese-delegation"], AK.hasMember)) == {AKR["yang-jiechi"], AKR["wang-yi"]}
 
 
 def test_six_issues_raised_by_each_side_with_the_alleged_ones_marked(data):
-    """"Issues publicly raised by the Americans included:" six items, one "Alleged" (military coercion);
+    """ "Issues publicly raised by the Americans included:" six items, one "Alleged" (military coercion);
     "Issues publicly raised by the Chinese included:" six items, three "Alleged" (lines 21-37)."""
     raisings = list(data.subjects(RDF.type, AK.IssueRaising))
     by_side: dict[URIRef, list[URIRef]] = {}
     for raising in raisings:
         by_side.setdefault(data.value(raising, AK.speaker), []).append(raising)
-    assert {k: len(v) for k, v in by_side.items()} == {AKR["american-delegation"]: 6, AKR["chinese-delegation"]: 6}
+    assert {k: len(v) for k, v in by_side.items()} == {
+        AKR["american-delegation"]: 6,
+        AKR["chinese-delegation"]: 6,
+    }
     alleged = {r for r in raisings if data.value(r, AK.alleged) == Literal(True)}
-    assert alleged == {AKR["us-raises-military-coercion"], AKR["china-raises-interference"],
-                       AKR["china-raises-counter-terrorism"], AKR["china-raises-cold-war-mentality"]}
+    assert alleged == {
+        AKR["us-raises-military-coercion"],
+        AKR["china-raises-interference"],
+        AKR["china-raises-counter-terrorism"],
+        AKR["china-raises-cold-war-mentality"],
+    }
 
 
 def test_yang_accused_the_united_states_of_cyber_espionage_in_response_to_blinken(data):
-    """"Yang responded by accusing ... and accused the United States of being a global leader in cyber
+    """ "Yang responded by accusing ... and accused the United States of being a global leader in cyber
     espionage" (line 14), on the first day, 18 March 2021."""
     claim = AKR["yang-cyber-espionage-accusation"]
     assert data.value(claim, AK.speaker) == AKR["yang-jiechi"]
@@ -310,36 +357,46 @@ def test_yang_accused_the_united_states_of_cyber_espionage_in_response_to_blinke
 
 
 def test_blinken_responded_to_yangs_assertions(data):
-    """"Blinken responded by citing his impressions ... which he said undermined the assertions that Yang made"."""
+    """ "Blinken responded by citing his impressions ... which he said undermined the assertions that Yang
+    made"."""
     answered = set(data.objects(AKR["blinken-rebuttal"], AK.respondsTo))
     assert {data.value(s, AK.speaker) for s in answered} == {AKR["yang-jiechi"]}
     assert len(answered) == 4
 
 
 def test_the_talks_ended_without_a_joint_statement_but_with_two_agreements_and_open_channels(data):
-    """"The conference ended on the second day without any joint statements, but both sides agreed ... climate
+    """ "The conference ended on the second day without any joint statements, but both sides agreed ...
+    climate
     change" and "Both sides agreed to maintain open channels" (line 16)."""
     assert data.value(AKR["alaska-talks"], AK.jointStatementIssued) == Literal(False)
     agreements = set(data.subjects(AK.statementKind, AKR["kind-agreement"]))
     assert len(agreements) == 3
     for agreement in agreements:
-        assert set(data.objects(agreement, AK.speaker)) == {AKR["american-delegation"], AKR["chinese-delegation"]}
+        assert set(data.objects(agreement, AK.speaker)) == {
+            AKR["american-delegation"],
+            AKR["chinese-delegation"],
+        }
     issues = {i for a in agreements for i in data.objects(a, AK.concernsIssue)}
     assert {AKR["issue-climate-change"], AKR["issue-channels-of-dialogue"]} <= issues
 
 
 def test_each_side_characterized_the_talks_in_its_own_words(data):
-    """"direct, frank, and constructive" (Chinese) and "substantive, serious, and direct" (American), line 16."""
-    said = {(data.value(s, AK.speaker), str(data.value(s, AK.quote)))
-            for s in data.subjects(AK.statementKind, AKR["kind-characterization"])
-            if data.value(s, AK.about) == AKR["alaska-talks"]
-            and (data.value(s, AK.speaker), RDF.type, AK.Delegation) in data}
-    assert said == {(AKR["chinese-delegation"], "direct, frank, and constructive"),
-                    (AKR["american-delegation"], "substantive, serious, and direct")}
+    """ "direct, frank, and constructive" (Chinese) and "substantive, serious, and direct" (American),
+    line 16."""
+    said = {
+        (data.value(s, AK.speaker), str(data.value(s, AK.quote)))
+        for s in data.subjects(AK.statementKind, AKR["kind-characterization"])
+        if data.value(s, AK.about) == AKR["alaska-talks"]
+        and (data.value(s, AK.speaker), RDF.type, AK.Delegation) in data
+    }
+    assert said == {
+        (AKR["chinese-delegation"], "direct, frank, and constructive"),
+        (AKR["american-delegation"], "substantive, serious, and direct"),
+    }
 
 
 def test_lavrov_visit_followed_two_days_later_without_a_date(data):
-    """"The Alaska meeting was followed two days later by a visit to China from Russian foreign minister
+    """ "The Alaska meeting was followed two days later by a visit to China from Russian foreign minister
     Sergey Lavrov" (line 45): a relation and the article's words, no computed date."""
     visit = AKR["lavrov-visit-to-china"]
     assert (visit, AK.after, AKR["alaska-talks"]) in data
@@ -351,8 +408,15 @@ def test_lavrov_visit_followed_two_days_later_without_a_date(data):
 
 # ---------------------------------------------------------------- OWL 2 RL profile
 
-RL_AXIOM_PREDICATES = {RDF.type, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf,
-                       OWL.disjointWith}
+RL_AXIOM_PREDICATES = {
+    RDF.type,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    RDFS.domain,
+    RDFS.range,
+    OWL.inverseOf,
+    OWL.disjointWith,
+}
 
 
 def test_ontology_axioms_stay_inside_owl2_rl(ontology):
@@ -364,4 +428,6 @@ def test_ontology_axioms_stay_inside_owl2_rl(ontology):
             continue
         assert p in RL_AXIOM_PREDICATES, f"{s} uses {p}, outside the axioms this ontology allows itself"
         assert isinstance(s, URIRef) and isinstance(o, URIRef), f"anonymous class expression in {s} {p} {o}"
-    assert not list(ontology.triples((None, OWL.propertyChainAxiom, None))), "reasonable ignores property chains"
+    assert not list(ontology.triples((None, OWL.propertyChainAxiom, None))), (
+        "reasonable ignores property chains"
+    )

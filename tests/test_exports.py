@@ -1,4 +1,4 @@
-"""The build outputs read back: every format says the same thing, and the context and description are honest."""
+"""The build outputs read back: every format says the same, and the context and description are honest."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def _from_oxigraph(path: Path, fmt: pyoxigraph.RdfFormat) -> Graph:
     return graph
 
 
-def _term(term: object):  # noqa: ANN202
+def _term(term: object):
     from rdflib import BNode
 
     if isinstance(term, pyoxigraph.NamedNode):
@@ -73,7 +73,9 @@ def test_nquads_for_the_query_path_hold_the_four_named_graphs(built: Path):
     store.load(path=str(built / "alaska-kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
     graphs = {g.value for g in store.named_graphs()}
     assert graphs == {graph_iri(name) for name in GRAPH_NAMES}
-    assert len(store) == sum(json.loads((built / "alaska-kg.summary.json").read_text())["graph_sizes"].values())
+    assert len(store) == sum(
+        json.loads((built / "alaska-kg.summary.json").read_text())["graph_sizes"].values()
+    )
 
 
 def test_jsonld_context_is_the_shipped_one_and_names_only_used_prefixes(built: Path, turtle: Graph):
@@ -110,9 +112,16 @@ def test_void_description_counts_match_the_dataset(built: Path):
     for name in GRAPH_NAMES:
         assert int(void.value(URIRef(graph_iri(name)), VOID.triples)) == summary["graph_sizes"][name]
     media = {str(void.value(d, DCAT.mediaType)) for d in void.objects(dataset, DCAT.distribution)}
-    assert media == {"text/turtle", "application/n-triples", "application/ld+json", "application/trig",
-                     "application/n-quads"}
-    persons = next(p for p in void.objects(dataset, VOID.classPartition) if void.value(p, VOID["class"]) == AK.Person)
+    assert media == {
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+        "application/trig",
+        "application/n-quads",
+    }
+    persons = next(
+        p for p in void.objects(dataset, VOID.classPartition) if void.value(p, VOID["class"]) == AK.Person
+    )
     assert int(void.value(persons, VOID.entities)) == 17
 
 

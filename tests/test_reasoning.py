@@ -1,4 +1,4 @@
-"""OWL 2 RL reasoning: the fast reasoner matches the reference, and the entailments the queries rely on hold."""
+"""OWL 2 RL reasoning: the fast reasoner matches the reference; the entailments the queries rely on hold."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ def test_reasonable_yields_exactly_the_entailments_of_owlrl(reference: Graph, fa
     triples: owlrl, the reference, has nothing that reasonable (with the schema rules added) lacks."""
     missing = set(reference) - set(fast)
     extra = set(fast) - set(reference)
-    assert not missing, f"{len(missing)} owlrl entailments missing from reasonable, e.g. {sorted(missing)[:3]}"
+    assert not missing, (
+        f"{len(missing)} owlrl entailments missing from reasonable, e.g. {sorted(missing)[:3]}"
+    )
     assert not extra, f"{len(extra)} reasonable entailments owlrl does not make, e.g. {sorted(extra)[:3]}"
     assert len(reference) > 1000
 

@@ -18,7 +18,7 @@ from alaska_kg.cache import DATASET_FILE, cache_dir, cached_dataset, source_key
 from alaska_kg.errors import SourceNotFound, SourceSyntaxError, ValidationFailed
 from alaska_kg.export import SUMMARY_NAME, check_target, copy_outputs, export
 from alaska_kg.loading import load_sources
-from alaska_kg.namespaces import AK, GRAPH_NAMES
+from alaska_kg.namespaces import AK
 from alaska_kg.paths import Layout
 from alaska_kg.reasoning import DEFAULT_REASONER, Reasoner, infer
 from alaska_kg.validation import ValidationReport, validate
@@ -93,8 +93,12 @@ def _load_context(layout: Layout) -> dict[str, object]:
     except FileNotFoundError:
         raise SourceNotFound(f"{path}: file not found") from None
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise SourceSyntaxError(path, getattr(exc, "lineno", None), getattr(exc, "colno", None),
-                                f"not a JSON-LD context document ({exc})") from exc
+        raise SourceSyntaxError(
+            path,
+            getattr(exc, "lineno", None),
+            getattr(exc, "colno", None),
+            f"not a JSON-LD context document ({exc})",
+        ) from exc
 
 
 def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress | None) -> BuildResult:
@@ -104,24 +108,41 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
         sources = load_sources(layout)
         context = _load_context(layout)
     with watch.stage("validate"):
-        report = validate(sources.asserted + sources.links, sources.ontology, sources.shapes,
-                          shapes_file=layout.shapes_file)
+        report = validate(
+            sources.asserted + sources.links, sources.ontology, sources.shapes, shapes_file=layout.shapes_file
+        )
     if not report.conforms:
         raise ValidationFailed(_failure_message(layout, report), report=report)
     with watch.stage("reason"):
         inferred = infer(sources.ontology + sources.asserted, reasoner)
-    sizes = {"ontology": len(sources.ontology), "asserted": len(sources.asserted), "inferred": len(inferred),
-             "links": len(sources.links)}
+    sizes = {
+        "ontology": len(sources.ontology),
+        "asserted": len(sources.asserted),
+        "inferred": len(inferred),
+        "links": len(sources.links),
+    }
     counts = _class_counts(sources.asserted)
     warnings = len(report.violations) - report.error_count
     summary = BuildSummary(
-        version=__version__, source_key=source_key(layout), reasoner=reasoner, graph_sizes=sizes,
-        class_counts=counts, validation=f"conforms ({report.shape_count} shapes, {warnings} warning(s))",
+        version=__version__,
+        source_key=source_key(layout),
+        reasoner=reasoner,
+        graph_sizes=sizes,
+        class_counts=counts,
+        validation=f"conforms ({report.shape_count} shapes, {warnings} warning(s))",
         seconds={},
     )
     with watch.stage("export"):
-        written = export(target, ontology=sources.ontology, asserted=sources.asserted, inferred=inferred,
-                         links=sources.links, context=context, summary=summary.to_json(), class_counts=counts)
+        written = export(
+            target,
+            ontology=sources.ontology,
+            asserted=sources.asserted,
+            inferred=inferred,
+            links=sources.links,
+            context=context,
+            summary=summary.to_json(),
+            class_counts=counts,
+        )
     timed = BuildSummary(**{**summary.to_json(), "seconds": dict(watch.seconds)})
     _write_summary(written.out_dir, timed)
     return BuildResult(out_dir=written.out_dir, files=written.files, summary=timed, cached=False)
@@ -129,8 +150,9 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
 
 def _failure_message(layout: Layout, report: ValidationReport) -> str:
     first = next((v for v in report.violations if v.severity == "Violation"), None)
-    return (f"{layout.shapes_file}: data does not conform: {report.error_count} violation(s)"
-            + (f"; first: {first}" if first else ""))
+    return f"{layout.shapes_file}: data does not conform: {report.error_count} violation(s)" + (
+        f"; first: {first}" if first else ""
+    )
 
 
 def _cached(layout: Layout, reasoner: Reasoner) -> BuildSummary | None:
@@ -144,8 +166,9 @@ def _cached(layout: Layout, reasoner: Reasoner) -> BuildSummary | None:
     return summary if summary.reasoner == reasoner and summary.version == __version__ else None
 
 
-def build(layout: Layout, out_dir: Path, reasoner: Reasoner = DEFAULT_REASONER,
-          progress: Progress | None = None) -> BuildResult:
+def build(
+    layout: Layout, out_dir: Path, reasoner: Reasoner = DEFAULT_REASONER, progress: Progress | None = None
+) -> BuildResult:
     """Build the dataset into `out_dir`; unchanged sources reuse the cached outputs of an earlier build."""
     check_target(Path(out_dir).absolute())  # fail before the slow stages, not after them
     summary = _cached(layout, reasoner)

@@ -53,5 +53,12 @@ def cached_dataset(layout: Layout) -> Path | None:
     return path if path.is_file() else None
 
 
-__all__ = ["CACHE_ENV_VAR", "DATASET_FILE", "cache_dir", "cache_root", "cached_dataset", "source_files",
-           "source_key"]
+__all__ = [
+    "CACHE_ENV_VAR",
+    "DATASET_FILE",
+    "cache_dir",
+    "cache_root",
+    "cached_dataset",
+    "source_files",
+    "source_key",
+]

@@ -24,8 +24,14 @@ def _progress(err: TextIO) -> Callable[[str], None] | None:
     """On a terminal, one self-overwriting status line per build stage; elsewhere, silence."""
     if not err.isatty():
         return None
-    stages = {"parse": "parsing", "validate": "validating", "reason": "reasoning", "export": "writing",
-              "copy": "copying cached outputs", "publish": "publishing"}
+    stages = {
+        "parse": "parsing",
+        "validate": "validating",
+        "reason": "reasoning",
+        "export": "writing",
+        "copy": "copying cached outputs",
+        "publish": "publishing",
+    }
 
     def show(stage: str) -> None:
         err.write(f"\r\033[K{PROG}: {stages.get(stage, stage)}…")
@@ -115,8 +121,12 @@ def _parser() -> argparse.ArgumentParser:
         "it does not; each violation names its focus node, path, message, severity, and the data file and "
         "line where the focus node is described.",
     )
-    validate.add_argument("--format", choices=("text", "json", "turtle"), default="text",
-                          help="report format (default: text; turtle is the SHACL validation report graph)")
+    validate.add_argument(
+        "--format",
+        choices=("text", "json", "turtle"),
+        default="text",
+        help="report format (default: text; turtle is the SHACL validation report graph)",
+    )
     validate.add_argument("--debug", action="store_true", help="show a traceback on error")
     validate.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
     validate.set_defaults(handler=_validate)

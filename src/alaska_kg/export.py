@@ -125,9 +125,18 @@ def describe_dataset(sizes: Mapping[str, int], class_counts: Mapping[str, int], 
     graph.add((ds, RDF.type, VOID.Dataset))
     graph.add((ds, RDF.type, DCAT.Dataset))
     graph.add((ds, DCTERMS.title, Literal("alaska-kg: the United States–China talks in Alaska", lang="en")))
-    graph.add((ds, DCTERMS.description, Literal(
-        "A knowledge graph of the Wikipedia article on the United States–China talks in Anchorage, Alaska "
-        "(18–19 March 2021), every fact traced to the sentence it comes from.", lang="en")))
+    graph.add(
+        (
+            ds,
+            DCTERMS.description,
+            Literal(
+                "A knowledge graph of the Wikipedia article on the United States–China talks in Anchorage, "
+                "Alaska "
+                "(18–19 March 2021), every fact traced to the sentence it comes from.",
+                lang="en",
+            ),
+        )
+    )
     graph.add((ds, DCTERMS.license, LICENSE))
     graph.add((ds, DCTERMS.source, URIRef(ARTICLE_URL)))
     graph.add((ds, DCTERMS.created, Literal(built_on.isoformat(), datatype=XSD.date)))
@@ -238,11 +247,19 @@ def export(
         TURTLE_NAME: text(lambda: stated_header + stated.serialize(format="turtle")),
         NTRIPLES_NAME: text(lambda: _ntriples(stated)),
         JSONLD_NAME: text(lambda: _jsonld(stated, context)),
-        TRIG_NAME: text(lambda: _HEADER.format(version=__version__, what="the dataset, one named graph per origin")
-                        + _dataset(named).serialize(format="trig")),
+        TRIG_NAME: text(
+            lambda: (
+                _HEADER.format(version=__version__, what="the dataset, one named graph per origin")
+                + _dataset(named).serialize(format="trig")
+            )
+        ),
         NQUADS_NAME: text(lambda: _nquads(named)),
-        VOID_NAME: text(lambda: _HEADER.format(version=__version__, what="a VoID and DCAT description")
-                        + describe_dataset(sizes, class_counts, date.today()).serialize(format="turtle")),
+        VOID_NAME: text(
+            lambda: (
+                _HEADER.format(version=__version__, what="a VoID and DCAT description")
+                + describe_dataset(sizes, class_counts, date.today()).serialize(format="turtle")
+            )
+        ),
         SUMMARY_NAME: text(lambda: json.dumps(summary, indent=2, ensure_ascii=False) + "\n"),
     }
     return write_atomically(out_dir, writers)
@@ -251,8 +268,17 @@ def export(
 def copy_outputs(source_dir: Path, out_dir: Path) -> ExportReport:
     """Copy the outputs of an earlier build (the cache) into `out_dir`, atomically."""
     files = sorted(p for p in source_dir.iterdir() if p.name.startswith(OUTPUT_PREFIX))
-    return write_atomically(out_dir, {p.name: (lambda target, p=p: shutil.copyfile(p, target)) for p in files})
+    return write_atomically(
+        out_dir, {p.name: (lambda target, p=p: shutil.copyfile(p, target)) for p in files}
+    )
 
 
-__all__ = ["GRAPH_TITLES", "ExportReport", "check_target", "copy_outputs", "describe_dataset", "export",
-           "write_atomically"]
+__all__ = [
+    "GRAPH_TITLES",
+    "ExportReport",
+    "check_target",
+    "copy_outputs",
+    "describe_dataset",
+    "export",
+    "write_atomically",
+]

@@ -1,4 +1,4 @@
-"""The IRIs of the project: namespaces, named graphs and the curated prefix map (no rdflib, for both paths)."""
+"""The IRIs of the project: namespaces, named graphs and the curated prefix map (no rdflib: both paths)."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def shorten(iri: str) -> str:
     if best is None:
         return f"<{iri}>"
     prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+    return f"{prefix}:{iri[len(best) :]}"
 
 
 def expand(name: str) -> str | None:
@@ -64,5 +64,16 @@ def expand(name: str) -> str | None:
     return None
 
 
-__all__ = ["AK", "AKR", "AKS", "CAMEO", "GRAPH_BASE", "GRAPH_NAMES", "PREFIXES", "WIKIDATA_ENTITY",
-           "expand", "graph_iri", "shorten"]
+__all__ = [
+    "AK",
+    "AKR",
+    "AKS",
+    "CAMEO",
+    "GRAPH_BASE",
+    "GRAPH_NAMES",
+    "PREFIXES",
+    "WIKIDATA_ENTITY",
+    "expand",
+    "graph_iri",
+    "shorten",
+]

@@ -37,8 +37,13 @@ def _canonical_triple(triple: Triple) -> Triple:
     return (_canonical(s), _canonical(p), _canonical(o))
 
 
-_REFLEXIVE_TAUTOLOGIES = (OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
-                          OWL.equivalentProperty)
+_REFLEXIVE_TAUTOLOGIES = (
+    OWL.sameAs,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+)
 
 
 def is_noise(triple: Triple) -> bool:

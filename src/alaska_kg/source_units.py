@@ -58,7 +58,7 @@ akr:article-text a ak:SourceText ;
     dcterms:license <https://creativecommons.org/licenses/by-sa/4.0/> ;
     prov:wasDerivedFrom akr:article ;
     ak:retrievedOn "2026-11-30"^^xsd:date ;
-    rdfs:comment "Copied byte for byte from the project's shared source on the date given; the date on which that copy was taken from Wikipedia was not recorded."@en .
+    rdfs:comment "Copied byte for byte on this date; when it was taken from Wikipedia is not recorded."@en .
 """
 
 

@@ -1,4 +1,4 @@
-"""Validate the data against the SHACL shapes (W3C SHACL §3): the asserted triples, read with the class hierarchy."""
+"""Validate the data against the SHACL shapes (W3C SHACL §3): asserted triples, with the class hierarchy."""
 
 from __future__ import annotations
 
@@ -151,18 +151,23 @@ def _subject_lines(files: Iterable[Path]) -> dict[str, tuple[str, int]]:
 def locate_violations(report: ValidationReport, files: Iterable[Path]) -> ValidationReport:
     """Attach to each violation the data file and line where its focus node is described."""
     where = _subject_lines(files)
-    located = tuple(replace(v, file=where.get(v.focus_node, (None, None))[0],
-                            line=where.get(v.focus_node, (None, None))[1]) for v in report.violations)
+    located = tuple(
+        replace(
+            v, file=where.get(v.focus_node, (None, None))[0], line=where.get(v.focus_node, (None, None))[1]
+        )
+        for v in report.violations
+    )
     return replace(report, violations=located)
 
 
-def validate_layout(layout) -> ValidationReport:  # noqa: ANN001 - alaska_kg.paths.Layout
+def validate_layout(layout) -> ValidationReport:
     """Parse the sources under `layout` and validate them; violations carry their file and line."""
     from alaska_kg.loading import load_sources
 
     sources = load_sources(layout)
-    report = validate(sources.asserted + sources.links, sources.ontology, sources.shapes,
-                      shapes_file=layout.shapes_file)
+    report = validate(
+        sources.asserted + sources.links, sources.ontology, sources.shapes, shapes_file=layout.shapes_file
+    )
     return locate_violations(report, layout.data_files)
 
 
@@ -174,8 +179,11 @@ def render_report(report: ValidationReport, fmt: ReportFormat) -> str:
     if fmt == "turtle":
         return report.report_turtle
     if fmt == "json":
-        body = {"conforms": report.conforms, "shapes": report.shape_count,
-                "violations": [v.__dict__ for v in report.violations]}
+        body = {
+            "conforms": report.conforms,
+            "shapes": report.shape_count,
+            "violations": [v.__dict__ for v in report.violations],
+        }
         return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
     status = "conforms" if report.conforms else f"does not conform: {report.error_count} violation(s)"
     lines = [f"{report.shapes_file}: data {status} ({report.shape_count} shapes)"]
@@ -183,5 +191,14 @@ def render_report(report: ValidationReport, fmt: ReportFormat) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["INFERENCE", "ReportFormat", "Severity", "ValidationReport", "Violation", "locate_violations",
-           "render_report", "validate", "validate_layout"]
+__all__ = [
+    "INFERENCE",
+    "ReportFormat",
+    "Severity",
+    "ValidationReport",
+    "Violation",
+    "locate_violations",
+    "render_report",
+    "validate",
+    "validate_layout",
+]
