@@ -134,6 +134,9 @@ def _parser() -> argparse.ArgumentParser:
     from alaska_kg import query_commands  # the light query path: query, queries, describe, stats, export
 
     query_commands.register(commands)
+    from alaska_kg import link_commands
+
+    link_commands.register(commands)
     return parser
 
 

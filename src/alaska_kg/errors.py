@@ -102,9 +102,28 @@ class ForbiddenQuery(AlaskaKgError):
     exit_code = 12
 
 
+class WikidataUnreachable(AlaskaKgError):
+    """The Wikidata API cannot be reached at all (no network, DNS failure, connection refused)."""
+
+    exit_code = 20
+
+
+class WikidataError(AlaskaKgError):
+    """The Wikidata API answered badly: a timeout, an error status after the retries, an unreadable answer."""
+
+    exit_code = 21
+
+
+class LinkRefused(AlaskaKgError):
+    """`link suggest --accept` will not write a link: its QID is known-wrong, taken, deleted or a redirect."""
+
+    exit_code = 22
+
+
 __all__ = [
     "AlaskaKgError",
     "ForbiddenQuery",
+    "LinkRefused",
     "OutputError",
     "QueryHeaderError",
     "QueryNotFound",
@@ -115,4 +134,6 @@ __all__ = [
     "SourceSyntaxError",
     "UsageError",
     "ValidationFailed",
+    "WikidataError",
+    "WikidataUnreachable",
 ]
