@@ -1,12 +1,185 @@
-"""The query-path commands of the CLI (query, queries, describe, stats, export); light imports only."""
+"""The query-path commands of the CLI (query, queries, describe, stats, export); light imports only.
+
+Each handler parses nothing itself and decides nothing about RDF: it calls the module that does the work
+and writes the result. Nothing here, nor in what it imports, loads rdflib, pyshacl or a reasoner, unless
+the build cache is empty and the dataset has to be built first.
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import TextIO
+
+from alaska_kg.catalog import canned_queries, find_query, inline_query
+from alaska_kg.dataset import GRAPH_SELECTIONS, OpenDataset, open_dataset
+from alaska_kg.errors import UsageError
+from alaska_kg.exporting import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read_context, write_atomically
+from alaska_kg.formats import OUTPUT_FORMATS, text_table, write_answer
+from alaska_kg.namespaces import PREFIXES
+from alaska_kg.parameters import bind
+from alaska_kg.paths import Layout, locate
+from alaska_kg.querying import run_query
+
+PROG = "alaska-kg"
+
+
+def _open(args: argparse.Namespace, layout: Layout, err: TextIO) -> OpenDataset:
+    def announce(message: str) -> None:
+        print(f"{PROG}: {message}…", file=err, flush=True)
+
+    return open_dataset(layout, args.dataset, announce)
+
+
+def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Exit 0, or for ASK: 0 for yes and 1 for no."""
+    if (args.name is None) == (args.sparql is None):
+        raise UsageError("give one of: a query NAME, a FILE.rq, or --sparql TEXT")
+    layout = locate(args.root)
+    query = inline_query(args.sparql) if args.sparql is not None else find_query(layout, args.name)
+    substitutions = bind(query, args.param)
+    dataset = _open(args, layout, err)
+    answer = run_query(
+        dataset,
+        query,
+        graph=args.graph,
+        substitutions=substitutions,
+        allow_service=args.allow_service,
+        prefixes=PREFIXES if args.sparql is not None else None,
+    )
+    write_answer(answer, args.format, out, store=dataset.store, raw=args.raw, where=query.where)
+    return 1 if answer.kind == "ask" and not answer.boolean else 0
+
+
+def _queries(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    rows = [
+        (q.id, q.header.summary, ", ".join(f"{p.name} ({p.type})" for p in q.header.params))
+        for q in canned_queries(locate(args.root))
+    ]
+    out.write("\n".join(text_table(("query", "summary", "params"), rows, max_cell=100)) + "\n")
+    return 0
+
+
+def _describe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from alaska_kg.describe import describe, render
+
+    dataset = _open(args, locate(args.root), err)
+    out.write(render(describe(dataset, args.thing), dataset.store, raw=args.raw))
+    return 0
+
+
+def _stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from alaska_kg.stats import render, stats
+
+    out.write(render(stats(_open(args, locate(args.root), err))))
+    return 0
+
+
+def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    layout = locate(args.root)
+    context = read_context(layout.context_file) if args.format == "jsonld" else None
+    text = export_text(_open(args, layout, err), args.format, args.graph, context)
+    if args.output in (None, "-"):
+        out.write(text)
+    else:
+        write_atomically(args.output, text)
+    return 0
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dataset",
+        metavar="FILE.nq",
+        default=None,
+        help="query this N-Quads dataset (default: the build cache, built if missing)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show a traceback on error")
+    parser.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the query-path subcommands to the `alaska-kg` parser."""
+    query = commands.add_parser(
+        "query",
+        help="run a canned query, a .rq file or inline SPARQL",
+        description="Run a SPARQL query over the built dataset. SELECT prints a table (labels in place of "
+        "IRIs), ASK prints yes/no and exits 0 for yes, 1 for no, CONSTRUCT/DESCRIBE print Turtle.",
+    )
+    query.add_argument(
+        "name",
+        nargs="?",
+        metavar="NAME|FILE.rq",
+        help="a canned query (see `alaska-kg queries`), checks/NAME, or a .rq file",
+    )
+    query.add_argument("--sparql", metavar="TEXT", help="inline SPARQL; the curated prefixes are predeclared")
+    query.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind a declared parameter (repeatable); an unbound one matches anything",
+    )
+    query.add_argument(
+        "--format",
+        choices=OUTPUT_FORMATS,
+        default=None,
+        help="table (default), csv, tsv, json (W3C results), md; ttl (default) or jsonld for "
+        "CONSTRUCT/DESCRIBE",
+    )
+    query.add_argument(
+        "--graph",
+        choices=GRAPH_SELECTIONS,
+        default=None,
+        help="default graph: all (default; stated + entailed), asserted (ontology, facts, "
+        "links), inferred (only what reasoning added)",
+    )
+    query.add_argument("--raw", action="store_true", help="prefixed IRIs and typed literals, no labels")
+    query.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="let SERVICE call remote SPARQL endpoints (refused by default)",
+    )
+    _common(query)
+    query.set_defaults(handler=_query)
+
+    queries = commands.add_parser(
+        "queries",
+        help="list the canned queries",
+        description="List the canned queries in queries/: id, summary, parameters.",
+    )
+    queries.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    queries.add_argument("--debug", action="store_true", help="show a traceback on error")
+    queries.set_defaults(handler=_queries)
+
+    describe = commands.add_parser(
+        "describe",
+        help="what the graph says of one resource",
+        description="Describe a resource given by IRI, prefixed name (akr:yang-jiechi) or label (Yang): "
+        "types, facts, incoming links, Wikidata link and the sentences of the article it comes from.",
+    )
+    describe.add_argument("thing", metavar="THING", help="IRI, prefixed name, label or part of a label")
+    describe.add_argument("--raw", action="store_true", help="prefixed IRIs and typed literals, no labels")
+    _common(describe)
+    describe.set_defaults(handler=_describe)
+
+    stats = commands.add_parser(
+        "stats",
+        help="the dataset in numbers",
+        description="Triples per named graph, entities per class, statements per kind, links to Wikidata.",
+    )
+    _common(stats)
+    stats.set_defaults(handler=_stats)
+
+    export = commands.add_parser(
+        "export",
+        help="write the dataset, or one of its graphs, in an RDF syntax",
+        description="Write the built dataset (TriG keeps the named graphs; other syntaxes merge them) to "
+        "stdout or, atomically, to FILE.",
+    )
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="RDF syntax")
+    export.add_argument("--graph", choices=EXPORT_GRAPHS, default="all", help="which graph (default: all)")
+    export.add_argument("-o", "--output", metavar="FILE", default=None, help="output file (default: stdout)")
+    _common(export)
+    export.set_defaults(handler=_export)
 
 
 __all__ = ["register"]

@@ -1,0 +1,68 @@
+"""How a term reads to a person: its rdfs:label in place of an IRI, or the prefixed IRI with `--raw`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Store
+
+from alaska_kg.namespaces import PREFIXES, shorten
+
+RDFS_LABEL = NamedNode(PREFIXES["rdfs"] + "label")
+XSD = PREFIXES["xsd"]
+_BARE_DATATYPES = {XSD + "string", XSD + "integer", XSD + "boolean", XSD + "decimal"}
+
+
+def _preference(label: Literal) -> tuple[int, str]:
+    language = label.language or ""
+    return (0 if language == "en" else 1 if not language else 2), label.value
+
+
+def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
+    """The preferred rdfs:label (English, then untagged, then any) of each IRI that has one, any graph.
+
+    One index lookup per IRI (microseconds in memory), with no query text to build from the IRIs.
+    """
+    found: dict[str, str] = {}
+    for iri in set(iris):
+        candidates = [
+            q.object
+            for q in store.quads_for_pattern(NamedNode(iri), RDFS_LABEL, None, None)
+            if isinstance(q.object, Literal)
+        ]
+        if candidates:
+            found[iri] = min(candidates, key=_preference).value
+    return found
+
+
+def iris_in(terms: Iterable[object]) -> set[str]:
+    """The IRIs among `terms` (named nodes), for a `labels` lookup."""
+    return {t.value for t in terms if isinstance(t, NamedNode)}
+
+
+def show(term: object, names: Mapping[str, str] | None = None) -> str:
+    """One term as text: an IRI by its label (from `names`) or prefixed; a literal by its value.
+
+    With `names` None (the `--raw` view) IRIs are prefixed and literals keep their language or datatype.
+    """
+    if term is None:
+        return ""
+    if isinstance(term, NamedNode):
+        return (names.get(term.value) or shorten(term.value)) if names is not None else shorten(term.value)
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Literal):
+        if names is not None:
+            return term.value
+        quoted = '"' + term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        if term.datatype.value == XSD + "string":
+            return quoted
+        if term.datatype.value in _BARE_DATATYPES:
+            return term.value
+        return f"{quoted}^^{shorten(term.datatype.value)}"
+    return str(term)
+
+
+__all__ = ["iris_in", "labels", "show"]
