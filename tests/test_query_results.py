@@ -113,7 +113,9 @@ def test_issues_by_side(select, article: str) -> None:
     """Section "Issues discussed", sentences 21-1 to 28-1 (raised by the Americans) and 30-1 to 37-1 (raised
     by the Chinese): each list item is one raising; it is alleged exactly when the article's item starts
     with "Alleged". The interference item and the race-relations item also concern human rights
-    ("under the guise of human rights issues", "hypocritical on race relations and human rights")."""
+    ("under the guise of human rights issues", "hypocritical on race relations and human rights"); the
+    interference item concerns Hong Kong, Xinjiang and Tibet ("such as in Hong Kong, Xinjiang and Tibet") and
+    the counter-terrorism item Xinjiang ("governance in Xinjiang")."""
     american = _list_items(
         article,
         "Issues publicly raised by the Americans included:",
@@ -133,10 +135,17 @@ def test_issues_by_side(select, article: str) -> None:
         "Economic coercion of American allies such as the Australia-China trade war.": ["economic-coercion"],
         "Alleged military coercion of American allies and partners by China.": ["military-coercion"],
         "Alleged interference in China's internal affairs under the guise of human rights issues, such as in "
-        "Hong Kong, Xinjiang and Tibet.": ["human-rights", "interference-in-internal-affairs"],
+        "Hong Kong, Xinjiang and Tibet.": [
+            "hong-kong",
+            "human-rights",
+            "interference-in-internal-affairs",
+            "tibet",
+            "xinjiang",
+        ],
         "Adherence to the one-China principle": ["one-china-principle"],
         "Alleged double standards on counter-terrorism with regards to governance in Xinjiang.": [
-            "counter-terrorism"
+            "counter-terrorism",
+            "xinjiang",
         ],
         "Trade sanctions and tariffs imposed during and after the China–United States trade war": [
             "trade-sanctions-and-tariffs"

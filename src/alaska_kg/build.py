@@ -21,7 +21,7 @@ from alaska_kg.loading import load_sources
 from alaska_kg.namespaces import AK
 from alaska_kg.paths import Layout
 from alaska_kg.reasoning import DEFAULT_REASONER, Reasoner, infer
-from alaska_kg.validation import ValidationReport, validate
+from alaska_kg.validation import ValidationReport, validate, with_checks
 
 Progress = Callable[[str], None]
 STAGES: tuple[str, ...] = ("parse", "validate", "reason", "export")
@@ -111,6 +111,8 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
         report = validate(
             sources.asserted + sources.links, sources.ontology, sources.shapes, shapes_file=layout.shapes_file
         )
+        if report.conforms:
+            report = with_checks(report, layout)
     if not report.conforms:
         raise ValidationFailed(_failure_message(layout, report), report=report)
     with watch.stage("reason"):
@@ -149,6 +151,8 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
 
 
 def _failure_message(layout: Layout, report: ValidationReport) -> str:
+    if report.error_count == 0 and report.check_failures:
+        return f"data does not pass the integrity checks: {report.check_failures[0]}"
     first = next((v for v in report.violations if v.severity == "Violation"), None)
     return f"{layout.shapes_file}: data does not conform: {report.error_count} violation(s)" + (
         f"; first: {first}" if first else ""

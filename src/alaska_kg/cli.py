@@ -46,6 +46,8 @@ def _print_violations(report: object, err: TextIO) -> None:
         print(f"  {violation}", file=err)
     if len(violations) > MAX_VIOLATIONS_SHOWN:
         print(f"  … and {len(violations) - MAX_VIOLATIONS_SHOWN} more", file=err)
+    for failure in getattr(report, "check_failures", ()):
+        print(f"  check failed: {failure}", file=err)
 
 
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

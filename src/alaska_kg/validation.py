@@ -14,6 +14,8 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from alaska_kg.paths import Layout
+
 Severity = Literal["Violation", "Warning", "Info"]
 
 # Which graph the shapes describe: the asserted data (plus links) with the ontology mixed in, so that
@@ -49,6 +51,7 @@ class ValidationReport:
     shape_count: int
     shapes_file: Path | None
     report_turtle: str = ""
+    check_failures: tuple = ()  # alaska_kg.checks.CheckFailure: integrity queries that returned rows
 
     @property
     def error_count(self) -> int:
@@ -160,15 +163,24 @@ def locate_violations(report: ValidationReport, files: Iterable[Path]) -> Valida
     return replace(report, violations=located)
 
 
-def validate_layout(layout) -> ValidationReport:
-    """Parse the sources under `layout` and validate them; violations carry their file and line."""
+def with_checks(report: ValidationReport, layout: Layout) -> ValidationReport:
+    """Add the integrity queries of queries/checks/ to a SHACL report: any row makes it not conform."""
+    from alaska_kg.checks import run_checks
+
+    failures = run_checks(layout)
+    return replace(report, check_failures=failures, conforms=report.conforms and not failures)
+
+
+def validate_layout(layout: Layout) -> ValidationReport:
+    """Parse the sources under `layout`, validate them against the shapes and run the integrity checks;
+    violations carry their file and line."""
     from alaska_kg.loading import load_sources
 
     sources = load_sources(layout)
     report = validate(
         sources.asserted + sources.links, sources.ontology, sources.shapes, shapes_file=layout.shapes_file
     )
-    return locate_violations(report, layout.data_files)
+    return with_checks(locate_violations(report, layout.data_files), layout)
 
 
 ReportFormat = Literal["text", "json", "turtle"]
@@ -183,11 +195,17 @@ def render_report(report: ValidationReport, fmt: ReportFormat) -> str:
             "conforms": report.conforms,
             "shapes": report.shape_count,
             "violations": [v.__dict__ for v in report.violations],
+            "checks": [
+                {"check": f.name, "summary": f.summary, "rows": [dict(zip(f.columns, row, strict=True)) for row in f.rows]}
+                for f in report.check_failures
+            ],
         }
         return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
-    status = "conforms" if report.conforms else f"does not conform: {report.error_count} violation(s)"
-    lines = [f"{report.shapes_file}: data {status} ({report.shape_count} shapes)"]
+    checks = f", {len(report.check_failures)} failed check(s)" if report.check_failures else ""
+    status = "conforms" if report.conforms else f"does not conform: {report.error_count} violation(s){checks}"
+    lines = [f"{report.shapes_file}: data {status} ({report.shape_count} shapes and the queries/checks)"]
     lines += [f"  {v}" for v in report.violations]
+    lines += [f"  check failed: {f}" for f in report.check_failures]
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,71 @@
+"""Integrity checks: the queries in queries/checks/ must return no rows (the ODK's *-violation queries).
+
+They catch what a SHACL shape of one node cannot see: a quote its sentences do not contain, a sentence
+nothing cites, an order in time contradicted by dates. `alaska-kg validate` and `alaska-kg build` run them
+over the asserted sources (ontology and data files), loaded into Oxigraph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import QuerySolutions, RdfFormat, Store
+
+from alaska_kg.catalog import find_query, query_ids
+from alaska_kg.errors import SourceSyntaxError
+from alaska_kg.namespaces import shorten
+from alaska_kg.paths import Layout
+
+
+@dataclass(frozen=True)
+class CheckFailure:
+    """A check that returned rows: its name (`checks/NAME`), what it looks for, and the offending rows."""
+
+    name: str
+    summary: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def __str__(self) -> str:
+        shown = "; ".join(", ".join(row) for row in self.rows[:5])
+        more = f" (and {len(self.rows) - 5} more)" if len(self.rows) > 5 else ""
+        return f"{self.name}: {self.summary}: {shown}{more}"
+
+
+def _render(term: object) -> str:
+    value = getattr(term, "value", None)
+    if value is None:
+        return ""
+    return shorten(value) if type(term).__name__ == "NamedNode" else str(value)
+
+
+def load_sources(files: Iterable[Path]) -> Store:
+    """The Turtle files in one in-memory store (default graph), as the checks see them."""
+    store = Store()
+    for path in files:
+        try:
+            store.load(path=str(path), format=RdfFormat.TURTLE)
+        except SyntaxError as exc:
+            raise SourceSyntaxError(path, None, None, str(exc)) from exc
+    return store
+
+
+def run_checks(layout: Layout, files: Iterable[Path] | None = None) -> tuple[CheckFailure, ...]:
+    """Run every queries/checks/*.rq over `files` (default: the ontology and all data files)."""
+    store = load_sources(files if files is not None else (layout.ontology_file, *layout.data_files))
+    failures = []
+    for name in query_ids(layout, checks=True):
+        query = find_query(layout, name)
+        result = store.query(query.text)
+        if not isinstance(result, QuerySolutions):
+            raise SourceSyntaxError(query.path or Path(name), None, None, "a check must be a SELECT query")
+        variables = tuple(v.value for v in result.variables)
+        rows = tuple(tuple(_render(solution[v]) for v in variables) for solution in result)
+        if rows:
+            failures.append(CheckFailure(name, query.header.summary, variables, rows))
+    return tuple(failures)
+
+
+__all__ = ["CheckFailure", "load_sources", "run_checks"]

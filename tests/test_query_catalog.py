@@ -1,0 +1,910 @@
+"""The catalog of canned queries (issue 4): every query answers its question exactly as the article does.
+
+Expected rows are read from the article (data/source/alaska-talks.txt); each test cites the sentences it rests
+on (sentence L-I = sentence I of line L) and asserts that the article says so. A wrong or missing fact in the
+data makes these tests fail.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pyoxigraph import QuerySolutions, RdfFormat, Store
+
+from alaska_kg.catalog import canned_queries, find_query, query_ids
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests/fixtures/checks"
+
+
+def test_talks_schedule(select, article: str) -> None:
+    """Sentence 3-1: "held from March 18–19, 2021 at Anchorage, Alaska"; 14-1 "The first day of talks"; 16-1
+    "The conference ended on the second day"."""
+    assert "March 18–19, 2021 at Anchorage, Alaska" in article
+    assert "The first day of talks" in article
+    assert "ended on the second day" in article
+    assert select("talks-schedule") == [
+        ("akr:alaska-talks", "2021-03-18", "2021-03-19", "akr:anchorage"),
+        ("akr:talks-day-1", "2021-03-18", "2021-03-18", "akr:anchorage"),
+        ("akr:talks-day-2", "2021-03-19", "2021-03-19", "akr:anchorage"),
+    ]
+
+
+def test_issues_raised_by_both_sides(select, article: str) -> None:
+    """Both sides: the agreements of 16-1 and 16-5 (climate change, hearing each other, open channels: all
+    under China–United States relations), the protocol accusations of 14-5, cyber espionage (26-1 raised by the
+    Americans; 14-3 Yang), Taiwan (23-1; 16-3), human rights (24-1, 25-1; 32-1, 36-1), international order (14-2
+    Blinken; 14-3 Yang on global public opinion), Hong Kong and Xinjiang (14-2, 24-1; 32-1, 34-1). Chinese only:
+    the Chinese list (32-37) and statements (16-2, 16-3, 10-1, 43-2, 45-2, 14-3). American only: Blinken's
+    accusation (14-2), the American list (23-28) and Blinken's account (18-1)."""
+    assert "Both sides agreed to maintain open channels" in article
+    assert "global leader in cyber espionage" in article
+    assert "Taiwanese security" in article
+    assert select("issues-raised-by-both-sides") == [
+        ("akr:issue-cold-war-mentality", "China"),
+        ("akr:issue-counter-terrorism", "China"),
+        ("akr:issue-democracy-promotion", "China"),
+        ("akr:issue-global-public-opinion", "China"),
+        ("akr:issue-interference-in-internal-affairs", "China"),
+        ("akr:issue-national-sovereignty", "China"),
+        ("akr:issue-one-china-principle", "China"),
+        ("akr:issue-power-relations", "China"),
+        ("akr:issue-race-relations", "China"),
+        ("akr:issue-tibet", "China"),
+        ("akr:issue-trade", "China"),
+        ("akr:issue-trade-sanctions-and-tariffs", "China"),
+        ("akr:issue-us-encirclement", "China"),
+        ("akr:china-us-relations", "China & United States"),
+        ("akr:issue-channels-of-dialogue", "China & United States"),
+        ("akr:issue-climate-change", "China & United States"),
+        ("akr:issue-cyber-espionage", "China & United States"),
+        ("akr:issue-diplomatic-protocol", "China & United States"),
+        ("akr:issue-hong-kong", "China & United States"),
+        ("akr:issue-human-rights", "China & United States"),
+        ("akr:issue-international-order", "China & United States"),
+        ("akr:issue-mutual-understanding", "China & United States"),
+        ("akr:issue-taiwan", "China & United States"),
+        ("akr:issue-xinjiang", "China & United States"),
+        ("akr:issue-coercion", "United States"),
+        ("akr:issue-cyberattacks", "United States"),
+        ("akr:issue-economic-coercion", "United States"),
+        ("akr:issue-military-coercion", "United States"),
+        ("akr:issue-persecution-of-uyghurs", "United States"),
+        ("akr:issue-us-alliances", "United States"),
+    ]
+
+
+def test_quotations(select, article: str) -> None:
+    """The sixteen quoted passages of the article, in the order of the text, each with the sentence that holds
+    it (6-3, 8-2 twice, 10-1, 14-3 twice, 16-2 twice, 16-3, 16-4, 18-1, 37-1, 41-4, 41-5, 43-5, 45-2)."""
+    assert '"goodwill"' in article
+    assert '"wrong message"' in article
+    assert '"encirclement,"' in article
+    assert select("quotations") == [
+        (
+            "akr:barry-pavel",
+            "to pick countries off one by one, as part of a divide-and-conquer strategy",
+            "akr:pavel-characterization-of-chinese-tactic",
+            None,
+            "akr:sentence-6-3",
+        ),
+        ("akr:pang-zhongying", "goodwill", "akr:pang-assessment", None, "akr:sentence-8-2"),
+        (
+            "akr:pang-zhongying",
+            "it is already very difficult for the two sides to have this meeting just 50 days after Biden came into office",
+            "akr:pang-assessment",
+            None,
+            "akr:sentence-8-2",
+        ),
+        (
+            "akr:united-states",
+            "long list of [U.S.] concerns",
+            "akr:us-expectation",
+            None,
+            "akr:sentence-10-1",
+        ),
+        (
+            "akr:yang-jiechi",
+            "change its own image and to stop advancing its own democracy in the rest of the world",
+            "akr:yang-democracy-demand",
+            "akr:talks-day-1",
+            "akr:sentence-14-3",
+        ),
+        (
+            "akr:yang-jiechi",
+            "condescension and hypocrisy",
+            "akr:yang-condescension-accusation",
+            "akr:talks-day-1",
+            "akr:sentence-14-3",
+        ),
+        (
+            "akr:chinese-delegation",
+            "direct, frank, and constructive",
+            "akr:chinese-characterization-of-talks",
+            "akr:chinese-remarks-to-media",
+            "akr:sentence-16-2",
+        ),
+        (
+            "akr:chinese-delegation",
+            "safeguard [their] national sovereignty",
+            "akr:chinese-sovereignty-commitment",
+            "akr:chinese-remarks-to-media",
+            "akr:sentence-16-2",
+        ),
+        (
+            "akr:chinese-delegation",
+            "fundamentally at odds",
+            "akr:chinese-taiwan-at-odds",
+            "akr:chinese-remarks-to-media",
+            "akr:sentence-16-3",
+        ),
+        (
+            "akr:american-delegation",
+            "substantive, serious, and direct",
+            "akr:american-characterization-of-talks",
+            None,
+            "akr:sentence-16-4",
+        ),
+        (
+            "akr:antony-blinken",
+            "the significant concerns that we have about a number of the actions that China’s taken and the behavior it’s exhibiting—concerns shared by our allies and partners. And we did that. We also wanted to lay out very clearly our own policies, priorities, and worldview, and we did that too.",
+            "akr:blinken-account-of-intent",
+            "akr:blinken-remarks-to-media",
+            "akr:sentence-18-1",
+        ),
+        (
+            "akr:chinese-delegation",
+            "Cold War mentality",
+            "akr:china-raises-cold-war-mentality",
+            "akr:alaska-talks",
+            "akr:sentence-37-1",
+        ),
+        (
+            "akr:the-national-interest",
+            "wrong message",
+            "akr:national-interest-assessment",
+            None,
+            "akr:sentence-41-4",
+        ),
+        (
+            "akr:washington-post",
+            "illusions of a reset in U.S.-China relations",
+            "akr:washington-post-assessment",
+            None,
+            "akr:sentence-41-5",
+        ),
+        (
+            "akr:yang-jiechi",
+            "not have the qualification ... to speak to China from a position of strength",
+            "akr:yang-position-of-strength-rejection",
+            "akr:alaska-talks",
+            "akr:sentence-43-5",
+        ),
+        ("akr:china", "encirclement", "akr:chinese-framing-of-lavrov-visit", None, "akr:sentence-45-2"),
+    ]
+
+
+def test_characterizations_of_the_talks(select, article: str) -> None:
+    """Sentence 16-2: the Chinese representatives: "direct, frank, and constructive"; 16-4: the American
+    representatives: "substantive, serious, and direct"."""
+    assert '"direct, frank, and constructive"' in article
+    assert '"substantive, serious, and direct"' in article
+    assert select("characterizations-of-the-talks") == [
+        (
+            "akr:china",
+            "akr:chinese-delegation",
+            "The talks were direct, frank, and constructive.",
+            "direct, frank, and constructive",
+        ),
+        (
+            "akr:united-states",
+            "akr:american-delegation",
+            "The talks were substantive, serious, and direct.",
+            "substantive, serious, and direct",
+        ),
+    ]
+
+
+def test_expectations_before_the_talks(select, article: str) -> None:
+    """Sentence 10-1: "Prior to the event, the United States stated that the meeting was going to be a one-off
+    event ... while China portrayed it as a high level strategic dialogue ...". (Trudeau's expectation, 38-1, is
+    not placed before the talks by the article and he speaks for neither side.)"""
+    assert "Prior to the event, the United States stated" in article
+    assert "China portrayed it as a high level strategic dialogue" in article
+    assert select("expectations-before-the-talks") == [
+        (
+            "akr:china",
+            "akr:china",
+            "The meeting was a high-level strategic dialogue that presented China with an opportunity to reset relations with the United States and to negotiate an end to the Trump-era trade restrictions.",
+            None,
+        ),
+        (
+            "akr:united-states",
+            "akr:united-states",
+            "The meeting was going to be a one-off event that would be used to air a long list of U.S. concerns with China.",
+            "long list of [U.S.] concerns",
+        ),
+    ]
+
+
+def test_timeline(select, article: str) -> None:
+    """Dates from 3-1 (18–19 March 2021) for the talks and their days; relations as the article states them:
+    "50 days after Biden came into office" (8-2), "In the week before the talks" (6-2), "Preceding the talks"
+    (6-1), "After the meeting" (18-1), "followed two days later by a visit" (45-1); the other events and
+    situations (the example events, the outcomes, the Chinese remarks, the venue choice) carry no time in the
+    article."""
+    assert "just 50 days after Biden came into office" in article
+    assert "In the week before the talks" in article
+    assert "followed two days later" in article
+    assert select("timeline") == [
+        ("akr:talks-day-1", "2021-03-18", "2021-03-18", "ak:before", "akr:talks-day-2", None),
+        (
+            "akr:alaska-talks",
+            "2021-03-18",
+            "2021-03-19",
+            "ak:after",
+            "akr:biden-takes-office",
+            "just 50 days after Biden came into office",
+        ),
+        ("akr:talks-day-2", "2021-03-19", "2021-03-19", None, None, None),
+        ("akr:australia-china-trade-war", None, None, None, None, None),
+        ("akr:biden-takes-office", None, None, "ak:before", "akr:alaska-talks", None),
+        ("akr:black-lives-matter-protests", None, None, None, None, None),
+        ("akr:blinken-remarks-to-media", None, None, "ak:after", "akr:alaska-talks", "After the meeting"),
+        ("akr:china-us-trade-war", None, None, None, None, None),
+        ("akr:chinese-remarks-to-media", None, None, None, None, None),
+        ("akr:choice-of-anchorage", None, None, None, None, None),
+        ("akr:lavrov-visit-to-china", None, None, "ak:after", "akr:alaska-talks", "two days later"),
+        ("akr:merchandise-sales", None, None, None, None, None),
+        ("akr:microsoft-exchange-breach", None, None, None, None, None),
+        ("akr:no-joint-statement", None, None, None, None, None),
+        ("akr:quad-meeting", None, None, "ak:before", "akr:alaska-talks", "In the week before the talks"),
+        ("akr:rise-of-anti-american-nationalism", None, None, None, None, None),
+        (
+            "akr:sanctions-on-chinese-officials",
+            None,
+            None,
+            "ak:before",
+            "akr:alaska-talks",
+            "In the week before the talks",
+        ),
+        (
+            "akr:south-korea-meeting",
+            None,
+            None,
+            "ak:before",
+            "akr:alaska-talks",
+            "In the week before the talks",
+        ),
+        ("akr:strained-relations", None, None, "ak:before", "akr:alaska-talks", "Preceding the talks"),
+        ("akr:strengthening-china-russia-relations", None, None, None, None, None),
+    ]
+
+
+def test_allies_in_the_week_before(select, article: str) -> None:
+    """Sentence 6-2: "met with South Korea to reaffirm their alliance, imposed sanctions on senior Chinese
+    officials along with the UK, the EU and Canada, and met with the other members of Quadrilateral Security
+    Dialogue"."""
+    assert "along with the UK, the EU and Canada" in article
+    assert "met with South Korea" in article
+    assert select("allies-in-the-week-before") == [
+        ("akr:quad-meeting", "akr:quad", None, "In the week before the talks"),
+        (
+            "akr:sanctions-on-chinese-officials",
+            "akr:canada",
+            "akr:senior-chinese-officials",
+            "In the week before the talks",
+        ),
+        (
+            "akr:sanctions-on-chinese-officials",
+            "akr:european-union",
+            "akr:senior-chinese-officials",
+            "In the week before the talks",
+        ),
+        (
+            "akr:sanctions-on-chinese-officials",
+            "akr:united-kingdom",
+            "akr:senior-chinese-officials",
+            "In the week before the talks",
+        ),
+        ("akr:south-korea-meeting", "akr:south-korea", None, "In the week before the talks"),
+    ]
+
+
+def test_assessments(select, article: str) -> None:
+    """Sentences 6-3 (Pavel), 8-2 (Pang), 41-1 (IISS), 41-2 (Ward, in his book The Internationalists), 41-3
+    (Economy), 41-4 (The National Interest, "likely"), 41-5 (The Washington Post), 43-1 (Global Times and
+    People's Daily), 43-3 (The Diplomat, "likely"), 43-5 (Marquis and Qiao)."""
+    assert "In his book The Internationalists, Alexander Ward said" in article
+    assert 'China likely got the "wrong message"' in article
+    assert select("assessments") == [
+        (
+            "akr:alexander-ward",
+            "akr:the-internationalists",
+            "Blinken's response to Yang reflected the administration's goal of highlighting the country's enduring capacity for global leadership.",
+            None,
+        ),
+        (
+            "akr:barry-pavel",
+            None,
+            "The sequence of meetings in advance of the US–China meeting was to show the approach of the Biden administration: consulting with allies and partners, presenting a united front, and countering China's tactic of picking countries off one by one.",
+            None,
+        ),
+        (
+            "akr:christopher-marquis",
+            None,
+            "Yang's statement that his United States counterparts did not have the qualification to speak to China from a position of strength was celebrated by Chinese commentators as an example of China standing up to imperialists.",
+            None,
+        ),
+        (
+            "akr:elizabeth-economy",
+            None,
+            "The administration's interim national security strategic guidance addressed many of Yang's criticisms, but should be seen as a prelude to further action the administration needed to take to repair the damage to America's global standing caused by the policies of the Trump administration.",
+            None,
+        ),
+        (
+            "akr:global-times",
+            None,
+            "The talks were historic for marking a change in power relations between the two countries.",
+            None,
+        ),
+        (
+            "akr:iiss",
+            None,
+            "Compared to the Trump administration's policy towards China, the altercations during the meeting signaled the adoption of a more ideological and alliance-based approach from the Biden administration.",
+            None,
+        ),
+        (
+            "akr:kunyuan-qiao",
+            None,
+            "Yang's statement that his United States counterparts did not have the qualification to speak to China from a position of strength was celebrated by Chinese commentators as an example of China standing up to imperialists.",
+            None,
+        ),
+        (
+            "akr:pang-zhongying",
+            None,
+            "Holding the meeting in Anchorage showed goodwill, but it was already very difficult for the two sides to have the meeting just 50 days after Biden came into office.",
+            None,
+        ),
+        (
+            "akr:peoples-daily",
+            None,
+            "The talks were historic for marking a change in power relations between the two countries.",
+            None,
+        ),
+        (
+            "akr:the-diplomat",
+            None,
+            "The Chinese were likely trying to permanently change America's negotiating posture with China by signaling that China would no longer accept any direct criticism and now demanded respect in the context of a new type of great power relations.",
+            "likely",
+        ),
+        (
+            "akr:the-national-interest",
+            None,
+            "China likely got the wrong message from the meeting by showing no recognition that the American negotiators were also representing the interests and concerns of America's allies.",
+            "likely",
+        ),
+        (
+            "akr:washington-post",
+            None,
+            "The talks shattered any illusions of a reset in U.S.-China relations following the end of the Trump administration.",
+            None,
+        ),
+    ]
+
+
+def test_affiliations_and_offices(select, article: str) -> None:
+    """Sentences 3-3, 3-4 (offices and delegations; Yang "a member of the Politburo"), 6-3 ("Barry Pavel of the
+    Atlantic Council"), 8-2 ("an international relations specialist at Nankai University"), 18-2 ("President
+    Biden"), 38-1 ("Canadian prime minister Justin Trudeau"), 45-1 ("Russian foreign minister Sergey Lavrov")."""
+    assert "Barry Pavel of the Atlantic Council" in article
+    assert "specialist at Nankai University" in article
+    assert "Russian foreign minister Sergey Lavrov" in article
+    assert select("affiliations-and-offices") == [
+        ("akr:antony-blinken", "holds post", "akr:post-us-secretary-of-state", "akr:alaska-talks"),
+        ("akr:antony-blinken", "member of", "akr:american-delegation", None),
+        ("akr:barry-pavel", "affiliated with", "akr:atlantic-council", None),
+        ("akr:jake-sullivan", "holds post", "akr:post-us-national-security-advisor", "akr:alaska-talks"),
+        ("akr:jake-sullivan", "member of", "akr:american-delegation", None),
+        ("akr:joe-biden", "holds post", "akr:post-us-president", "akr:alaska-talks"),
+        ("akr:justin-trudeau", "holds post", "akr:post-canada-prime-minister", None),
+        ("akr:pang-zhongying", "affiliated with", "akr:nankai-university", None),
+        ("akr:sergey-lavrov", "holds post", "akr:post-russia-foreign-minister", "akr:lavrov-visit-to-china"),
+        ("akr:wang-yi", "holds post", "akr:post-china-foreign-minister", "akr:alaska-talks"),
+        ("akr:wang-yi", "member of", "akr:chinese-delegation", None),
+        ("akr:yang-jiechi", "holds post", "akr:post-ccp-politburo-member", "akr:alaska-talks"),
+        ("akr:yang-jiechi", "member of", "akr:ccp-politburo", None),
+        ("akr:yang-jiechi", "member of", "akr:chinese-delegation", None),
+    ]
+
+
+def test_places_in_issues_and_claims(select, article: str) -> None:
+    """Places tied to issues (Hong Kong, Xinjiang, Tibet, Taiwan: 14-2, 23-1, 24-1, 32-1, 34-1; China: 25-1, 32-1,
+    33-1; the United States: 36-1) and to statements about them (Anchorage in Pang's 8-2; China in 10-1, 18-1,
+    43-3; the United States in 14-2, 16-3, 26-1)."""
+    assert "such as in Hong Kong, Xinjiang and Tibet" in article
+    assert "Persecution of Uyghurs in China" in article
+    assert select("places-in-issues-and-claims") == [
+        ("akr:anchorage", "statement", "akr:pang-assessment"),
+        ("akr:china", "issue", "akr:issue-interference-in-internal-affairs"),
+        ("akr:china", "issue", "akr:issue-one-china-principle"),
+        ("akr:china", "issue", "akr:issue-persecution-of-uyghurs"),
+        ("akr:china", "statement", "akr:blinken-account-of-intent"),
+        ("akr:china", "statement", "akr:china-raises-interference"),
+        ("akr:china", "statement", "akr:diplomat-assessment"),
+        ("akr:china", "statement", "akr:us-expectation"),
+        ("akr:china", "statement", "akr:us-raises-uyghurs"),
+        ("akr:hong-kong", "issue", "akr:issue-hong-kong"),
+        ("akr:hong-kong", "issue", "akr:issue-interference-in-internal-affairs"),
+        ("akr:hong-kong", "statement", "akr:blinken-opening-accusation"),
+        ("akr:hong-kong", "statement", "akr:china-raises-interference"),
+        ("akr:hong-kong", "statement", "akr:us-raises-hong-kong"),
+        ("akr:taiwan", "issue", "akr:issue-one-china-principle"),
+        ("akr:taiwan", "issue", "akr:issue-taiwan"),
+        ("akr:taiwan", "statement", "akr:blinken-opening-accusation"),
+        ("akr:taiwan", "statement", "akr:chinese-taiwan-at-odds"),
+        ("akr:taiwan", "statement", "akr:us-raises-taiwanese-security"),
+        ("akr:tibet", "issue", "akr:issue-interference-in-internal-affairs"),
+        ("akr:tibet", "issue", "akr:issue-tibet"),
+        ("akr:tibet", "statement", "akr:china-raises-interference"),
+        ("akr:united-states", "issue", "akr:issue-race-relations"),
+        ("akr:united-states", "statement", "akr:blinken-opening-accusation"),
+        ("akr:united-states", "statement", "akr:chinese-report-on-one-china"),
+        ("akr:united-states", "statement", "akr:us-raises-espionage"),
+        ("akr:xinjiang", "issue", "akr:issue-counter-terrorism"),
+        ("akr:xinjiang", "issue", "akr:issue-interference-in-internal-affairs"),
+        ("akr:xinjiang", "issue", "akr:issue-xinjiang"),
+        ("akr:xinjiang", "statement", "akr:blinken-opening-accusation"),
+        ("akr:xinjiang", "statement", "akr:china-raises-counter-terrorism"),
+        ("akr:xinjiang", "statement", "akr:china-raises-interference"),
+    ]
+
+
+def test_agreements_and_disagreements(select, article: str) -> None:
+    """Sentence 16-1: "ended on the second day without any joint statements, but both sides agreed on the value of
+    using the talks as an opportunity to hear and better understand each other's issues and to continue
+    cooperation on issues related to climate change"; 16-5: "Both sides agreed to maintain open channels"."""
+    assert "without any joint statements" in article
+    assert "Both sides agreed to maintain open channels" in article
+    assert select("agreements-and-disagreements") == [
+        (
+            "agreed",
+            "It was valuable to use the talks as an opportunity to hear and better understand each other's issues.",
+            "akr:issue-mutual-understanding",
+        ),
+        (
+            "agreed",
+            "The two sides would continue cooperation on issues related to climate change.",
+            "akr:issue-climate-change",
+        ),
+        (
+            "agreed",
+            "The two sides would maintain open channels for continued dialogue and communication.",
+            "akr:issue-channels-of-dialogue",
+        ),
+        ("outcome", "The conference ended on the second day without any joint statements.", None),
+    ]
+
+
+def test_issue_examples(select, article: str) -> None:
+    """Sentences 26-1 ("notably the 2021 Microsoft Exchange Server data breach"), 27-1 ("such as the
+    Australia-China trade war"), 35-1 ("during and after the China–United States trade war"), 36-1 ("by bringing up
+    Black Lives Matter protests")."""
+    assert "notably the 2021 Microsoft Exchange Server data breach" in article
+    assert "such as the Australia-China trade war" in article
+    assert select("issue-examples") == [
+        ("akr:issue-cyber-espionage", "akr:microsoft-exchange-breach"),
+        ("akr:issue-economic-coercion", "akr:australia-china-trade-war"),
+        ("akr:issue-race-relations", "akr:black-lives-matter-protests"),
+        ("akr:issue-trade-sanctions-and-tariffs", "akr:china-us-trade-war"),
+    ]
+
+
+def test_allegations(select, article: str) -> None:
+    """The four list items that begin "Alleged" (28-1 by the Americans; 32-1, 34-1, 37-1 by the Chinese), one
+    row per issue each concerns."""
+    assert "- Alleged military coercion" in article
+    assert "- Alleged interference" in article
+    assert "- Alleged double standards" in article
+    assert "- Alleged presence" in article
+    assert select("allegations") == [
+        (
+            "akr:american-delegation",
+            "Alleged military coercion of American allies and partners by China.",
+            "akr:issue-military-coercion",
+        ),
+        (
+            "akr:chinese-delegation",
+            "Alleged double standards on counter-terrorism with regards to governance in Xinjiang.",
+            "akr:issue-counter-terrorism",
+        ),
+        (
+            "akr:chinese-delegation",
+            "Alleged double standards on counter-terrorism with regards to governance in Xinjiang.",
+            "akr:issue-xinjiang",
+        ),
+        (
+            "akr:chinese-delegation",
+            "Alleged interference in China's internal affairs under the guise of human rights issues, such as in Hong Kong, Xinjiang and Tibet.",
+            "akr:issue-hong-kong",
+        ),
+        (
+            "akr:chinese-delegation",
+            "Alleged interference in China's internal affairs under the guise of human rights issues, such as in Hong Kong, Xinjiang and Tibet.",
+            "akr:issue-human-rights",
+        ),
+        (
+            "akr:chinese-delegation",
+            "Alleged interference in China's internal affairs under the guise of human rights issues, such as in Hong Kong, Xinjiang and Tibet.",
+            "akr:issue-interference-in-internal-affairs",
+        ),
+        (
+            "akr:chinese-delegation",
+            "Alleged interference in China's internal affairs under the guise of human rights issues, such as in Hong Kong, Xinjiang and Tibet.",
+            "akr:issue-tibet",
+        ),
+        (
+            "akr:chinese-delegation",
+            "Alleged interference in China's internal affairs under the guise of human rights issues, such as in Hong Kong, Xinjiang and Tibet.",
+            "akr:issue-xinjiang",
+        ),
+        (
+            "akr:chinese-delegation",
+            "Alleged presence of a Cold War mentality within the American government when dealing with China.",
+            "akr:issue-cold-war-mentality",
+        ),
+    ]
+
+
+def test_response_chain(select, article: str) -> None:
+    """Sentence 14-3: "Yang responded by accusing ..." (four remarks, all answering Blinken's opening of 14-2);
+    14-4: "Blinken responded by citing his impressions ... which he said undermined the assertions that Yang
+    made"."""
+    assert "Yang responded by accusing" in article
+    assert "Blinken responded by citing" in article
+    assert select("response-chain") == [
+        (
+            "akr:antony-blinken",
+            "akr:blinken-rebuttal",
+            "akr:kind-rebuttal",
+            "akr:yang-condescension-accusation",
+            "akr:yang-jiechi",
+        ),
+        (
+            "akr:antony-blinken",
+            "akr:blinken-rebuttal",
+            "akr:kind-rebuttal",
+            "akr:yang-cyber-espionage-accusation",
+            "akr:yang-jiechi",
+        ),
+        (
+            "akr:antony-blinken",
+            "akr:blinken-rebuttal",
+            "akr:kind-rebuttal",
+            "akr:yang-democracy-demand",
+            "akr:yang-jiechi",
+        ),
+        (
+            "akr:antony-blinken",
+            "akr:blinken-rebuttal",
+            "akr:kind-rebuttal",
+            "akr:yang-public-opinion-criticism",
+            "akr:yang-jiechi",
+        ),
+        (
+            "akr:yang-jiechi",
+            "akr:yang-condescension-accusation",
+            "akr:kind-accusation",
+            "akr:blinken-opening-accusation",
+            "akr:antony-blinken",
+        ),
+        (
+            "akr:yang-jiechi",
+            "akr:yang-cyber-espionage-accusation",
+            "akr:kind-accusation",
+            "akr:blinken-opening-accusation",
+            "akr:antony-blinken",
+        ),
+        (
+            "akr:yang-jiechi",
+            "akr:yang-democracy-demand",
+            "akr:kind-demand",
+            "akr:blinken-opening-accusation",
+            "akr:antony-blinken",
+        ),
+        (
+            "akr:yang-jiechi",
+            "akr:yang-public-opinion-criticism",
+            "akr:kind-criticism",
+            "akr:blinken-opening-accusation",
+            "akr:antony-blinken",
+        ),
+    ]
+
+
+def test_unlinked_entities(select, article: str) -> None:
+    """The persons, organizations, places and posts with no confirmed QID in data/reference/wikidata-qids.tsv
+    (the Biden administration has only its cabinet's item there, which is not the administration)."""
+    assert "Biden administration" in article
+    assert select("unlinked-entities") == [
+        ("akr:biden-administration", "Biden administration", "ak:Administration"),
+        ("akr:quad", "Quadrilateral Security Dialogue", "ak:InternationalGrouping"),
+        ("akr:the-diplomat", "The Diplomat", "ak:MediaOutlet"),
+        ("akr:the-national-interest", "The National Interest", "ak:MediaOutlet"),
+        ("akr:alexander-ward", "Alexander Ward", "ak:Person"),
+        ("akr:barry-pavel", "Barry Pavel", "ak:Person"),
+        ("akr:christopher-marquis", "Christopher Marquis", "ak:Person"),
+        ("akr:elizabeth-economy", "Elizabeth Economy", "ak:Person"),
+        ("akr:kunyuan-qiao", "Kunyuan Qiao", "ak:Person"),
+        ("akr:michael-kovrig", "Michael Kovrig", "ak:Person"),
+        ("akr:michael-spavor", "Michael Spavor", "ak:Person"),
+        ("akr:pang-zhongying", "Pang Zhongying", "ak:Person"),
+        (
+            "akr:post-ccp-politburo-member",
+            "Member of the Politburo of the Chinese Communist Party",
+            "ak:Post",
+        ),
+        ("akr:global-times", "Global Times", "ak:StateOwnedMediaOutlet"),
+        ("akr:atlantic-council", "Atlantic Council", "ak:ThinkTank"),
+        ("akr:iiss", "International Institute for Strategic Studies", "ak:ThinkTank"),
+    ]
+
+
+def test_after_the_talks(select, article: str) -> None:
+    """Sentence 18-1 "After the meeting, Blinken stated to the media"; 45-1 "followed two days later by a visit
+    to China from Russian foreign minister Sergey Lavrov": Russia is the third country."""
+    assert "After the meeting, Blinken stated to the media" in article
+    assert "Russian foreign minister Sergey Lavrov" in article
+    assert select("after-the-talks") == [
+        ("akr:blinken-account-of-intent", "After the meeting", None),
+        ("akr:blinken-remarks-to-media", "After the meeting", None),
+        ("akr:lavrov-visit-to-china", "two days later", "akr:russia"),
+    ]
+
+
+def test_media_voices(select, article: str) -> None:
+    """43-1: "In China, state-owned media such as the Global Times and People's Daily described the talks as
+    historic"; 41-4 "The conservative American publication The National Interest"; 41-5 The Washington Post; 43-3
+    The Diplomat (the article gives no country for these two)."""
+    assert "state-owned media such as the Global Times" in article
+    assert "conservative American publication The National Interest" in article
+    assert select("media-voices") == [
+        (
+            "akr:the-diplomat",
+            None,
+            "false",
+            "The Chinese were likely trying to permanently change America's negotiating posture with China by signaling that China would no longer accept any direct criticism and now demanded respect in the context of a new type of great power relations.",
+        ),
+        (
+            "akr:washington-post",
+            None,
+            "false",
+            "The talks shattered any illusions of a reset in U.S.-China relations following the end of the Trump administration.",
+        ),
+        (
+            "akr:global-times",
+            "akr:china",
+            "true",
+            "The talks were historic for marking a change in power relations between the two countries.",
+        ),
+        (
+            "akr:peoples-daily",
+            "akr:china",
+            "true",
+            "The talks were historic for marking a change in power relations between the two countries.",
+        ),
+        (
+            "akr:the-national-interest",
+            "akr:united-states",
+            "false",
+            "China likely got the wrong message from the meeting by showing no recognition that the American negotiators were also representing the interests and concerns of America's allies.",
+        ),
+    ]
+
+
+def test_statement_counts_by_speaker(select, article: str) -> None:
+    """Counted from the article: the Chinese delegation 15 (denunciation 14-1, protocol 14-5, three agreements
+    16-1/16-5, four remarks 16-2/16-3, six issues 32-37), the American delegation 12 (denunciation, protocol, three
+    agreements, characterization 16-4, six issues 23-28), Yang 5 (four in 14-3, one in 43-5), Blinken 3 (14-2,
+    14-4, 18-1), China 3 (10-1, 43-2, 45-2), Pavel 2 (6-3), every other speaker 1."""
+    assert "Yang responded by accusing" in article
+    assert select("statement-counts-by-speaker") == [
+        ("akr:chinese-delegation", "15"),
+        ("akr:american-delegation", "12"),
+        ("akr:yang-jiechi", "5"),
+        ("akr:antony-blinken", "3"),
+        ("akr:china", "3"),
+        ("akr:barry-pavel", "2"),
+        ("akr:alexander-ward", "1"),
+        ("akr:chinese-commentators", "1"),
+        ("akr:christopher-marquis", "1"),
+        ("akr:elizabeth-economy", "1"),
+        ("akr:global-times", "1"),
+        ("akr:iiss", "1"),
+        ("akr:joe-biden", "1"),
+        ("akr:justin-trudeau", "1"),
+        ("akr:kunyuan-qiao", "1"),
+        ("akr:pang-zhongying", "1"),
+        ("akr:peoples-daily", "1"),
+        ("akr:the-diplomat", "1"),
+        ("akr:the-national-interest", "1"),
+        ("akr:united-states", "1"),
+        ("akr:washington-post", "1"),
+    ]
+
+
+def test_issue_counts_by_side(select, article: str) -> None:
+    """Six list items under "Issues publicly raised by the Americans", one "Alleged"; six under "... by the
+    Chinese", three "Alleged"."""
+    assert "Issues publicly raised by the Americans included:" in article
+    assert "Issues publicly raised by the Chinese included:" in article
+    assert select("issue-counts-by-side") == [
+        ("akr:china", "6", "3"),
+        ("akr:united-states", "6", "1"),
+    ]
+
+
+def test_assessment_counts_by_commentator_kind(select, article: str) -> None:
+    """Persons: Pavel, Pang, Ward, Economy, Marquis with Qiao (5); outlets: The National Interest, The Washington
+    Post, The Diplomat (3); state-owned: Global Times with People's Daily (1); think tank: the IISS (1)."""
+    assert "An assessment by the International Institute for Strategic Studies" in article
+    assert select("assessment-counts-by-commentator-kind") == [
+        ("ak:Person", "5"),
+        ("ak:MediaOutlet", "3"),
+        ("ak:StateOwnedMediaOutlet", "1"),
+        ("ak:ThinkTank", "1"),
+    ]
+
+
+# ---------------------------------------------------------------- a parameterized query
+
+
+def test_statements_about_the_taiwan_issue(select, article: str) -> None:
+    """Taiwan: Blinken's "hostile actions against Xinjiang, Hong Kong and Taiwan" (14-2), the Chinese
+    representatives on "the issue of Taiwan" (16-3) and the American list item "Taiwanese security" (23-1)."""
+    for phrase in ("against Xinjiang, Hong Kong and Taiwan", "the issue of Taiwan", "- Taiwanese security"):
+        assert phrase in article
+    assert select("statements-about", "topic=akr:issue-taiwan") == [
+        ("akr:issue-taiwan", "akr:blinken-opening-accusation", "akr:antony-blinken"),
+        ("akr:issue-taiwan", "akr:chinese-taiwan-at-odds", "akr:chinese-delegation"),
+        ("akr:issue-taiwan", "akr:us-raises-taiwanese-security", "akr:american-delegation"),
+    ]
+
+
+def test_statements_about_the_place_xinjiang(select, article: str) -> None:
+    """Xinjiang as a place: 14-2 (Blinken), 32-1 ("such as in Hong Kong, Xinjiang and Tibet") and 34-1
+    ("governance in Xinjiang")."""
+    for phrase in ("against Xinjiang", "Hong Kong, Xinjiang and Tibet", "governance in Xinjiang"):
+        assert phrase in article
+    assert select("statements-about", "topic=akr:xinjiang") == [
+        ("akr:xinjiang", "akr:blinken-opening-accusation", "akr:antony-blinken"),
+        ("akr:xinjiang", "akr:china-raises-counter-terrorism", "akr:chinese-delegation"),
+        ("akr:xinjiang", "akr:china-raises-interference", "akr:chinese-delegation"),
+    ]
+
+
+def test_statements_about_unbound_widens_to_every_statement(select, dataset) -> None:
+    """Left unbound, ?topic matches anything: every statement of the graph appears, and the rows of each bound
+    topic are among them."""
+    rows = select("statements-about")
+    statements = {row[1] for row in rows}
+    every = dataset.store.query(
+        "SELECT DISTINCT ?s WHERE { ?s <https://w3id.org/alaska-kg/ontology#speaker> ?x }",
+        default_graph=dataset.graphs("all"),
+    )
+    assert statements == {"akr:" + s["s"].value.rsplit("/", 1)[1] for s in every}
+    assert len(statements) == 50
+    for topic in ("akr:issue-taiwan", "akr:xinjiang"):
+        assert set(select("statements-about", f"topic={topic}")) <= set(rows)
+
+
+# ---------------------------------------------------------------- the reasoning query
+
+
+def test_actors_in_sem_terms_appear_only_after_reasoning(select, article: str) -> None:
+    """Written in SEM and schema.org only: the actors of the talks are the two delegations and their four named
+    members (attendees, 3-3 and 3-4) and the two countries (parties, not attendees). The data states none of
+    these terms, so the asserted graph answers nothing and the inferred graph alone answers everything."""
+    assert "Some American officials who attended the talks include" in article
+    expected = [
+        ("akr:american-delegation", "true"),
+        ("akr:antony-blinken", "true"),
+        ("akr:china", "false"),
+        ("akr:chinese-delegation", "true"),
+        ("akr:jake-sullivan", "true"),
+        ("akr:united-states", "false"),
+        ("akr:wang-yi", "true"),
+        ("akr:yang-jiechi", "true"),
+    ]
+    assert select("talks-actors-in-sem") == expected
+    assert select("talks-actors-in-sem", graph="inferred") == expected
+    assert select("talks-actors-in-sem", graph="asserted") == []
+
+
+# ---------------------------------------------------------------- the catalog as a whole
+
+
+def test_there_are_at_least_25_canned_queries(layout) -> None:
+    assert len(query_ids(layout)) >= 25
+
+
+def test_every_canned_query_has_a_complete_header_and_explicit_prefixes(layout) -> None:
+    """summary, description and tags always; columns for SELECT; typed params; PREFIX lines for every prefix
+    used (the file must parse with no predeclared prefixes); no SELECT *."""
+    for query in canned_queries(layout):
+        header = query.header
+        assert header.summary and "\n" not in header.summary, query.id
+        assert header.description, query.id
+        assert header.tags, query.id
+        body = "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("#"))
+        assert not re.search(r"SELECT\s+(DISTINCT\s+)?\*", body, re.I), f"{query.id}: SELECT *"
+        is_select = re.search(r"^\s*SELECT\b", body, re.I | re.M) is not None
+        assert bool(header.columns) == is_select, f"{query.id}: columns iff SELECT"
+        used = set(re.findall(r"(?<![\w<])([a-z][\w-]*):[A-Za-z_]", re.sub(r"<[^>]*>|\"[^\"]*\"", "", body)))
+        declared = set(re.findall(r"PREFIX\s+([\w-]*):", body, re.I))
+        assert used <= declared, f"{query.id}: prefixes used but not declared: {sorted(used - declared)}"
+
+
+def test_every_canned_query_runs_with_its_declared_columns(dataset, layout) -> None:
+    """The projection Oxigraph parses equals the header's columns (run_query checks it), for every query."""
+    from alaska_kg.querying import run_query
+
+    for query in canned_queries(layout):
+        answer = run_query(dataset, query)
+        if answer.kind == "select":
+            assert answer.variables == query.header.columns, query.id
+
+
+# ---------------------------------------------------------------- integrity checks
+
+
+def _check_names(layout) -> list[str]:
+    return list(query_ids(layout, checks=True))
+
+
+def test_checks_return_no_rows_on_the_real_data(layout) -> None:
+    from alaska_kg.checks import run_checks
+
+    assert len(_check_names(layout)) >= 8
+    assert run_checks(layout) == ()
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*.ttl")), ids=lambda p: p.stem)
+def test_each_check_catches_its_broken_fixture(fixture: Path, layout) -> None:
+    """Each fixture declares the check it breaks (`#+ breaks: checks/NAME`); that check returns a row on it."""
+    header = re.search(r"^#\+ breaks: (\S+)$", fixture.read_text(encoding="utf-8"), re.M)
+    assert header, f"{fixture}: no '#+ breaks: checks/NAME' header"
+    store = Store()
+    store.load(path=str(fixture), format=RdfFormat.TURTLE)
+    result = store.query(find_query(layout, header[1]).text)
+    assert isinstance(result, QuerySolutions)
+    assert len(list(result)) >= 1, f"{header[1]} finds nothing wrong in {fixture.name}"
+
+
+def test_every_check_has_a_fixture(layout) -> None:
+    broken = {
+        re.search(r"^#\+ breaks: (\S+)$", p.read_text(encoding="utf-8"), re.M)[1]
+        for p in FIXTURES.glob("*.ttl")
+    }
+    assert set(_check_names(layout)) == broken
+
+
+def test_validate_runs_the_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """If a quote no longer appears in its sentence, then SHACL still passes but `validate` fails the check."""
+    import shutil
+
+    from alaska_kg.cli import main
+
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    statements = tmp_path / "data/statements.ttl"
+    text = statements.read_text(encoding="utf-8")
+    statements.write_text(
+        text.replace('ak:quote "fundamentally at odds"@en', 'ak:quote "at odds forever"@en')
+    )
+    assert main(["validate", "--root", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "check failed: checks/quote-not-in-source-sentence" in out
+    assert "akr:chinese-taiwan-at-odds" in out
