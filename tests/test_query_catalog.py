@@ -908,3 +908,58 @@ def test_validate_runs_the_checks(tmp_path: Path, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert "check failed: checks/quote-not-in-source-sentence" in out
     assert "akr:chinese-taiwan-at-odds" in out
+
+
+# ---------------------------------------------------------------- the documentation
+
+
+def test_docs_queries_md_is_up_to_date(layout, dataset_file: Path) -> None:
+    """docs/queries.md is generated from the headers with example runs; regenerate it after any change with
+    `python -m alaska_kg.query_docs`."""
+    from alaska_kg.query_docs import render_query_docs
+
+    expected = render_query_docs(layout, dataset_file)
+    assert (ROOT / "docs/queries.md").read_text(encoding="utf-8") == expected, (
+        "docs/queries.md is out of date: run `python -m alaska_kg.query_docs`"
+    )
+
+
+def test_queries_command_lists_what_the_docs_list(cli, layout) -> None:
+    code, out, _ = cli("queries")
+    assert code == 0
+    listed = [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
+    documented = re.findall(r"^\| \[`([a-z0-9-]+)`\]", (ROOT / "docs/queries.md").read_text(), re.M)
+    assert listed == documented == list(query_ids(layout))
+
+
+def test_wikidata_links_are_exactly_the_confirmed_items_of_entities_the_article_names(select) -> None:
+    """Every QID the reference list confirms is linked, except the items it marks as alternatives ("prefer the
+    main one"), the cabinets (not the administrations), and items of things the article does not name
+    (Tianjin, the Taiwan Strait, the Politburo Standing Committee, the General Secretary post)."""
+    import csv
+
+    with (ROOT / "data/reference/wikidata-qids.tsv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
+    confirmed = {r["qid"] for r in rows if r["status"] == "confirmed"}
+    not_linked = {
+        "Q17252": "Tibet, alternative item",
+        "Q7942": "global warming, alternative item for climate change",
+        "Q22502": "Taiwan island, alternative item",
+        "Q29520": "China as a cultural region, alternative item",
+        "Q101250904": "the cabinet of Joe Biden, not the Biden administration",
+        "Q27811470": "the Trump cabinet; the administration is linked to the presidency item",
+        "Q849418": "General Secretary of the CCP: a post the article does not name",
+        "Q11736": "Tianjin: not named in the article",
+        "Q127031": "the Taiwan Strait: not named in the article",
+        "Q197542": "the Politburo Standing Committee: not named in the article",
+    }
+    links = select("wikidata-links")
+    assert {qid for _, _, qid, _ in links} == confirmed - set(not_linked)
+    assert len(links) == 45
+    assert all(iri == f"wd:{qid}" for _, _, qid, iri in links)
+    by_entity = {entity: qid for entity, _, qid, _ in links}
+    assert by_entity["akr:antony-blinken"] == "Q7821917"
+    assert by_entity["akr:sergey-lavrov"] == "Q58217"
+    assert by_entity["akr:xi-jinping"] == "Q15031"
+    assert by_entity["akr:ccp-politburo"] == "Q1076970"
+    assert by_entity["akr:trump-administration"] == "Q27809653"
