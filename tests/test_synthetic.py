@@ -122,3 +122,8 @@ def test_generate_refuses_a_folder_that_is_not_empty(tmp_path: Path, layout: Lay
     with pytest.raises(FileExistsError, match=str(tmp_path)):
         generate(tmp_path, 1, layout)
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_links_to_wikidata_are_not_copied(graphs, real):
+    """If a resource is a renamed copy, then it is not the real person or country: no Wikidata link."""
+    assert set(graphs.links) == set(real.links)

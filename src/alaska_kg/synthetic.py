@@ -8,7 +8,9 @@ resource and a label names one resource. Shared by all copies, and written once 
   the one plain-text copy that every copy's text units point into; their offsets and quotes are kept, so
   `text[start:end] == exact` still holds for every text unit of every copy;
 - the vocabulary of `data/statement-kinds.ttl`: the statement kinds and the CAMEO codes, which the canned
-  queries name (`akr:kind-accusation`) and which a corpus of many events would share.
+  queries name (`akr:kind-accusation`) and which a corpus of many events would share;
+- the links to Wikidata (`data/links.ttl`): they say which real person or country a resource is, which a
+  renamed copy is not, so only copy 0 has them.
 
 The output is a folder laid out like the repository (`ontology/` and `queries/` copied, `data/*.ttl`
 generated as N-Triples, which is Turtle too, and `data/source/`), so `alaska-kg build --root DIR` builds it.
@@ -26,10 +28,11 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
 
 from alaska_kg.errors import SourceNotFound
 from alaska_kg.namespaces import AKR
-from alaska_kg.paths import Layout, locate
+from alaska_kg.paths import LINKS_FILE, Layout, locate
 
 SHARED_FILES: tuple[str, ...] = ("statement-kinds.ttl",)  # their akr: subjects are shared vocabulary
 SHARED_RESOURCES: tuple[str, ...] = ("article", "article-text")  # the source, one for every copy
+ONCE_FILES: tuple[str, ...] = (LINKS_FILE,)  # written by copy 0 only (see the module docstring)
 LABEL_PREDICATES = (
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -154,7 +157,7 @@ def read_template(layout: Layout) -> Template:
             )
             # A triple about a shared resource, or one naming no renamed term (about a cameo: code), is
             # the same in every copy: written once.
-            is_once = is_once or not any(mark in line for mark in (_IRI, _LABEL, _BNODE))
+            is_once = is_once or path.name in ONCE_FILES or not any(m in line for m in (_IRI, _LABEL, _BNODE))
             if line in seen:
                 continue
             seen.add(line)
@@ -231,6 +234,7 @@ def generate_size(out: Path, triples: int, layout: Layout | None = None) -> Corp
 
 
 __all__ = [
+    "ONCE_FILES",
     "SHARED_FILES",
     "SHARED_RESOURCES",
     "Corpus",
