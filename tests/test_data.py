@@ -217,12 +217,10 @@ def test_every_quote_in_the_graph_is_verbatim_from_the_article(data, text):
 def test_every_typed_resource_has_one_english_label(data):
     unlabelled = []
     for subject in set(data.subjects(RDF.type, None)):
-        if (subject, RDF.type, OA.TextQuoteSelector) in data or (
-            subject,
-            RDF.type,
-            OA.TextPositionSelector,
-        ) in data:
-            continue
+        if {OA.TextQuoteSelector, OA.TextPositionSelector, RDF.Statement} & set(
+            data.objects(subject, RDF.type)
+        ):
+            continue  # selectors and the notes on links describe other resources; they need no label
         labels = list(data.objects(subject, RDFS.label))
         if len(labels) != 1 or labels[0].language != "en":
             unlabelled.append(subject)
@@ -263,7 +261,13 @@ def test_every_wikidata_qid_used_is_confirmed_and_none_is_known_wrong(data):
         if isinstance(t, URIRef) and str(t).startswith(WD)
     }
     assert used, "no Wikidata links at all"
-    assert used <= confirmed, f"unconfirmed QIDs: {sorted(used - confirmed)}"
+    # a link a user accepted after checking it against the live Wikidata (`link suggest --accept`) says so
+    accepted = {
+        str(data.value(note, RDF.object))[len(WD) :]
+        for note in data.subjects(RDF.type, RDF.Statement)
+        if "accepted by user" in str(data.value(note, DCTERMS.source))
+    }
+    assert used <= confirmed | accepted, f"unconfirmed QIDs: {sorted(used - confirmed - accepted)}"
     # Q166032 is confirmed for The Washington Post and "wrong" for tariffs: check it names the Post only.
     assert not (used & wrong - {"Q166032"}), f"known-wrong QIDs: {sorted(used & wrong)}"
     assert set(data.subjects(SKOS.exactMatch, URIRef(WD + "Q166032"))) == {AKR["washington-post"]}
@@ -431,3 +435,18 @@ def test_ontology_axioms_stay_inside_owl2_rl(ontology):
     assert not list(ontology.triples((None, OWL.propertyChainAxiom, None))), (
         "reasonable ignores property chains"
     )
+
+
+def test_every_link_has_a_note_saying_where_and_when_it_was_confirmed(data):
+    """Each skos:exactMatch to Wikidata is the subject of an rdf:Statement note with dcterms:source and date."""
+    notes = {
+        (data.value(n, RDF.subject), data.value(n, RDF.object)): n
+        for n in data.subjects(RDF.type, RDF.Statement)
+    }
+    links = list(data.subject_objects(SKOS.exactMatch))
+    assert len(links) == 45
+    for subject, item in links:
+        note = notes.get((subject, item))
+        assert note is not None, f"{subject} → {item} has no note"
+        assert data.value(note, RDF.predicate) == SKOS.exactMatch
+        assert data.value(note, DCTERMS.source) is not None and data.value(note, DCTERMS.date) is not None

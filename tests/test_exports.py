@@ -130,3 +130,24 @@ def test_summary_names_every_stage(built: Path):
     assert list(summary["seconds"]) == ["parse", "validate", "reason", "export"]
     assert summary["validation"].startswith("conforms")
     assert re.fullmatch(r"[0-9a-f]{32}", summary["source_key"])
+
+
+def test_void_linkset_counts_the_links_to_wikidata(built: Path, turtle: Graph):
+    """The links are described as a VoID Linkset: our dataset to Wikidata by skos:exactMatch, with as many
+    triples as there are skos:exactMatch links in the data."""
+    from rdflib.namespace import SKOS
+
+    void = Graph().parse(built / "alaska-kg.void.ttl", format="turtle")
+    linkset = URIRef(graph_iri("dataset/wikidata-links"))
+    assert (linkset, RDF.type, VOID.Linkset) in void
+    assert void.value(linkset, VOID.linkPredicate) == SKOS.exactMatch
+    assert void.value(linkset, VOID.subjectsTarget) == URIRef(graph_iri("dataset"))
+    assert (
+        str(void.value(void.value(linkset, VOID.objectsTarget), VOID.uriSpace))
+        == "http://www.wikidata.org/entity/"
+    )
+    assert (
+        int(void.value(linkset, VOID.triples))
+        == len(list(turtle.triples((None, SKOS.exactMatch, None))))
+        == 45
+    )

@@ -329,9 +329,8 @@ def test_accept_writes_the_link_and_its_source_note(
     assert code == 0, err
     assert "linked akr:atlantic-council skos:exactMatch wd:Q900001 (Atlantic Council)" in out
     after = links_file(root).read_text(encoding="utf-8")
-    added_prefix = "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
-    assert added_prefix in after and added_prefix not in before
-    assert after.replace(added_prefix, "", 1).startswith(before.rstrip("\n")), "old text not kept as it was"
+    assert after.startswith(before.rstrip("\n")), "old text not kept as it was"
+    assert after.count("@prefix rdf:") == 1, "a prefix the file already binds was added again"
     graph = Graph().parse(links_file(root), format="turtle")
     assert (AKR["atlantic-council"], SKOS.exactMatch, WD.Q900001) in graph
     note = AKR["link-atlantic-council"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import DCAT, DCTERMS, VOID, NamespaceManager
+from rdflib.namespace import DCAT, DCTERMS, SKOS, VOID, NamespaceManager
 
 from alaska_kg import __version__
 from alaska_kg.errors import OutputError
@@ -117,7 +117,9 @@ def _jsonld(graph: Graph, context: Mapping[str, object]) -> str:
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
 
 
-def describe_dataset(sizes: Mapping[str, int], class_counts: Mapping[str, int], built_on: date) -> Graph:
+def describe_dataset(
+    sizes: Mapping[str, int], class_counts: Mapping[str, int], built_on: date, link_count: int = 0
+) -> Graph:
     """VoID and DCAT description of the dataset: graphs, sizes, entities per class, files, license, source."""
     graph = Graph(bind_namespaces="none")
     _bind_prefixes(graph)
@@ -157,6 +159,27 @@ def describe_dataset(sizes: Mapping[str, int], class_counts: Mapping[str, int], 
         graph.add((ds, VOID.classPartition, partition))
         graph.add((partition, VOID["class"], URIRef(cls)))
         graph.add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
+    wikidata = URIRef(f"{GRAPH_BASE}dataset/wikidata")
+    graph.add((wikidata, RDF.type, VOID.Dataset))
+    graph.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
+    graph.add((wikidata, VOID.uriSpace, Literal(PREFIXES["wd"])))
+    linkset = URIRef(f"{GRAPH_BASE}dataset/wikidata-links")
+    graph.add((ds, VOID.subset, linkset))
+    graph.add((linkset, RDF.type, VOID.Linkset))
+    graph.add((linkset, DCTERMS.title, Literal("links from alaska-kg to Wikidata", lang="en")))
+    graph.add((linkset, VOID.subjectsTarget, ds))
+    graph.add((linkset, VOID.objectsTarget, wikidata))
+    graph.add((linkset, VOID.linkPredicate, SKOS.exactMatch))
+    graph.add((linkset, VOID.triples, Literal(link_count, datatype=XSD.integer)))
+    graph.add(
+        (
+            linkset,
+            DCTERMS.source,
+            Literal(
+                "data/reference/wikidata-qids.tsv; links accepted with `alaska-kg link suggest --accept`"
+            ),
+        )
+    )
     for file_name, media_type in MEDIA_TYPES.items():
         distribution = URIRef(f"{GRAPH_BASE}dataset/{file_name}")
         graph.add((ds, DCAT.distribution, distribution))
@@ -237,6 +260,7 @@ def export(
     one named graph per origin as TriG and N-Quads; its VoID/DCAT description; and the build summary."""
     named = {"ontology": ontology, "asserted": asserted, "inferred": inferred, "links": links}
     sizes = {name: len(graph) for name, graph in named.items()}
+    link_count = len(list(links.triples((None, SKOS.exactMatch, None))))
     stated = _union((ontology, asserted, links))
     stated_header = _HEADER.format(version=__version__, what="the ontology, the asserted facts and the links")
 
@@ -257,7 +281,7 @@ def export(
         VOID_NAME: text(
             lambda: (
                 _HEADER.format(version=__version__, what="a VoID and DCAT description")
-                + describe_dataset(sizes, class_counts, date.today()).serialize(format="turtle")
+                + describe_dataset(sizes, class_counts, date.today(), link_count).serialize(format="turtle")
             )
         ),
         SUMMARY_NAME: text(lambda: json.dumps(summary, indent=2, ensure_ascii=False) + "\n"),

@@ -20,7 +20,7 @@ from alaska_kg.dataset import OpenDataset
 from alaska_kg.errors import OutputError, SourceSyntaxError
 from alaska_kg.formats import turtle, used_prefixes
 from alaska_kg.jsonld import to_jsonld
-from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, graph_iri
+from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, WIKIDATA_ENTITY, graph_iri
 
 ExportFormat = Literal["ttl", "jsonld", "nt", "trig", "xml"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
@@ -41,6 +41,10 @@ def read_context(path: Path) -> dict[str, object] | None:
     return context
 
 
+_EXACT_MATCH = NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
+_SAME_AS = NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+
+
 def _quads(dataset: OpenDataset, graph: str) -> list[Quad]:
     """The quads of the chosen graph(s), in GRAPH_NAMES order, then by subject, predicate and object."""
     quads: list[Quad] = []
@@ -50,11 +54,30 @@ def _quads(dataset: OpenDataset, graph: str) -> list[Quad]:
     return quads
 
 
+def _same_as(quads: list[Quad]) -> list[Quad]:
+    """owl:sameAs beside each skos:exactMatch to Wikidata, for consumers that expect it. Only on request:
+    under OWL RL it merges our resources with Wikidata's, which is why the data itself never says it."""
+    extra = [
+        Quad(q.subject, _SAME_AS, q.object, q.graph_name)
+        for q in quads
+        if q.predicate == _EXACT_MATCH and str(q.object.value).startswith(WIKIDATA_ENTITY)
+    ]
+    return quads + extra
+
+
 def export_text(
-    dataset: OpenDataset, fmt: ExportFormat, graph: str = "all", context: Mapping[str, object] | None = None
+    dataset: OpenDataset,
+    fmt: ExportFormat,
+    graph: str = "all",
+    context: Mapping[str, object] | None = None,
+    *,
+    same_as: bool = False,
 ) -> str:
-    """The chosen graph(s) written in `fmt`; `context` is the JSON-LD @context (else the prefixes used)."""
+    """The chosen graph(s) written in `fmt`; `context` is the JSON-LD @context (else the prefixes used);
+    `same_as` adds owl:sameAs for every link to Wikidata."""
     quads = _quads(dataset, graph)
+    if same_as:
+        quads = _same_as(quads)
     if fmt == "trig":
         prefixes = used_prefixes(Triple(q.subject, q.predicate, q.object) for q in quads)
         prefixes["akg"] = PREFIXES["akg"]
