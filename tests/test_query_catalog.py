@@ -851,7 +851,7 @@ def test_every_canned_query_runs_with_its_declared_columns(dataset, layout) -> N
     """The projection Oxigraph parses equals the header's columns (run_query checks it), for every query."""
     from alaska_kg.querying import run_query
 
-    for query in canned_queries(layout):
+    for query in (q for q in canned_queries(layout) if not q.federated):  # test_federated_* cover those
         answer = run_query(dataset, query)
         if answer.kind == "select":
             assert answer.variables == query.header.columns, query.id
@@ -963,3 +963,35 @@ def test_wikidata_links_are_exactly_the_confirmed_items_of_entities_the_article_
     assert by_entity["akr:xi-jinping"] == "Q15031"
     assert by_entity["akr:ccp-politburo"] == "Q1076970"
     assert by_entity["akr:trump-administration"] == "Q27809653"
+
+
+# ---------------------------------------------------------------- federated queries (never run in tests)
+
+
+def _federated(layout):
+    return [q for q in canned_queries(layout) if q.federated]
+
+
+def test_federated_queries_parse_and_send_only_our_linked_items(layout) -> None:
+    """Each federated query parses (rdflib's SPARQL parser: nothing is executed), reaches only the Wikidata
+    Query Service, names no QID of its own (the items come from our skos:exactMatch links), and binds the
+    SERVICE's ?item to a link."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    federated = _federated(layout)
+    assert {q.id for q in federated} == {"participants-on-wikidata", "places-on-wikidata"}
+    for query in federated:
+        prepareQuery(query.text)
+        endpoints = set(re.findall(r"SERVICE\s+<([^>]+)>", query.text, re.I))
+        assert endpoints == {"https://query.wikidata.org/sparql"}, query.id
+        body = "\n".join(line for line in query.text.splitlines() if not line.startswith("#"))
+        assert not re.search(r"\bwd:Q\d+|entity/Q\d+", body), f"{query.id} hard-codes a QID"
+        assert re.search(r"skos:exactMatch \?item", body), query.id
+
+
+def test_federated_queries_are_refused_without_allow_service(cli) -> None:
+    """The network is reached only when the user asks for it."""
+    for name in ("participants-on-wikidata", "places-on-wikidata"):
+        code, _, err = cli("query", name)
+        assert code == 12
+        assert "--allow-service" in err

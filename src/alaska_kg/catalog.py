@@ -17,6 +17,7 @@ from alaska_kg.header import QueryHeader, parse_header
 from alaska_kg.paths import Layout
 
 CHECKS_DIR = "checks"
+FEDERATED_TAG = "federated"
 SUFFIX = ".rq"
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 
@@ -29,6 +30,11 @@ class QuerySource:
     text: str
     header: QueryHeader
     path: Path | None = None
+
+    @property
+    def federated(self) -> bool:
+        """Tagged `federated`: it asks a remote endpoint (SERVICE) and runs only with --allow-service."""
+        return FEDERATED_TAG in self.header.tags
 
     @property
     def where(self) -> str:
@@ -95,4 +101,12 @@ def find_query(layout: Layout, name: str) -> QuerySource:
     raise QueryNotFound(f"no query named {name!r}{hint} (`alaska-kg queries` lists them)")
 
 
-__all__ = ["QuerySource", "canned_queries", "find_query", "inline_query", "query_ids", "read_query"]
+__all__ = [
+    "FEDERATED_TAG",
+    "QuerySource",
+    "canned_queries",
+    "find_query",
+    "inline_query",
+    "query_ids",
+    "read_query",
+]

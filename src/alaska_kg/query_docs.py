@@ -60,7 +60,14 @@ def _section(query: QuerySource, dataset: Path) -> str:
             parts.append(f"| `{p.name}` | {p.type} | `{p.example}` | {p.description} |")
         parts.append("Leave a parameter out to widen the query to every value.\n")
     argv = _example_command(query)
-    parts.append("```console\n$ alaska-kg " + " ".join(argv) + "\n" + _run(argv, dataset) + "\n```\n")
+    if query.federated:
+        parts.append(
+            "```console\n$ alaska-kg " + " ".join([*argv, "--allow-service"]) + "\n```\n\n"
+            "It asks the Wikidata Query Service, so it runs only with `--allow-service` and needs the network;"
+            " no example output is kept here.\n"
+        )
+    else:
+        parts.append("```console\n$ alaska-kg " + " ".join(argv) + "\n" + _run(argv, dataset) + "\n```\n")
     return "\n".join(parts)
 
 
