@@ -450,3 +450,29 @@ def test_every_link_has_a_note_saying_where_and_when_it_was_confirmed(data):
         assert note is not None, f"{subject} → {item} has no note"
         assert data.value(note, RDF.predicate) == SKOS.exactMatch
         assert data.value(note, DCTERMS.source) is not None and data.value(note, DCTERMS.date) is not None
+
+
+def test_each_confirmed_qid_is_linked_to_the_entity_the_reference_names(data):
+    """Label match: the resource linked to a confirmed QID bears the reference list's name for it (or the
+    name in its parentheses), e.g. "Federal Government of the United States ("American government")"."""
+
+    def names(text: str) -> set[str]:
+        found = {re.sub(r"\s*\(.*", "", text)}
+        found |= {re.sub(r"[\"“”]", "", inner) for inner in re.findall(r"\(([^)]*)\)", text)}
+        return {" ".join(n.casefold().replace("the ", "", 1).split()) for n in found if n}
+
+    with (ROOT / "data/reference/wikidata-qids.tsv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
+    checked = 0
+    for row in rows:
+        if row["status"] != "confirmed":
+            continue
+        for entity in data.subjects(SKOS.exactMatch, URIRef(WD + row["qid"])):
+            ours = {
+                " ".join(str(label).casefold().replace("the ", "", 1).split())
+                for label in [*data.objects(entity, RDFS.label), *data.objects(entity, SKOS.altLabel)]
+            }
+            theirs = names(row["label"])
+            assert any(t in o or o in t for t in theirs for o in ours), f"{entity}: {ours} vs {row['label']}"
+            checked += 1
+    assert checked == 45
