@@ -120,8 +120,36 @@ class LinkRefused(AlaskaKgError):
     exit_code = 22
 
 
+class EndpointUnreachable(AlaskaKgError):
+    """A SPARQL endpoint cannot be reached, or gives no answer in time (no route, refused, timed out)."""
+
+    exit_code = 30
+
+
+class EndpointRefused(AlaskaKgError):
+    """A SPARQL endpoint answered 4xx (or redirected): the request, the URL or the credentials are wrong."""
+
+    exit_code = 31
+
+
+class EndpointFailed(AlaskaKgError):
+    """A SPARQL endpoint answered 5xx: the server failed on a request it accepted."""
+
+    exit_code = 32
+
+
+class EndpointAnswerError(AlaskaKgError):
+    """A SPARQL endpoint answered 2xx with something unreadable: an unknown media type, broken results."""
+
+    exit_code = 33
+
+
 __all__ = [
     "AlaskaKgError",
+    "EndpointAnswerError",
+    "EndpointFailed",
+    "EndpointRefused",
+    "EndpointUnreachable",
     "ForbiddenQuery",
     "LinkRefused",
     "OutputError",

@@ -1,8 +1,9 @@
-"""The query-path commands of the CLI (query, queries, describe, stats, export); light imports only.
+"""The query-path commands of the CLI (query, queries, describe, stats, export, push); light imports only.
 
 Each handler parses nothing itself and decides nothing about RDF: it calls the module that does the work
 and writes the result. Nothing here, nor in what it imports, loads rdflib, pyshacl or a reasoner, unless
-the build cache is empty and the dataset has to be built first.
+the build cache is empty and the dataset has to be built first. The network code (`query --endpoint`,
+`push`) is imported only by the commands that use it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from alaska_kg.catalog import canned_queries, find_query, inline_query
-from alaska_kg.dataset import GRAPH_SELECTIONS, OpenDataset, open_dataset
+from alaska_kg.catalog import QuerySource, canned_queries, find_query, inline_query
+from alaska_kg.dataset import GRAPH_SELECTIONS, OpenDataset, dataset_path, open_dataset
 from alaska_kg.errors import UsageError
 from alaska_kg.exporting import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read_context, write_atomically
 from alaska_kg.formats import OUTPUT_FORMATS, text_table, write_answer
@@ -21,6 +22,9 @@ from alaska_kg.paths import Layout, locate
 from alaska_kg.querying import run_query
 
 PROG = "alaska-kg"
+REMOTE_TIMEOUT = 60.0  # = alaska_kg.remote.DEFAULT_TIMEOUT, kept here so that `query` stays light
+PUSH_TIMEOUT = 300.0  # = alaska_kg.push.DEFAULT_PUSH_TIMEOUT
+PUSH_CONTENT_TYPES = ("application/n-triples", "text/turtle")  # = alaska_kg.push.CONTENT_TYPES
 
 
 def _open(args: argparse.Namespace, layout: Layout, err: TextIO) -> OpenDataset:
@@ -37,6 +41,8 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     layout = locate(args.root)
     query = inline_query(args.sparql) if args.sparql is not None else find_query(layout, args.name)
     substitutions = bind(query, args.param)
+    if args.endpoint is not None:
+        return _query_remote(args, query, substitutions, out)
     dataset = _open(args, layout, err)
     answer = run_query(
         dataset,
@@ -48,6 +54,59 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     write_answer(answer, args.format, out, store=dataset.store, raw=args.raw, where=query.where)
     return 1 if answer.kind == "ask" and not answer.boolean else 0
+
+
+def _query_remote(args: argparse.Namespace, query: QuerySource, substitutions: dict, out: TextIO) -> int:
+    """`query --endpoint URL`: the same checks, parameters and output, the answer from a SPARQL endpoint."""
+    from alaska_kg.remote_query import run_remote
+
+    if args.dataset is not None:
+        raise UsageError("give --dataset or --endpoint, not both: the endpoint holds its own copy")
+    result = run_remote(
+        args.endpoint,
+        query,
+        graph=args.graph,
+        substitutions=substitutions,
+        allow_service=args.allow_service,
+        prefixes=PREFIXES if args.sparql is not None else None,
+        labels=not args.raw and args.format in (None, "table", "md"),
+        timeout=args.timeout,
+    )
+    write_answer(result.answer, args.format, out, store=result.labels, raw=args.raw, where=query.where)
+    return 1 if result.answer.kind == "ask" and not result.answer.boolean else 0
+
+
+def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Upload every graph of the dataset to a Graph Store Protocol endpoint, one PUT each."""
+    from alaska_kg.namespaces import GRAPH_BASE
+    from alaska_kg.push import PushedGraph, push
+    from alaska_kg.remote import check_endpoint
+
+    check_endpoint(args.endpoint)
+
+    def announce(message: str) -> None:
+        print(f"{PROG}: {message}…", file=err, flush=True)
+
+    path, _ = dataset_path(locate(args.root), args.dataset, announce)
+    print(f"{PROG}: pushing {path} to {args.endpoint} ({args.content_type}, one PUT per graph)", file=out)
+
+    def progress(done: PushedGraph) -> None:
+        name = "(default)" if done.graph is None else done.graph.removeprefix(GRAPH_BASE)
+        line = f"  {name:<10} {done.triples:>8} triples  {done.status} {done.reason}  {done.seconds:.2f}s"
+        print(line, file=out, flush=True)
+
+    result = push(
+        path, args.endpoint, content_type=args.content_type, timeout=args.timeout, progress=progress
+    )
+    total = sum(g.triples for g in result.graphs)
+    print(f"  {len(result.graphs)} graphs, {total} triples", file=out)
+    if result.shared_blank_nodes:
+        print(
+            f"{PROG}: warning: {result.shared_blank_nodes} blank node(s) occur in more than one graph; "
+            "each PUT gives them new identities, so the store holds them as distinct nodes",
+            file=err,
+        )
+    return 0
 
 
 def _queries(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -138,6 +197,19 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="let SERVICE call remote SPARQL endpoints (refused by default)",
     )
+    query.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="run the query at this SPARQL 1.1 Protocol endpoint (e.g. http://localhost:7878/query) instead "
+        "of the local dataset; a login, if it asks for one, from $ALASKA_KG_ENDPOINT_AUTH=user:password",
+    )
+    query.add_argument(
+        "--timeout",
+        type=float,
+        default=REMOTE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"with --endpoint: give up when the endpoint is silent this long (default: {REMOTE_TIMEOUT:g})",
+    )
     _common(query)
     query.set_defaults(handler=_query)
 
@@ -180,6 +252,43 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("-o", "--output", metavar="FILE", default=None, help="output file (default: stdout)")
     _common(export)
     export.set_defaults(handler=_export)
+
+    push = commands.add_parser(
+        "push",
+        help="upload the dataset's graphs to a triple store",
+        description="Replace each named graph of the built dataset in a triple store with one SPARQL 1.1 "
+        "Graph Store HTTP Protocol PUT (URL?graph=IRI). A login (HTTP basic or digest), if asked, comes from "
+        "$ALASKA_KG_ENDPOINT_AUTH=user:password, never from the command line.",
+    )
+    push.add_argument(
+        "--endpoint",
+        metavar="URL",
+        required=True,
+        help="the Graph Store endpoint, e.g. http://localhost:7878/store (Oxigraph), "
+        "http://localhost:3030/ds/data (Fuseki), http://localhost:8890/sparql-graph-crud (Virtuoso)",
+    )
+    push.add_argument(
+        "--content-type",
+        choices=PUSH_CONTENT_TYPES,
+        default=PUSH_CONTENT_TYPES[0],
+        help="media type of the bodies (N-Triples, which is also Turtle; default: application/n-triples)",
+    )
+    push.add_argument(
+        "--timeout",
+        type=float,
+        default=PUSH_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up when the store is silent this long (default: {PUSH_TIMEOUT:g})",
+    )
+    push.add_argument(
+        "--dataset",
+        metavar="FILE.nq",
+        default=None,
+        help="push this N-Quads dataset (default: the build cache, built if missing)",
+    )
+    push.add_argument("--debug", action="store_true", help="show a traceback on error")
+    push.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    push.set_defaults(handler=_push)
 
 
 __all__ = ["register"]
