@@ -51,7 +51,7 @@ def test_turtle_declares_only_the_prefixes_it_uses(cli) -> None:
     code, out, _ = cli("export", "--format", "ttl", "--graph", "links")
     assert code == 0
     declared = {line.split()[1] for line in out.splitlines() if line.startswith("@prefix")}
-    assert declared == {"akr:", "dcterms:", "rdfs:", "skos:", "void:", "wd:", "xsd:"}
+    assert declared == {"akr:", "dcterms:", "rdf:", "skos:", "wd:", "xsd:"}
 
 
 def test_jsonld_uses_the_shipped_context_inline(cli, layout) -> None:
@@ -70,7 +70,8 @@ def test_output_file_is_written_atomically(cli, tmp_path: Path) -> None:
     target.write_text("old\n")
     code, out, _ = cli("export", "--format", "nt", "--graph", "links", "-o", str(target))
     assert (code, out) == (0, "")
-    assert len(target.read_text().splitlines()) == 50
+    # 45 links, each with a six-triple note saying where and when it was confirmed
+    assert len(target.read_text().splitlines()) == 45 * 7
     assert [p.name for p in tmp_path.iterdir()] == ["links.nt"]  # no temporary file left behind
     umask = os.umask(0)
     os.umask(umask)
@@ -89,3 +90,16 @@ def test_unwritable_output_is_exit_5(cli, tmp_path: Path, where: str) -> None:
 def test_unknown_export_format_is_a_usage_error(cli) -> None:
     code, _, err = cli("export", "--format", "n3")
     assert code == 2 and "invalid choice: 'n3'" in err
+
+
+def test_same_as_is_added_only_on_request(cli) -> None:
+    """By default no owl:sameAs leaves the dataset (OWL RL would merge our resources with Wikidata's);
+    with --sameas each of the 45 links to Wikidata gets its owl:sameAs twin."""
+    code, plain_out, _ = cli("export", "--format", "nt", "--graph", "links")
+    assert code == 0 and "owl#sameAs" not in plain_out
+    code, out, _ = cli("export", "--format", "nt", "--graph", "links", "--sameas")
+    assert code == 0
+    same = [line for line in out.splitlines() if "<http://www.w3.org/2002/07/owl#sameAs>" in line]
+    assert len(same) == 45
+    assert "<https://w3id.org/alaska-kg/resource/yang-jiechi> <http://www.w3.org/2002/07/owl#sameAs> " \
+        "<http://www.wikidata.org/entity/Q58211> ." in same

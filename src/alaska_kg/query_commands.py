@@ -136,7 +136,7 @@ def _stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     layout = locate(args.root)
     context = read_context(layout.context_file) if args.format == "jsonld" else None
-    text = export_text(_open(args, layout, err), args.format, args.graph, context)
+    text = export_text(_open(args, layout, err), args.format, args.graph, context, same_as=args.sameas)
     if args.output in (None, "-"):
         out.write(text)
     else:
@@ -250,6 +250,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="RDF syntax")
     export.add_argument("--graph", choices=EXPORT_GRAPHS, default="all", help="which graph (default: all)")
     export.add_argument("-o", "--output", metavar="FILE", default=None, help="output file (default: stdout)")
+    export.add_argument(
+        "--sameas",
+        action="store_true",
+        help="also write owl:sameAs beside each skos:exactMatch to Wikidata (off by default: under OWL RL "
+        "it would merge our resources with Wikidata's)",
+    )
     _common(export)
     export.set_defaults(handler=_export)
 
