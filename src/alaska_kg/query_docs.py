@@ -63,8 +63,8 @@ def _section(query: QuerySource, dataset: Path) -> str:
     if query.federated:
         parts.append(
             "```console\n$ alaska-kg " + " ".join([*argv, "--allow-service"]) + "\n```\n\n"
-            "It asks the Wikidata Query Service, so it runs only with `--allow-service` and needs the network;"
-            " no example output is kept here.\n"
+            "It asks the Wikidata Query Service, so it runs only with `--allow-service` and needs the"
+            " network; no example output is kept here.\n"
         )
     else:
         parts.append("```console\n$ alaska-kg " + " ".join(argv) + "\n" + _run(argv, dataset) + "\n```\n")
