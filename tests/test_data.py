@@ -438,7 +438,7 @@ def test_ontology_axioms_stay_inside_owl2_rl(ontology):
 
 
 def test_every_link_has_a_note_saying_where_and_when_it_was_confirmed(data):
-    """Each skos:exactMatch to Wikidata is the subject of an rdf:Statement note with dcterms:source and date."""
+    """Each skos:exactMatch to Wikidata is described by an rdf:Statement note with dcterms:source and date."""
     notes = {
         (data.value(n, RDF.subject), data.value(n, RDF.object)): n
         for n in data.subjects(RDF.type, RDF.Statement)

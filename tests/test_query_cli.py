@@ -261,8 +261,8 @@ def test_unknown_query_suggests_the_closest_name(cli) -> None:
     code, out, err = cli("query", "partcipants")
     assert code == 7 and out == ""
     assert _error(err) == (
-        "alaska-kg: error: no query named 'partcipants'; did you mean participants, participants-on-wikidata? "
-        "(`alaska-kg queries` lists them)"
+        "alaska-kg: error: no query named 'partcipants'; did you mean participants, "
+        "participants-on-wikidata? (`alaska-kg queries` lists them)"
     )
 
 
