@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from rdflib import RDF, Graph
@@ -116,7 +117,7 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
     if not report.conforms:
         raise ValidationFailed(_failure_message(layout, report), report=report)
     with watch.stage("reason"):
-        inferred = infer(sources.ontology + sources.asserted, reasoner)
+        inferred = infer(chain(sources.ontology, sources.asserted), reasoner)
     sizes = {
         "ontology": len(sources.ontology),
         "asserted": len(sources.asserted),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph
@@ -66,63 +67,70 @@ def _bind_prefixes(graph: Graph, prefixes: Mapping[str, str] = PREFIXES) -> None
         graph.bind(prefix, namespace, override=True, replace=True)
 
 
-def _union(graphs: Iterable[Graph]) -> Graph:
-    union = Graph(bind_namespaces="none")
-    for graph in graphs:
-        for triple in graph:
-            union.add(triple)
-    _bind_prefixes(union)
-    return union
-
-
-def _trig(named: dict[str, Graph]) -> str:
-    """TriG of the dataset, written by Oxigraph from the N-Quads (rdflib's TriG writer is ~10x slower); the
-    default graph lists the four graphs with their sizes, so that an empty named graph (RDF 1.1 Concepts §4:
-    it has no syntax of its own) is still declared."""
-    from alaska_kg.formats import used_prefixes
-
-    declarations = Graph(bind_namespaces="none")
-    for name in GRAPH_NAMES:
-        iri = URIRef(graph_iri(name))
-        declarations.add((iri, RDF.type, VOID.Dataset))
-        declarations.add((iri, DCTERMS.title, Literal(GRAPH_TITLES[name], lang="en")))
-        declarations.add((iri, VOID.triples, Literal(len(named[name]), datatype=XSD.integer)))
-    text = _ntriples(declarations) + _nquads(named)
-    quads = list(pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS))
-    prefixes = used_prefixes(pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads)
-    prefixes["akg"] = PREFIXES["akg"]
-    return (pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=prefixes) or b"").decode()
-
-
-def _turtle(graph: Graph) -> str:
-    """Turtle written by Oxigraph (subjects grouped, only the prefixes used), from sorted N-Triples."""
-    from alaska_kg.formats import turtle
-
-    return turtle(pyoxigraph.parse(_ntriples(graph).encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES))
-
-
-def _nquads(named: dict[str, Graph]) -> str:
-    """N-Quads (RDF 1.1 N-Quads §2) of the four named graphs, sorted; the query path loads this file."""
-    lines: list[str] = []
-    for name in GRAPH_NAMES:
-        suffix = f" <{graph_iri(name)}> .\n"
-        for line in named[name].serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines():
-            if line.strip():
-                lines.append(line.rstrip()[:-1].rstrip() + suffix)
-    return "".join(sorted(lines))
-
-
 def _ntriples(graph: Graph) -> str:
     """N-Triples (RDF 1.1 N-Triples §2), one triple per line, lines sorted so that builds diff cleanly."""
     lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
     return "".join(sorted(f"{line}\n" for line in lines if line.strip()))
 
 
-def _jsonld(graph: Graph, context: Mapping[str, object]) -> str:
-    """JSON-LD 1.1, compacted with the shipped @context (a dict, never a URL: nothing is fetched)."""
-    body = json.loads(graph.serialize(format="json-ld", context=dict(context), auto_compact=True))
-    body["@context"] = dict(context)  # keep the context exactly as shipped, in its own order
-    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+def _merge(*ntriples: str) -> str:
+    """The union of sorted N-Triples documents, sorted, each triple once."""
+    return "".join(sorted({line for text in ntriples for line in text.splitlines(keepends=True)}))
+
+
+def _nquads(named: Mapping[str, str]) -> str:
+    """N-Quads (RDF 1.1 N-Quads §2) of named graphs given as N-Triples, sorted: what the query path loads."""
+    quads = []
+    for name, ntriples in named.items():
+        suffix = f" <{graph_iri(name)}> .\n"
+        quads += (line.rstrip()[:-1].rstrip() + suffix for line in ntriples.splitlines() if line.strip())
+    return "".join(sorted(quads))
+
+
+def _declarations(sizes: Mapping[str, int]) -> str:
+    """The default graph of the TriG: the four named graphs with their titles and sizes, so that an empty
+    named graph (RDF 1.1 Concepts §4: it has no syntax of its own) is still declared."""
+    graph = Graph(bind_namespaces="none")
+    for name in GRAPH_NAMES:
+        iri = URIRef(graph_iri(name))
+        graph.add((iri, RDF.type, VOID.Dataset))
+        graph.add((iri, DCTERMS.title, Literal(GRAPH_TITLES[name], lang="en")))
+        graph.add((iri, VOID.triples, Literal(sizes[name], datatype=XSD.integer)))
+    return _ntriples(graph)
+
+
+def _trig(declarations: str, nquads: str) -> str:
+    """TriG of the dataset, written by Oxigraph from N-Quads (rdflib's TriG writer is ~10x slower)."""
+    from alaska_kg.formats import used_prefixes
+
+    quads = list(
+        pyoxigraph.parse((declarations + nquads).encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+    )
+    prefixes = used_prefixes(pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads)
+    prefixes["akg"] = PREFIXES["akg"]
+    return (pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=prefixes) or b"").decode()
+
+
+def _oxigraph_triples(ntriples: str) -> list[pyoxigraph.Triple]:
+    return [
+        q.triple for q in pyoxigraph.parse(ntriples.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    ]
+
+
+def _turtle(ntriples: str) -> str:
+    """Turtle written by Oxigraph (subjects grouped, only the prefixes used)."""
+    from alaska_kg.formats import turtle
+
+    return turtle(_oxigraph_triples(ntriples))
+
+
+def _jsonld(ntriples: str, context: Mapping[str, object]) -> str:
+    """JSON-LD 1.1 compacted with the shipped @context: its prefixes make the compact IRIs, and the context
+    is written inline exactly as shipped (never a URL: nothing is fetched)."""
+    from alaska_kg.jsonld import to_jsonld
+
+    prefixes = {k: v for k, v in context.items() if isinstance(v, str)}
+    return to_jsonld(_oxigraph_triples(ntriples), prefixes, context=context)
 
 
 def describe_dataset(
@@ -269,23 +277,35 @@ def export(
     named = {"ontology": ontology, "asserted": asserted, "inferred": inferred, "links": links}
     sizes = {name: len(graph) for name, graph in named.items()}
     link_count = len(list(links.triples((None, SKOS.exactMatch, None))))
-    stated = _union((ontology, asserted, links))
     stated_header = _HEADER.format(version=__version__, what="the ontology, the asserted facts and the links")
+
+    # Each graph is serialized by rdflib once, to N-Triples; every other format is made from those lines.
+    @cache
+    def lines() -> dict[str, str]:
+        return {name: _ntriples(graph) for name, graph in named.items()}
+
+    @cache
+    def stated() -> str:
+        return _merge(lines()["ontology"], lines()["asserted"], lines()["links"])
+
+    @cache
+    def nquads() -> str:
+        return _nquads(lines())
 
     def text(content: Callable[[], str]) -> Writer:
         return lambda path: path.write_text(content(), encoding="utf-8")
 
     writers: dict[str, Writer] = {
-        TURTLE_NAME: text(lambda: stated_header + _turtle(stated)),
-        NTRIPLES_NAME: text(lambda: _ntriples(stated)),
-        JSONLD_NAME: text(lambda: _jsonld(stated, context)),
+        TURTLE_NAME: text(lambda: stated_header + _turtle(stated())),
+        NTRIPLES_NAME: text(stated),
+        JSONLD_NAME: text(lambda: _jsonld(stated(), context)),
         TRIG_NAME: text(
             lambda: (
                 _HEADER.format(version=__version__, what="the dataset, one named graph per origin")
-                + _trig(named)
+                + _trig(_declarations(sizes), nquads())
             )
         ),
-        NQUADS_NAME: text(lambda: _nquads(named)),
+        NQUADS_NAME: text(nquads),
         VOID_NAME: text(
             lambda: (
                 _HEADER.format(version=__version__, what="a VoID and DCAT description")

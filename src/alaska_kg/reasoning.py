@@ -64,9 +64,19 @@ def is_noise(triple: Triple) -> bool:
     return isinstance(s, URIRef) and str(s).startswith(_BUILTIN_NAMESPACES)
 
 
+_SCHEMA_PREDICATES = (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range)
+
+
 def _schema_closure(triples: set[Triple]) -> set[Triple]:
-    """The OWL 2 RL schema rules (Profiles §4.3, table 9) that `reasonable` does not apply, to a fixpoint."""
-    closure = set(triples)
+    """The OWL 2 RL schema rules (Profiles §4.3, table 9) that `reasonable` does not apply, to a fixpoint.
+
+    They read and write only schema triples, so only those (a few hundred) are iterated over."""
+    schema = {t for t in triples if t[1] in _SCHEMA_PREDICATES}
+    return triples | _schema_fixpoint(schema)
+
+
+def _schema_fixpoint(schema: set[Triple]) -> set[Triple]:
+    closure = set(schema)
     while True:
         sub_class = [(s, o) for s, p, o in closure if p == RDFS.subClassOf]
         sub_prop = [(s, o) for s, p, o in closure if p == RDFS.subPropertyOf]
@@ -106,11 +116,8 @@ def _closure_reasonable(triples: Iterable[Triple]) -> set[Triple]:
         raise UsageError(
             "the 'reasonable' reasoner is not installed; install it with: pip install 'alaska-kg[reasonable]'"
         ) from None
-    graph = Graph(bind_namespaces="core")
-    for triple in triples:
-        graph.add(triple)
     engine = reasonable.PyReasoner()
-    engine.from_graph(graph)
+    engine.from_graph(list(triples))  # any list of (s, p, o) terms: no rdflib Graph needed
     return _schema_closure({_canonical_triple(t) for t in engine.reason()})
 
 
@@ -127,11 +134,12 @@ def axiomatic_triples(reasoner: Reasoner) -> frozenset[Triple]:
     return frozenset(found)
 
 
-def infer(asserted: Graph, reasoner: Reasoner = DEFAULT_REASONER) -> Graph:
+def infer(asserted: Iterable[Triple], reasoner: Reasoner = DEFAULT_REASONER) -> Graph:
     """Return a new graph holding only the OWL RL entailments of `asserted` that it does not already hold.
 
-    `asserted` (ontology plus data) is read, never changed. Filtered out: the asserted triples, `is_noise`
-    (literal subjects, reflexive and owl:Thing tautologies, built-in vocabulary) and `axiomatic_triples()`.
+    `asserted` (the triples of the ontology and the data: a Graph or any iterable) is read, never changed.
+    Filtered out: the asserted triples, `is_noise` (literal subjects, reflexive and owl:Thing tautologies,
+    built-in vocabulary) and `axiomatic_triples()`.
     """
     if reasoner not in _CLOSURES:
         raise UsageError(f"unknown reasoner {reasoner!r}; choose one of {', '.join(REASONERS)}")
