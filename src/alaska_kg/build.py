@@ -110,7 +110,10 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
         context = _load_context(layout)
     with watch.stage("validate"):
         report = validate(
-            sources.asserted + sources.links, sources.ontology, sources.shapes, shapes_file=layout.shapes_file
+            (sources.asserted, sources.links),
+            sources.ontology,
+            sources.shapes,
+            shapes_file=layout.shapes_file,
         )
         if report.conforms:
             report = with_checks(report, layout)

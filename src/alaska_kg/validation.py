@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from rdflib import RDF, BNode, Graph, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -122,20 +122,35 @@ def _violations(results: Graph) -> tuple[Violation, ...]:
     return tuple(sorted(found, key=lambda v: (v.focus_node, v.path or "", v.source_shape, v.message)))
 
 
+def _with_class_hierarchy(data: Graph | Iterable[Graph], ontology: Graph) -> Graph:
+    """One new graph: the data plus the ontology's rdfs:subClassOf axioms, all that sh:class and
+    sh:targetClass need from it (SHACL §2.1.3.1 "SHACL instance"). This is what pySHACL's ont_graph would mix
+    in, minus the rest of the ontology; handing over the whole ontology instead makes the engine copy the data
+    again (7 s of 9 at 10^5 triples)."""
+    mixed = Graph(bind_namespaces="none")
+    for part in (data,) if isinstance(data, Graph) else data:
+        for triple in part:
+            mixed.add(triple)
+    for triple in ontology.triples((None, RDFS.subClassOf, None)):
+        mixed.add(triple)
+    return mixed
+
+
 def validate(
-    data: Graph,
+    data: Graph | Iterable[Graph],
     ontology: Graph,
     shapes: Graph,
     *,
     shapes_file: Path | None = None,
     engine: Engine = DEFAULT_ENGINE,
 ) -> ValidationReport:
-    """Validate `data` against `shapes` with `ontology` mixed in; inputs stay unchanged."""
+    """Validate `data` (a graph, or several read as one) against `shapes`, with the ontology's class
+    hierarchy mixed in; inputs stay unchanged."""
     shacl_validate = _engine(engine)
     conforms, results, _text = shacl_validate(
-        data,
+        _with_class_hierarchy(data, ontology),
         shacl_graph=shapes,
-        ont_graph=ontology,
+        ont_graph=None,
         inference=INFERENCE,
         advanced=True,
         inplace=False,
@@ -203,7 +218,7 @@ def validate_layout(layout: Layout) -> ValidationReport:
 
     sources = load_sources(layout)
     report = validate(
-        sources.asserted + sources.links, sources.ontology, sources.shapes, shapes_file=layout.shapes_file
+        (sources.asserted, sources.links), sources.ontology, sources.shapes, shapes_file=layout.shapes_file
     )
     return with_checks(locate_violations(report, layout.data_files), layout)
 
