@@ -517,7 +517,7 @@ def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[st
                     "--skip",
                     ",".join(skip),
                 ],
-                args.timeout,
+                args.query_timeout,
             )
             for record in task.lines:
                 figure = Figure([float(s) for s in record["seconds"]])
@@ -526,7 +526,7 @@ def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[st
                     **{k: v for k, v in record.items() if k not in ("item", "seconds")},
                 }
             if task.timed_out and task.timed_out != "(startup)":
-                latencies[task.timed_out] = {"error": f"over the {args.timeout:.0f} s step limit"}
+                latencies[task.timed_out] = {"error": f"over the {args.query_timeout:.0f} s step limit"}
                 skip.append(task.timed_out)
                 continue
             break
@@ -539,6 +539,11 @@ def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[st
 
 
 # ---------------------------------------------------------------------------------------- targets
+
+
+def args_query_limit(results: dict[str, object]) -> float:
+    """The per-query step limit of the run, in seconds (a lower bound for a query stopped by it)."""
+    return float((results.get("settings") or {}).get("query_timeout", 120.0))
 
 
 def median_of(figure: dict[str, object] | None) -> float | None:
@@ -606,17 +611,27 @@ def targets(results: dict[str, object]) -> list[dict[str, object]]:
             "GB",
             note=build.get("error", ""),
         )
-        latencies = {
-            k: median_of(v) for k, v in (largest.get("queries") or {}).items() if not k.startswith("checks/")
-        }
-        slowest = max(latencies, key=lambda k: latencies[k] or 0, default=None)
-        add(
-            f"every canned query {tag} < 1 s median",
-            latencies.get(slowest) if slowest else None,
-            1.0,
-            "s",
-            note=f"slowest: {slowest}",
-        )
+        canned = {k: v for k, v in (largest.get("queries") or {}).items() if not k.startswith("checks/")}
+        latencies = {k: median_of(v) for k, v in canned.items() if median_of(v) is not None}
+        over = sorted(k for k, v in canned.items() if "error" in v)
+        slowest = max(latencies, key=lambda k: latencies[k], default=None)
+        value = latencies.get(slowest) if slowest else None
+        note = f"slowest measured: {slowest} {human(value)}"
+        if over:  # a query stopped at its step limit (warm-up and runs) took at least limit / (runs + 1)
+            bound = args_query_limit(results) / 4
+            found.append(
+                {
+                    "target": f"every canned query {tag} < 1 s median",
+                    "value": round(bound, 1),
+                    "unit": "s (lower bound)",
+                    "limit": 1.0,
+                    "status": "missed",
+                    "by": f"≥ {bound:.0f}× the limit",
+                    "note": f"over the step limit: {', '.join(over)}; {note}",
+                }
+            )
+        else:
+            add(f"every canned query {tag} < 1 s median", value, 1.0, "s", note=note)
     fits = results.get("exponents") or {}
     worst = max(
         (k for k in fits if fits[k] is not None and not k.startswith("query ")),
@@ -791,6 +806,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout", type=float, default=900.0, help="time limit of one step, seconds (default 900)"
     )
+    parser.add_argument(
+        "--query-timeout",
+        type=float,
+        default=120.0,
+        help="time limit of one query (its warm-up and runs together), seconds (default 120)",
+    )
     parser.add_argument("--no-bundled", action="store_true", help="skip the bundled graph")
     parser.add_argument("--out", default=str(HERE / "results.json"), help="where to write the JSON results")
     parser.add_argument("--work", default=None, help="scratch folder (default: a temporary one, removed)")
@@ -811,10 +832,18 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "settings": {k: v for k, v in vars(args).items() if k not in ("out", "work")},
     }
+
+    def save() -> None:  # after each part, so that a run stopped halfway leaves what it measured
+        Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
     try:
         if not args.no_bundled:
             results["bundled"] = bundled_graph(scratch, args)
-        results["synthetic"] = [synthetic_size(size, scratch, args) for size in sizes]
+            save()
+        results["synthetic"] = []
+        for size in sizes:
+            results["synthetic"].append(synthetic_size(size, scratch, args))
+            save()
         results["exponents"] = exponents(results["synthetic"]) if len(sizes) > 1 else {}
         results["targets"] = targets(results)
     finally:
