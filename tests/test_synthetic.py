@@ -9,6 +9,7 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import Namespace
 
+from alaska_kg.errors import OutputError
 from alaska_kg.loading import load_sources
 from alaska_kg.namespaces import AK, AKR
 from alaska_kg.paths import Layout
@@ -119,7 +120,7 @@ def test_every_selector_of_every_copy_still_selects_its_exact_text(graphs, real,
 def test_generate_refuses_a_folder_that_is_not_empty(tmp_path: Path, layout: Layout):
     """If the output folder holds files, then nothing is written and the error names the folder."""
     (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(FileExistsError, match=str(tmp_path)):
+    with pytest.raises(OutputError, match=str(tmp_path)):
         generate(tmp_path, 1, layout)
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
 
-from alaska_kg.errors import SourceNotFound
+from alaska_kg.errors import OutputError, SourceNotFound, UsageError
 from alaska_kg.namespaces import AKR
 from alaska_kg.paths import LINKS_FILE, Layout, locate
 
@@ -199,12 +199,12 @@ def generate(
     """Write a corpus of `copies` copies of the data of `layout` (default: the project's) into `out`,
     a new or empty folder: ontology/ and queries/ copied, data/*.ttl generated, data/source/ copied."""
     if copies < 1:
-        raise ValueError(f"copies must be at least 1, not {copies}")
+        raise UsageError(f"copies must be at least 1, not {copies}")
     layout = layout or locate()
     template = template or read_template(layout)
     out = Path(out)
     if out.exists() and any(out.iterdir()):
-        raise FileExistsError(f"{out}: not empty; give a new or empty folder")
+        raise OutputError(f"{out}: not empty; give a new or empty folder for the corpus")
     out.mkdir(parents=True, exist_ok=True)
     shutil.copytree(layout.ontology_dir, out / "ontology")
     if layout.queries_dir.is_dir():
