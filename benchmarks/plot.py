@@ -17,10 +17,10 @@ import matplotlib.pyplot as plt
 HERE = Path(__file__).resolve().parent
 STAGES = (
     ("parse", "parse (rdflib)"),
-    ("validate", "validate (pyshacl)"),
+    ("validate", "validate (default engine)"),
     ("checks", "integrity checks"),
     ("reason", "reason (reasonable)"),
-    ("export", "export (rdflib)"),
+    ("export", "export"),
     ("total", "whole build"),
 )
 

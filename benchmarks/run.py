@@ -260,6 +260,16 @@ def machine() -> dict[str, object]:
             versions[package] = version(package)
         except PackageNotFoundError:
             versions[package] = None
+    defaults = {}
+    try:
+        from alaska_kg import reasoning, validation
+
+        defaults = {
+            "validation engine": getattr(validation, "DEFAULT_ENGINE", "pyshacl"),
+            "reasoner": reasoning.DEFAULT_REASONER,
+        }
+    except ImportError:
+        pass
     commit = subprocess.run(
         ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True
     ).stdout.strip()
@@ -270,6 +280,7 @@ def machine() -> dict[str, object]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "versions": versions,
+        "defaults": defaults,
         "commit": commit,
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
     }

@@ -47,6 +47,40 @@ def step(name: str, **extra: object) -> Iterator[dict[str, object]]:
 # ---------------------------------------------------------------------------------------- build stages
 
 
+def _takes(function: Callable[..., object], parameter: str) -> bool:
+    import inspect
+
+    return parameter in inspect.signature(function).parameters
+
+
+def _validate(sources: object, engine: str | None = None) -> object:
+    """Validate as `alaska_kg.build` does: the data and the links read as one (older versions: a copy),
+    with the project's default engine unless `engine` names one."""
+    from alaska_kg import validation
+
+    extra = {"engine": engine} if engine and _takes(validation.validate, "engine") else {}
+    try:
+        return validation.validate(
+            (sources.asserted, sources.links), sources.ontology, sources.shapes, **extra
+        )
+    except (TypeError, AttributeError):  # an older alaska_kg that wants one graph
+        return validation.validate(
+            sources.asserted + sources.links, sources.ontology, sources.shapes, **extra
+        )
+
+
+def _infer(sources: object, reasoner: str) -> object:
+    """Reason as `alaska_kg.build` does: over the ontology and the data chained, not copied."""
+    from itertools import chain
+
+    from alaska_kg.reasoning import infer
+
+    try:
+        return infer(chain(sources.ontology, sources.asserted), reasoner)
+    except (TypeError, AttributeError):  # an older alaska_kg that wants a graph
+        return infer(sources.ontology + sources.asserted, reasoner)
+
+
 def stages(root: str, out: str, reasoner: str, skip: set[str]) -> None:
     """The stages of `alaska_kg.build` (parse → validate [→ checks] → reason → export), each timed, in one
     process, as a fresh build runs them; `skip` leaves stages out (after one of them timed out)."""
@@ -57,7 +91,6 @@ def stages(root: str, out: str, reasoner: str, skip: set[str]) -> None:
     from alaska_kg.loading import load_sources, new_graph
     from alaska_kg.namespaces import AK
     from alaska_kg.paths import locate
-    from alaska_kg.reasoning import infer
 
     emit(item="import", seconds=round(time.perf_counter() - T0, 6), peak_mb=peak_mb())
     layout = locate(root)
@@ -69,9 +102,7 @@ def stages(root: str, out: str, reasoner: str, skip: set[str]) -> None:
     report = None
     if "validate" not in skip:
         with step("validate") as facts:
-            report = validation.validate(
-                sources.asserted + sources.links, sources.ontology, sources.shapes, shapes_file=None
-            )
+            report = _validate(sources)
             facts["conforms"] = report.conforms
             facts["violations"] = len(report.violations)
     # The build's integrity queries (queries/checks/), where the project has them.
@@ -83,7 +114,7 @@ def stages(root: str, out: str, reasoner: str, skip: set[str]) -> None:
     inferred = new_graph()
     if "reason" not in skip:
         with step("reason", reasoner=reasoner) as facts:
-            inferred = infer(sources.ontology + sources.asserted, reasoner)
+            inferred = _infer(sources, reasoner)
             facts["inferred"] = len(inferred)
     counts: dict[str, int] = {}
     for cls in sources.asserted.objects(None, RDF.type):
@@ -179,7 +210,6 @@ def bundled(root: str, nq: str, queries_dir: str, work: str, runs: int, names: l
     from alaska_kg.export import export
     from alaska_kg.loading import load_sources
     from alaska_kg.paths import locate
-    from alaska_kg.reasoning import infer
 
     layout = locate(root)
     sources = load_sources(layout)
@@ -206,25 +236,28 @@ def bundled(root: str, nq: str, queries_dir: str, work: str, runs: int, names: l
     oxigraph_store = Store()
     oxigraph_store.load(path=nq, format=RdfFormat.N_QUADS)
     run_oxigraph = oxigraph_runner(oxigraph_store)
-    inferred = infer(sources.ontology + sources.asserted, "reasonable")
+    inferred = _infer(sources, "reasonable")
     outputs = iter(range(10**6))
 
     def parse() -> dict[str, object]:
         parsed = load_sources(layout)
         return {"triples": len(parsed.asserted) + len(parsed.links)}
 
-    def shacl() -> dict[str, object]:
-        report = validation.validate(data, sources.ontology, sources.shapes)
-        return {"conforms": report.conforms, "violations": len(report.violations)}
+    def shacl(engine: str) -> Callable[[], dict[str, object]]:
+        def run() -> dict[str, object]:
+            report = _validate(sources, engine)
+            return {"conforms": report.conforms, "violations": len(report.violations)}
 
-    def turbo() -> dict[str, object]:
+        return run
+
+    def turbo() -> dict[str, object]:  # an alaska_kg without an engine option: turbo with its settings
         conforms, _graph, _text = pyshacl_turbo.validate(
             data, shacl_graph=sources.shapes, ont_graph=sources.ontology, **settings
         )
         return {"conforms": bool(conforms)}
 
     def reason(name: str) -> Callable[[], dict[str, object]]:
-        return lambda: {"inferred": len(infer(sources.ontology + sources.asserted, name))}
+        return lambda: {"inferred": len(_infer(sources, name))}
 
     def write() -> dict[str, object]:
         export(
@@ -262,7 +295,7 @@ def bundled(root: str, nq: str, queries_dir: str, work: str, runs: int, names: l
 
     items: dict[str, Callable[[], dict[str, object]]] = {
         "parse-rdflib": parse,
-        "validate-pyshacl": shacl,
+        "validate-pyshacl": shacl("pyshacl"),
         "reason-owlrl": reason("owlrl"),
         "reason-reasonable": reason("reasonable"),
         "export": write,
@@ -270,7 +303,8 @@ def bundled(root: str, nq: str, queries_dir: str, work: str, runs: int, names: l
         "load-nquads-rdflib": load_rdflib,
     }
     if pyshacl_turbo is not None:
-        items["validate-pyshacl-turbo"] = turbo
+        engines = _takes(validation.validate, "engine")
+        items["validate-pyshacl-turbo"] = shacl("turbo") if engines else turbo
     for name, text in texts.items():
         items[f"query-pyoxigraph/{name}"] = query_oxigraph(text)
         items[f"query-rdflib/{name}"] = query_rdflib(text)
