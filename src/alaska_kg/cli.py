@@ -100,8 +100,10 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build",
         help="validate the sources, reason, and write the dataset",
-        description="Parse ontology/ and data/, validate the data against the SHACL shapes, compute the "
-        "OWL 2 RL entailments, and write alaska-kg.ttl, alaska-kg.nt and alaska-kg.trig into DIR.",
+        description="Parse ontology/ and data/, validate the data against the SHACL shapes and the integrity "
+        "checks, compute the OWL 2 RL entailments, and write the dataset into DIR: Turtle, N-Triples and "
+        "JSON-LD of the stated triples, TriG and N-Quads with one named graph per origin, a VoID/DCAT "
+        "description and a summary. Unchanged sources reuse the cached build.",
     )
     build.add_argument("--out", default="dist", metavar="DIR", help="output folder (default: dist)")
     build.add_argument(
