@@ -183,7 +183,10 @@ def run_task(args: list[str], step_timeout: float, env: dict[str, str] | None = 
     )
 
 
-NO_BYTECODE = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": None}  # compile every module each run
+# No bytecode at all: Python looks for .pyc files only under an empty prefix folder and writes none, so
+# every module (ours and the libraries') is compiled on each call, whatever __pycache__ folders exist.
+NO_BYTECODE_PREFIX = Path(tempfile.gettempdir()) / "alaska-kg-bench-no-bytecode"
+NO_BYTECODE = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(NO_BYTECODE_PREFIX)}
 
 
 def interleaved(
@@ -391,7 +394,8 @@ def bundled_graph(work: Path, args: argparse.Namespace) -> dict[str, object]:
     }
     for name in present:
         commands[f"alaska-kg query {name}"] = [ALASKA_KG, "query", name]
-    unbytecoded = f"alaska-kg query {present[0]} (no bytecode cache)" if present else None
+    unbytecoded = f"alaska-kg query {present[0]} (no bytecode at all)" if present else None
+    NO_BYTECODE_PREFIX.mkdir(exist_ok=True)
     if unbytecoded:
         commands[unbytecoded] = [ALASKA_KG, "query", present[0]]
     commands[f'alaska-kg describe "{DESCRIBE}"'] = [ALASKA_KG, "describe", DESCRIBE]
@@ -532,10 +536,10 @@ def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[st
             )
             for record in task.lines:
                 figure = Figure([float(s) for s in record["seconds"]])
-                latencies[str(record["item"])] = {
-                    **figure.to_json(),
-                    **{k: v for k, v in record.items() if k not in ("item", "seconds")},
-                }
+                facts = {k: v for k, v in record.items() if k not in ("item", "seconds")}
+                latencies[str(record["item"])] = facts if "error" in facts else {**figure.to_json(), **facts}
+            if task.exit_code and not task.timed_out:
+                result["queries_error"] = f"queries task exited {task.exit_code}: {task.stderr[-300:]}"
             if task.timed_out and task.timed_out != "(startup)":
                 latencies[task.timed_out] = {"error": f"over the {args.query_timeout:.0f} s step limit"}
                 skip.append(task.timed_out)
@@ -624,10 +628,13 @@ def targets(results: dict[str, object]) -> list[dict[str, object]]:
         )
         canned = {k: v for k, v in (largest.get("queries") or {}).items() if not k.startswith("checks/")}
         latencies = {k: median_of(v) for k, v in canned.items() if median_of(v) is not None}
-        over = sorted(k for k, v in canned.items() if "error" in v)
+        over = sorted(k for k, v in canned.items() if "step limit" in str(v.get("error", "")))
+        unmeasured = sorted(k for k, v in canned.items() if "error" in v and k not in over)
         slowest = max(latencies, key=lambda k: latencies[k], default=None)
         value = latencies.get(slowest) if slowest else None
-        note = f"slowest measured: {slowest} {human(value)}"
+        note = f"slowest measured: {slowest} {human(value)}" + (
+            f"; not measured: {', '.join(unmeasured)}" if unmeasured else ""
+        )
         if over:  # a query stopped at its step limit (warm-up and runs) took at least limit / (runs + 1)
             bound = args_query_limit(results) / 4
             found.append(
