@@ -41,7 +41,7 @@ def _render(term: object) -> str:
     return shorten(value) if type(term).__name__ == "NamedNode" else str(value)
 
 
-def load_sources(files: Iterable[Path]) -> Store:
+def load_turtle_files(files: Iterable[Path]) -> Store:
     """The Turtle files in one in-memory store (default graph), as the checks see them."""
     store = Store()
     for path in files:
@@ -54,7 +54,7 @@ def load_sources(files: Iterable[Path]) -> Store:
 
 def run_checks(layout: Layout, files: Iterable[Path] | None = None) -> tuple[CheckFailure, ...]:
     """Run every queries/checks/*.rq over `files` (default: the ontology and all data files)."""
-    store = load_sources(files if files is not None else (layout.ontology_file, *layout.data_files))
+    store = load_turtle_files(files if files is not None else (layout.ontology_file, *layout.data_files))
     failures = []
     for name in query_ids(layout, checks=True):
         query = find_query(layout, name)
@@ -68,4 +68,4 @@ def run_checks(layout: Layout, files: Iterable[Path] | None = None) -> tuple[Che
     return tuple(failures)
 
 
-__all__ = ["CheckFailure", "load_sources", "run_checks"]
+__all__ = ["CheckFailure", "load_turtle_files", "run_checks"]
