@@ -38,6 +38,19 @@ def test_quick_start_is_exactly_two_commands_install_build_and_test():
     assert "'.[test]'" in commands[1] and "pytest" in commands[1]
 
 
+def test_the_test_command_and_ci_install_the_system_packages_first():
+    """The second Quick start command "installs everything the tests need": the system packages too
+    (Java and the OWL API for tests/test_owl_profile.py), before pytest; .ci/run does the same."""
+    block = re.search(r"## Quick start.*?```sh\n(.*?)```", README, re.S)
+    assert block
+    test_command = [line for line in block.group(1).splitlines() if line.strip()][1]
+    assert test_command.startswith("scripts/install-test-deps && ")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    install = ci.index('"$repo/scripts/install-test-deps"\n')
+    assert install < ci.index("-m pytest")
+    assert (ROOT / "scripts" / "install-test-deps").stat().st_mode & 0o111, "install-test-deps not executable"
+
+
 def test_readme_counts_match_the_data(graphs):
     data, ontology = graphs
     table = dict(re.findall(r"^\| .*?\(`([a-z]+:[A-Za-z]+)`\).*? \| (\d+) \|$", README, re.M))
