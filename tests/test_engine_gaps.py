@@ -110,7 +110,7 @@ def test_a_literal_rdflib_could_not_read_is_left_to_pyshacl_turbo(sources):
     assert rewritten_ill_typed_datatypes(graph) == set()
 
 
-# ---------------------------------------------------------------- gap 2: pySHACL, unchecked date lexical forms
+# ---------------------------------------------------------------- gap 2: pySHACL, unchecked date forms
 
 
 @pytest.mark.parametrize("date", ["2026-13", "2026-1"])

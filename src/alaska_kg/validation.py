@@ -26,8 +26,9 @@ INFERENCE = "none"
 
 Engine = Literal["auto", "turbo", "pyshacl"]
 # pySHACL is the reference; pyshacl-turbo (the same API, executed in Rust) is ~5x faster here. "auto", the
-# default, is pyshacl-turbo with the shapes that fall into one of its known gaps (docs/architecture.md, "Known
-# gaps of the default engines"; tests/test_engine_gaps.py) routed to pySHACL, when the data can trigger the gap.
+# default, is pyshacl-turbo with the shapes that fall into one of its known gaps (docs/architecture.md,
+# "Known gaps of the default engines"; tests/test_engine_gaps.py) routed to pySHACL, when the data can
+# trigger the gap.
 # tests/test_validation_engines.py shows it reports exactly pySHACL's results on the real data and every
 # invalid fixture; tests/test_w3c_shacl.py runs both on the W3C SHACL test suite. "turbo" is pyshacl-turbo
 # alone. Where pyshacl-turbo is not installed (its wheels need Python >= 3.11), pySHACL does all the work.
