@@ -126,6 +126,20 @@ def test_gap_pyshacl_accepts_a_malformed_gyearmonth_that_turbo_rejects(sources, 
     assert _found(data, sources, "auto") == expected
 
 
+def test_reasoning_with_owlrl_leaves_rdflib_reading_literals_as_before():
+    """owlrl registers its own literal converters in rdflib (xsd:gYearMonth among them) and left them there,
+    so that after an owlrl build in the same process pySHACL suddenly rejected "2026-13"^^xsd:gYearMonth:
+    gap 2 depended on what ran before. alaska_kg.reasoning puts rdflib's converters back."""
+    from rdflib.term import _toPythonMapping
+
+    from alaska_kg.reasoning import infer
+
+    before = dict(_toPythonMapping)
+    infer([(TALKS, JOINT, Literal("2026-11", datatype=XSD.gYearMonth))], "owlrl")
+    assert dict(_toPythonMapping) == before
+    assert Literal("2026-13", datatype=XSD.gYearMonth).ill_typed is None  # rdflib's own reading: unchecked
+
+
 def test_both_gaps_at_once_the_default_route_catches_both(sources):
     """An ill-typed boolean (routed to pySHACL) and a malformed link-note date (left to pyshacl-turbo) in
     the same data: the default route reports both, where either engine alone misses one."""

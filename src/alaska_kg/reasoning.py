@@ -100,13 +100,23 @@ def _schema_fixpoint(schema: set[Triple]) -> set[Triple]:
 
 def _closure_owlrl(triples: Iterable[Triple]) -> set[Triple]:
     import owlrl
+    from rdflib.term import _toPythonMapping
 
     graph = Graph(bind_namespaces="core")
     for triple in triples:
         graph.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
-        graph
-    )
+    # owlrl registers its own lexical-to-value converters in rdflib and, on the way out, restores only those
+    # rdflib had: xsd:gYearMonth and others stay, and every literal read later in this process is checked
+    # differently (pySHACL then rejects "2026-13"^^xsd:gYearMonth, which it passes otherwise). Put back
+    # exactly what rdflib had, so that reasoning with owlrl does not change later validation.
+    saved = dict(_toPythonMapping)
+    try:
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+            graph
+        )
+    finally:
+        _toPythonMapping.clear()
+        _toPythonMapping.update(saved)
     return {_canonical_triple(t) for t in graph}
 
 
