@@ -50,7 +50,7 @@ def _engine(name: Engine):
 
 # ---------------------------------------------------------------- the known gap, and routing around it
 
-# SHACL §2.1.3.2 / §4.1.2 (sh:datatype): a literal whose lexical form is not valid for its datatype fails.
+# SHACL §4.1.2 (sh:datatype): a literal whose lexical form is not valid for its datatype fails.
 # rdflib rewrites the lexical form of such a literal to the canonical form of the value it could still read
 # ("none"^^xsd:boolean, "TRUE"^^xsd:boolean become "false", "true"), keeping only a flag (`ill_typed`).
 # pySHACL reads the flag; pyshacl-turbo reads the rewritten, well-formed text and lets the value pass
