@@ -54,6 +54,12 @@ class ValidationFailed(AlaskaKgError):
         self.report = report
 
 
+class Inconsistent(AlaskaKgError):
+    """The ontology and data are inconsistent under OWL 2 RL (an individual of two disjoint classes)."""
+
+    exit_code = 13
+
+
 class OutputError(AlaskaKgError):
     """The build outputs cannot be written; names the path at fault."""
 

@@ -9,13 +9,15 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
-from alaska_kg.errors import UsageError
+from alaska_kg.errors import Inconsistent, UsageError
 
 Reasoner = Literal["owlrl", "reasonable"]
 REASONERS: tuple[Reasoner, ...] = ("owlrl", "reasonable")
 # owlrl is the reference implementation; `reasonable` is ~10x faster here and the default, because
 # tests/test_reasoning.py shows that, with the schema rules it lacks added (`_schema_closure`), it yields
-# exactly owlrl's entailments on this ontology and data. It ignores owl:propertyChainAxiom (we use none).
+# exactly owlrl's entailments on this ontology and data, and tests/test_reasoning_rules.py runs both on one
+# fixture per OWL 2 RL rule. Known gaps (docs/architecture.md): it ignores owl:propertyChainAxiom (we use
+# none; a test checks) and reports no inconsistency (cax-dw, checked here for both reasoners instead).
 DEFAULT_REASONER: Reasoner = "reasonable"
 
 # The built-in vocabularies: what a reasoner says about their terms is axiomatic, not about our data.
@@ -98,13 +100,23 @@ def _schema_fixpoint(schema: set[Triple]) -> set[Triple]:
 
 def _closure_owlrl(triples: Iterable[Triple]) -> set[Triple]:
     import owlrl
+    from rdflib.term import _toPythonMapping
 
     graph = Graph(bind_namespaces="core")
     for triple in triples:
         graph.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
-        graph
-    )
+    # owlrl registers its own lexical-to-value converters in rdflib and, on the way out, restores only those
+    # rdflib had: xsd:gYearMonth and others stay, and every literal read later in this process is checked
+    # differently (pySHACL then rejects "2026-13"^^xsd:gYearMonth, which it passes otherwise). Put back
+    # exactly what rdflib had, so that reasoning with owlrl does not change later validation.
+    saved = dict(_toPythonMapping)
+    try:
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+            graph
+        )
+    finally:
+        _toPythonMapping.clear()
+        _toPythonMapping.update(saved)
     return {_canonical_triple(t) for t in graph}
 
 
@@ -123,18 +135,50 @@ def _closure_reasonable(triples: Iterable[Triple]) -> set[Triple]:
 _CLOSURES = {"owlrl": _closure_owlrl, "reasonable": _closure_reasonable}
 
 
+def disjointness_clashes(closure: Iterable[Triple]) -> list[tuple[Node, Node, Node]]:
+    """RULE cax-dw (Profiles §4.3, table 7): (individual, class, class) for each individual of two classes
+    declared disjoint, which makes the graph inconsistent. `reasonable` does not apply the rule at all and
+    owlrl only notes it in the closure, so it is checked here, the same for both."""
+    triples = list(closure)
+    disjoint = {(s, o) for s, p, o in triples if p == OWL.disjointWith}
+    disjoint |= {(o, s) for s, o in disjoint}
+    types: dict[Node, set[Node]] = {}
+    for s, p, o in triples:
+        if p == RDF.type:
+            types.setdefault(s, set()).add(o)
+    return sorted(
+        (individual, first, second)
+        for individual, classes in types.items()
+        for first, second in disjoint
+        if str(first) < str(second) and first in classes and second in classes
+    )
+
+
+def _check_consistent(closure: set[Triple]) -> None:
+    clashes = disjointness_clashes(closure)
+    if clashes:
+        individual, first, second = clashes[0]
+        more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+        raise Inconsistent(
+            f"inconsistent (OWL 2 RL cax-dw): {individual.n3()} is both {first.n3()} and {second.n3()}, "
+            f"classes declared owl:disjointWith each other{more}"
+        )
+
+
 def infer(asserted: Iterable[Triple], reasoner: Reasoner = DEFAULT_REASONER) -> Graph:
     """Return a new graph holding only the OWL RL entailments of `asserted` that it does not already hold.
 
     `asserted` (the triples of the ontology and the data: a Graph or any iterable) is read, never changed.
     Filtered out: the asserted triples and `is_noise` (literal subjects, reflexive and owl:Thing tautologies,
     and every triple about the built-in vocabularies, which covers the axiomatic triples each reasoner
-    derives from an empty graph: tests/test_reasoning.py checks that).
+    derives from an empty graph: tests/test_reasoning.py checks that). Raises `Inconsistent` when an
+    individual belongs to two disjoint classes (cax-dw).
     """
     if reasoner not in _CLOSURES:
         raise UsageError(f"unknown reasoner {reasoner!r}; choose one of {', '.join(REASONERS)}")
     source = {_canonical_triple(t) for t in asserted}
     closure = _CLOSURES[reasoner](source)
+    _check_consistent(closure)
     inferred = Graph(bind_namespaces="core")
     for triple in closure:
         if triple in source or is_noise(triple):
@@ -143,4 +187,4 @@ def infer(asserted: Iterable[Triple], reasoner: Reasoner = DEFAULT_REASONER) -> 
     return inferred
 
 
-__all__ = ["DEFAULT_REASONER", "REASONERS", "Reasoner", "infer", "is_noise"]
+__all__ = ["DEFAULT_REASONER", "REASONERS", "Reasoner", "disjointness_clashes", "infer", "is_noise"]

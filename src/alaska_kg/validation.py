@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from rdflib import RDF, RDFS, BNode, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -24,16 +24,19 @@ Severity = Literal["Violation", "Warning", "Info"]
 INFERENCE = "none"
 
 
-Engine = Literal["pyshacl", "turbo"]
-# pySHACL is the reference; pyshacl-turbo (the same API, executed in Rust) is ~5x faster here and the default
-# because tests/test_validation_engines.py shows it reports exactly pySHACL's results (focus node, shape,
-# constraint) on the real data and on every invalid fixture. Where it is not installed (its wheels need
-# Python >= 3.11), pySHACL is used.
-DEFAULT_ENGINE: Engine = "turbo"
+Engine = Literal["auto", "turbo", "pyshacl"]
+# pySHACL is the reference; pyshacl-turbo (the same API, executed in Rust) is ~5x faster here. "auto", the
+# default, is pyshacl-turbo with the shapes that fall into one of its known gaps (docs/architecture.md,
+# "Known gaps of the default engines"; tests/test_engine_gaps.py) routed to pySHACL, when the data can
+# trigger the gap.
+# tests/test_validation_engines.py shows it reports exactly pySHACL's results on the real data and every
+# invalid fixture; tests/test_w3c_shacl.py runs both on the W3C SHACL test suite. "turbo" is pyshacl-turbo
+# alone. Where pyshacl-turbo is not installed (its wheels need Python >= 3.11), pySHACL does all the work.
+DEFAULT_ENGINE: Engine = "auto"
 
 
 def _engine(name: Engine):
-    if name == "turbo":
+    if name in ("auto", "turbo"):
         try:
             from pyshacl_turbo import validate as turbo_validate
         except ImportError:
@@ -43,6 +46,93 @@ def _engine(name: Engine):
     from pyshacl import validate as reference_validate
 
     return reference_validate
+
+
+# ---------------------------------------------------------------- the known gap, and routing around it
+
+# SHACL §4.1.2 (sh:datatype): a literal whose lexical form is not valid for its datatype fails.
+# rdflib rewrites the lexical form of such a literal to the canonical form of the value it could still read
+# ("none"^^xsd:boolean, "TRUE"^^xsd:boolean become "false", "true"), keeping only a flag (`ill_typed`).
+# pySHACL reads the flag; pyshacl-turbo reads the rewritten, well-formed text and lets the value pass
+# (W3C core/property/or-datatypes-001). Only literals rdflib flags and still converted are affected.
+
+
+def _rewritten(term: Node) -> bool:
+    """Whether `term` is a literal rdflib found ill-typed and rewrote (it could still read a value)."""
+    return isinstance(term, RdfLiteral) and bool(term.ill_typed) and term.value is not None
+
+
+def rewritten_ill_typed_datatypes(data: Graph) -> set[URIRef]:
+    """The datatypes of the literals of `data` that are ill-typed but that rdflib rewrote as well-formed."""
+    # every triple's own object: "none"^^xsd:boolean is == and hashes as "false"^^xsd:boolean, so a set of
+    # objects (unique=True) may keep the well-typed twin of an ill-typed literal and miss it
+    return {term.datatype for _s, _p, term in data if _rewritten(term)}
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+_CLASSES = (RDFS.Class, OWL.Class)  # SHACL §2.1.3.1: a shape that is also a class targets its instances
+
+
+def _targeted_shapes(shapes: Graph) -> set[Node]:
+    found: set[Node] = set()
+    for predicate in _TARGETS:
+        found.update(shapes.subjects(predicate, None))
+    for cls in _CLASSES:
+        found.update(s for s in shapes.subjects(RDF.type, cls) if (s, RDF.type, SH.NodeShape) in shapes)
+    return found
+
+
+def _uses_datatype(shapes: Graph, shape: Node, datatypes: set[URIRef]) -> bool:
+    """Whether `shape`, or any shape or list it reaches (sh:property, sh:node, sh:or, sh:not, …), has
+    sh:datatype one of `datatypes`."""
+    todo, seen = [shape], set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for predicate, value in shapes.predicate_objects(node):
+            if predicate == SH.datatype and value in datatypes:
+                return True
+            if predicate not in _TARGETS and predicate != RDF.type and isinstance(value, URIRef | BNode):
+                todo.append(value)
+    return False
+
+
+def routed_to_reference(datatypes: set[URIRef], shapes: Graph) -> set[Node]:
+    """The targeted shapes that pyshacl-turbo would get wrong on data holding rewritten ill-typed literals
+    of `datatypes` (`rewritten_ill_typed_datatypes`): those pySHACL must validate."""
+    if not datatypes:
+        return set()
+    return {s for s in _targeted_shapes(shapes) if _uses_datatype(shapes, s, datatypes)}
+
+
+def _keep_targets(shapes: Graph, keep: set[Node]) -> Graph:
+    """A copy of `shapes` in which only the shapes in `keep` have targets: the others are still there, for
+    sh:node and the like, but are not validated on their own."""
+    copy = Graph(bind_namespaces="none")
+    targeted = _targeted_shapes(shapes) - keep
+    for s, p, o in shapes:
+        if s in targeted and (p in _TARGETS or (p == RDF.type and o in _CLASSES)):
+            continue
+        copy.add((s, p, o))
+    return copy
+
+
+def _merge_reports(first: Graph, second: Graph) -> tuple[bool, Graph]:
+    """One sh:ValidationReport (SHACL §3.6.1) holding the results of two: conforms if both do."""
+    merged = Graph(bind_namespaces="none")
+    report = BNode()
+    conforms = True
+    for part in (first, second):
+        node = part.value(predicate=RDF.type, object=SH.ValidationReport)
+        conforms = conforms and bool(part.value(node, SH.conforms, default=RdfLiteral(True)).toPython())
+        for s, p, o in part:
+            if s == node and p == SH.conforms:
+                continue
+            merged.add((report if s == node else s, p, report if o == node else o))
+    merged.add((report, SH.conforms, RdfLiteral(conforms)))
+    return conforms, merged
 
 
 @dataclass(frozen=True)
@@ -73,6 +163,8 @@ class ValidationReport:
     shapes_file: Path | None
     report_turtle: str = ""
     check_failures: tuple = ()  # alaska_kg.checks.CheckFailure: integrity queries that returned rows
+    # the report as a graph: its blank nodes are those of the data and shapes (report_turtle loses that)
+    report_graph: Graph | None = field(default=None, compare=False, repr=False)
 
     @property
     def error_count(self) -> int:
@@ -122,15 +214,20 @@ def _violations(results: Graph) -> tuple[Violation, ...]:
     return tuple(sorted(found, key=lambda v: (v.focus_node, v.path or "", v.source_shape, v.message)))
 
 
-def _with_class_hierarchy(data: Graph | Iterable[Graph], ontology: Graph) -> Graph:
+def _with_class_hierarchy(
+    data: Graph | Iterable[Graph], ontology: Graph, rewritten: set[URIRef] | None = None
+) -> Graph:
     """One new graph: the data plus the ontology's rdfs:subClassOf axioms, all that sh:class and
     sh:targetClass need from it (SHACL §2.1.3.1 "SHACL instance"). This is what pySHACL's ont_graph would mix
     in, minus the rest of the ontology; handing over the whole ontology instead makes the engine copy the data
-    again (7 s of 9 at 10^5 triples)."""
+    again (7 s of 9 at 10^5 triples). The datatypes of rewritten ill-typed literals go into `rewritten`
+    (the same as `rewritten_ill_typed_datatypes`, found in this pass over the triples for free)."""
     mixed = Graph(bind_namespaces="none")
     for part in (data,) if isinstance(data, Graph) else data:
         for triple in part:
             mixed.add(triple)
+            if rewritten is not None and _rewritten(triple[2]):
+                rewritten.add(triple[2].datatype)
     for triple in ontology.triples((None, RDFS.subClassOf, None)):
         mixed.add(triple)
     return mixed
@@ -146,9 +243,28 @@ def validate(
 ) -> ValidationReport:
     """Validate `data` (a graph, or several read as one) against `shapes`, with the ontology's class
     hierarchy mixed in; inputs stay unchanged."""
-    shacl_validate = _engine(engine)
+    rewritten: set[URIRef] = set()
+    mixed = _with_class_hierarchy(data, ontology, rewritten)
+    routed = routed_to_reference(rewritten, shapes) if engine == "auto" else set()
+    if routed and _engine("auto") is not _engine("pyshacl"):
+        fast = _run(_engine("auto"), mixed, _keep_targets(shapes, _targeted_shapes(shapes) - routed))
+        reference = _run(_engine("pyshacl"), mixed, _keep_targets(shapes, routed))
+        conforms, results = _merge_reports(fast[1], reference[1])
+    else:
+        conforms, results = _run(_engine(engine), mixed, shapes)
+    return ValidationReport(
+        conforms=conforms,
+        violations=_violations(results),
+        shape_count=_count_shapes(shapes),
+        shapes_file=shapes_file,
+        report_turtle=results.serialize(format="turtle"),
+        report_graph=results,
+    )
+
+
+def _run(shacl_validate, data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     conforms, results, _text = shacl_validate(
-        _with_class_hierarchy(data, ontology),
+        data,
         shacl_graph=shapes,
         ont_graph=None,
         inference=INFERENCE,
@@ -158,13 +274,7 @@ def validate(
         allow_warnings=True,
         allow_infos=True,
     )
-    return ValidationReport(
-        conforms=bool(conforms),
-        violations=_violations(results),
-        shape_count=_count_shapes(shapes),
-        shapes_file=shapes_file,
-        report_turtle=results.serialize(format="turtle"),
-    )
+    return bool(conforms), results
 
 
 _PREFIX_LINE = re.compile(r"^@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.M)
@@ -263,6 +373,8 @@ __all__ = [
     "Violation",
     "locate_violations",
     "render_report",
+    "rewritten_ill_typed_datatypes",
+    "routed_to_reference",
     "validate",
     "validate_layout",
 ]
