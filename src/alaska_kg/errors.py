@@ -102,6 +102,18 @@ class ForbiddenQuery(AlaskaKgError):
     exit_code = 12
 
 
+class QueryTimeout(AlaskaKgError):
+    """A local query ran past its deadline (`--timeout`) and was stopped; names the query."""
+
+    exit_code = 13
+
+
+class AnswerCut(AlaskaKgError):
+    """An answer had more rows (or triples) than `--max-rows`; the first ones were written, then this."""
+
+    exit_code = 14
+
+
 class WikidataUnreachable(AlaskaKgError):
     """The Wikidata API cannot be reached at all (no network, DNS failure, connection refused)."""
 
@@ -146,6 +158,7 @@ class EndpointAnswerError(AlaskaKgError):
 
 __all__ = [
     "AlaskaKgError",
+    "AnswerCut",
     "EndpointAnswerError",
     "EndpointFailed",
     "EndpointRefused",
@@ -157,6 +170,7 @@ __all__ = [
     "QueryNotFound",
     "QueryParameterError",
     "QuerySyntaxError",
+    "QueryTimeout",
     "ResourceNotFound",
     "SourceNotFound",
     "SourceSyntaxError",
