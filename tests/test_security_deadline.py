@@ -81,24 +81,21 @@ def _start(*args: str) -> subprocess.Popen[str]:
     )
 
 
-def _watch_children(process: subprocess.Popen[str], until: float) -> set[int]:
-    """Collect the children of `process` while it runs, until it ends or `until` (monotonic) passes."""
-    seen: set[int] = set()
-    while process.poll() is None and time.monotonic() < until:
-        seen |= _children(process.pid)
-        time.sleep(0.02)
-    return seen
+def _threads(pid: int) -> int:
+    try:
+        return len(os.listdir(f"/proc/{pid}/task"))
+    except OSError:
+        return 0
 
 
-def _wait_for_worker(process: subprocess.Popen[str], within: float) -> set[int]:
-    """Wait until `process` has started its query worker (its first child), at most `within` seconds."""
+def _wait_for_query_thread(process: subprocess.Popen[str], within: float) -> bool:
+    """Wait until `process` runs its query in a second thread (the CLI has one thread until then)."""
     end = time.monotonic() + within
     while process.poll() is None and time.monotonic() < end:
-        children = _children(process.pid)
-        if children:
-            return children
+        if _threads(process.pid) >= 2:
+            return True
         time.sleep(0.02)
-    return set()
+    return False
 
 
 @pytest.fixture
@@ -109,55 +106,71 @@ def cross_product(dataset_file: Path) -> Path:
 
 def test_the_cross_product_stops_at_its_deadline(cross_product: Path) -> None:
     """If a query runs past --timeout, then it is stopped: exit 13 and one line naming the query and the
-    deadline, no answer on stdout, and its worker process is gone."""
+    deadline, no answer on stdout, and nothing of it left running (the CLI starts no other process)."""
     process = _start("query", "--timeout", "1", "--sparql", RUNAWAY)
     try:
-        workers = _watch_children(process, time.monotonic() + HANG_GUARD)
         out, err = process.communicate(timeout=HANG_GUARD)
+        children = _children(process.pid)
     finally:
         process.kill()
         process.wait()
     assert process.returncode == 13, err
     assert err == "alaska-kg: error: --sparql ran past its 1 s deadline; rerun with --timeout SECONDS\n"
     assert out == ""
-    assert workers, "the query ran in no worker process"
-    assert not any(_running(pid) for pid in workers)
+    assert not children
 
 
 def test_ctrl_c_stops_a_running_query(cross_product: Path) -> None:
     """If SIGINT reaches the CLI while the engine is counting, then it exits 130 at once (the default
-    60 s deadline is far away) with one line, and its worker process is gone."""
+    60 s deadline is far away) with one line, and nothing of it is left running."""
     process = _start("query", "--sparql", RUNAWAY)
     try:
-        workers = _wait_for_worker(process, HANG_GUARD)
-        time.sleep(0.3)  # the worker is inside the engine by now
+        running = _wait_for_query_thread(process, HANG_GUARD)
+        time.sleep(0.3)  # the thread is inside the engine by now
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=HANG_GUARD)
+        children = _children(process.pid)
     finally:
         process.kill()
         process.wait()
     assert process.returncode == 130, err
     assert err == "alaska-kg: error: interrupted\n"
-    assert workers, "the query ran in no worker process"
-    assert not any(_running(pid) for pid in workers)
+    assert running, "the query never ran in a thread of its own"
+    assert not children
 
 
-def test_a_worker_whose_caller_was_killed_ends_by_itself(cross_product: Path) -> None:
-    """If the CLI is killed outright (SIGKILL: no chance to clean up), then its worker still ends, by its
-    own alarm, shortly after the deadline: no query is left running with nobody to read its answer."""
-    process = _start("query", "--timeout", "1", "--sparql", RUNAWAY)
+def test_a_forked_worker_whose_caller_was_killed_ends_by_itself(cross_product: Path, tmp_path: Path) -> None:
+    """If a caller of the process isolation (a server) is killed outright (SIGKILL: no chance to clean
+    up), then its worker still ends, by its own alarm, shortly after the deadline: no query is left
+    running with nobody to read its answer."""
+    pid_file = tmp_path / "worker.pid"
+    script = f"""
+import os, sys
+from alaska_kg.catalog import inline_query
+from alaska_kg.dataset import load_store, OpenDataset
+from alaska_kg.deadline import run_with_deadline
+from alaska_kg.querying import run_query
+dataset = OpenDataset(load_store({str(cross_product)!r}), None)
+def work():
+    open({str(pid_file)!r}, "w").write(str(os.getpid()))
+    run_query(dataset, inline_query({RUNAWAY!r}))
+    return 0, b""
+run_with_deadline(work, timeout=1, what="q", isolation="process")
+"""
+    process = subprocess.Popen([sys.executable, "-c", script], env=_env(), stderr=subprocess.PIPE)
     try:
-        workers = _wait_for_worker(process, HANG_GUARD)
+        end = time.monotonic() + HANG_GUARD
+        while not pid_file.exists() and process.poll() is None and time.monotonic() < end:
+            time.sleep(0.02)
         process.kill()
         process.wait()
-        end = time.monotonic() + HANG_GUARD
-        while any(_running(pid) for pid in workers) and time.monotonic() < end:
+        worker = int(pid_file.read_text())
+        while _running(worker) and time.monotonic() < end:
             time.sleep(0.05)
     finally:
         process.kill()
         process.wait()
-    assert workers, "the query ran in no worker process"
-    assert not any(_running(pid) for pid in workers)
+    assert not _running(worker)
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "soon"])
@@ -231,6 +244,54 @@ def test_the_runner_reports_a_crash_and_a_dead_worker() -> None:
     ):
         run_with_deadline(killed, timeout=10, what="q")
     assert not issubclass(WorkerDied, AlaskaKgError)  # a bug: "internal error", exit 1, in the CLI
+
+
+def test_the_runaway_query_in_a_forked_worker_is_killed_and_reaped(dataset, tmp_path: Path) -> None:
+    """As a server runs it: the cross product evaluated in a forked worker ends with QueryTimeout at the
+    deadline, and by then the worker is killed and reaped (not even a zombie is left)."""
+    pid_file = tmp_path / "worker.pid"
+
+    def work() -> tuple[int, bytes]:
+        pid_file.write_text(str(os.getpid()))
+        run_query(dataset, inline_query(RUNAWAY))
+        return 0, b""
+
+    with pytest.raises(QueryTimeout, match=r"^cross product ran past its 1 s deadline"):
+        run_with_deadline(work, timeout=1, what="cross product", isolation="process")
+    worker = int(pid_file.read_text())
+    assert worker != os.getpid()
+    assert not _running(worker)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(worker, os.WNOHANG)
+
+
+def test_the_thread_isolation_returns_raises_and_abandons(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ "thread": the work's value and its own exception come back as they are; a timeout leaves the
+    thread running, and `abandoned()` then tells the caller to end the process."""
+    import _thread
+
+    from alaska_kg import deadline
+
+    monkeypatch.setattr(deadline, "_abandoned", [])
+    assert run_with_deadline(lambda: (3, b"x"), timeout=10, what="q", isolation="thread") == (3, b"x")
+
+    def bad() -> tuple[int, bytes]:
+        raise ValueError("as is")
+
+    with pytest.raises(ValueError, match=r"^as is$"):
+        run_with_deadline(bad, timeout=10, what="q", isolation="thread")
+    assert not deadline.abandoned()
+    gate = _thread.allocate_lock()
+    gate.acquire()
+
+    def stuck() -> tuple[int, bytes]:
+        gate.acquire()  # until the test lets it go
+        return 0, b""
+
+    with pytest.raises(QueryTimeout, match=r"^q ran past its 0.2 s deadline; rerun with --timeout SECONDS$"):
+        run_with_deadline(stuck, timeout=0.2, what="q", isolation="thread")
+    assert deadline.abandoned()
+    gate.release()
 
 
 # --- --max-rows -----------------------------------------------------------------------------------------

@@ -1,27 +1,37 @@
-"""Run a piece of work in a forked worker process that is killed at its deadline or on Ctrl-C.
+"""Run a query so that it can be stopped: at its deadline, or at once on Ctrl-C.
 
-Why a process: pyoxigraph cannot cancel a query. Its evaluation runs in Rust with the GIL released (a Python
-thread ticks on beside it), partly inside `Store.query` (aggregates are computed there) and partly while the
-solutions are iterated, so neither a signal handler nor a timer in the same process gets control back
-until the engine is done, which for `{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }` is never. A process can be killed.
+pyoxigraph cannot cancel a query. Its evaluation runs in Rust with the GIL released, both inside
+`Store.query` (aggregates are computed there) and while the solutions are iterated (measured: a Python
+thread ticking every 10 ms ticks on at ~90-100% of its rate through both), so a signal handler or a timer
+in the thread that evaluates never gets control back until the engine is done, which for
+`{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }` is never. Something else must wait, and end the evaluation:
 
-Why `os.fork`: the worker inherits the loaded store, so nothing is imported or loaded again; measured on
-this project's dataset (2 cores, Python 3.11), a canned query costs 0.12 ms in-process, 0.29 ms in a thread
-and ~2.1 ms in a forked worker (fork 0.4 ms, copy-on-write faults while it works, 0.5 ms to reap it), while
-`import multiprocessing` alone takes ~18 ms and a spawned worker would load the store again. A thread ended
-by `os._exit` is cheaper still but can only end a whole process, which a server must not do; the forked
-worker serves the CLI and a server alike. Where `os.fork` does not exist (Windows) the work runs in-process,
-without a deadline.
+- `isolation="thread"` (the CLI): the work runs in a thread while the calling thread waits on a lock,
+  which Ctrl-C interrupts; at the deadline or on Ctrl-C the caller gets QueryTimeout or KeyboardInterrupt
+  and the thread runs on, so the process must end now: `abandoned()` says so, and the CLI ends with
+  `os._exit` (the interpreter's shutdown would tear down objects the engine still reads).
+- `isolation="process"` (a server, which must outlive a runaway query): the work runs in a worker made
+  with `os.fork`, which inherits the loaded store (nothing imported or loaded again) and is killed and
+  reaped before the call returns; it also ends itself shortly after the deadline if its caller was killed
+  without a chance to clean up.
 
-The worker sends back a status and a payload of bytes, or the error it raised; the caller gets them only
-when the worker has finished, so a query stopped at its deadline leaves no half-written answer behind.
+Measured (2 cores, Python 3.11, `query participants`): in-process 0.12 ms, a thread 0.29 ms, a forked
+worker ~2.1 ms in a warm process (fork 0.4 ms, copy-on-write faults while it works, 0.5 ms to reap it) and
+~10 ms in a fresh CLI process on a busy machine; `import multiprocessing` alone takes ~18 ms, and a spawned
+worker would load the store again. Hence a thread for the CLI, whose process is the thing to kill, and a
+process for a server. Where `os.fork` does not exist (Windows), "process" falls back to "thread".
+
+Either way the work returns a status and a payload of bytes; the caller gets them only once the work has
+finished, so a query stopped at its deadline leaves no half-written answer behind.
 """
 
 from __future__ import annotations
 
+import _thread
 import os
 import time
 from collections.abc import Callable
+from typing import Literal
 
 from alaska_kg import errors
 from alaska_kg.errors import AlaskaKgError, QueryTimeout
@@ -29,8 +39,11 @@ from alaska_kg.errors import AlaskaKgError, QueryTimeout
 DEFAULT_TIMEOUT = 60.0  # seconds, as the Wikidata Query Service allows a query
 GRACE = 1.0  # the worker's own alarm rings this long after the deadline, in case nobody is left to kill it
 _CHUNK = 1 << 16
+_MAX_ALARM = 10.0**8  # seconds (three years): setitimer refuses what it cannot represent
 
 Work = Callable[[], "tuple[int, bytes]"]
+Isolation = Literal["thread", "process"]
+_abandoned: list[int] = []  # one entry per thread left running past its deadline or a Ctrl-C
 
 
 class WorkerDied(RuntimeError):
@@ -44,17 +57,19 @@ def run_with_deadline(
     what: str,
     hint: str = "rerun with --timeout SECONDS",
     debug: bool = False,
+    isolation: Isolation = "process",
 ) -> tuple[int, bytes]:
-    """`work()` (a status and a payload) computed in a forked worker that is killed after `timeout` s.
+    """`work()` (a status and a payload), stopped after `timeout` seconds or on Ctrl-C.
 
-    Raises QueryTimeout (naming `what`, then `hint`) at the deadline, KeyboardInterrupt on Ctrl-C (SIGINT);
-    the worker is killed and reaped before either leaves this function. An AlaskaKgError raised by `work`
-    is raised here with its class, message and exit code; any other exception becomes WorkerDied. With
-    `debug`, the worker prints the traceback of an error to stderr. Safe to call from any thread of a
-    server: the worker is a copy of the calling thread only, and the caller's state is never touched.
+    Raises QueryTimeout (naming `what`, then `hint`) at the deadline, KeyboardInterrupt on Ctrl-C (SIGINT).
+    "process": the worker is killed and reaped before either leaves this function; an AlaskaKgError raised
+    by `work` is raised here with its class, message and exit code, any other exception becomes
+    WorkerDied, and with `debug` the worker prints its traceback to stderr. Safe to call from any thread of
+    a server: the worker is a copy of the calling thread only. "thread": `work`'s own exception is raised
+    as is; after a timeout or Ctrl-C, `abandoned()` is true and the process must end (see the module).
     """
-    if not hasattr(os, "fork"):  # pragma: no cover - Windows: no way to stop the engine, run it here
-        return work()
+    if isolation == "thread" or not hasattr(os, "fork"):
+        return _in_thread(work, timeout, what, hint)
     import select
     import signal
 
@@ -71,8 +86,7 @@ def run_with_deadline(
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                advice = f"; {hint}" if hint else ""
-                raise QueryTimeout(f"{what} ran past its {timeout:g} s deadline{advice}")
+                raise _timeout(what, timeout, hint)
             ready, _, _ = select.select([read_end], [], [], left)  # Ctrl-C interrupts it (PEP 475)
             if ready:
                 chunk = os.read(read_end, _CHUNK)
@@ -89,6 +103,44 @@ def run_with_deadline(
             os.waitpid(pid, 0)
 
 
+def abandoned() -> bool:
+    """Whether a thread was left evaluating a query (isolation "thread"): then end the process, now."""
+    return bool(_abandoned)
+
+
+def _timeout(what: str, timeout: float, hint: str) -> QueryTimeout:
+    advice = f"; {hint}" if hint else ""
+    return QueryTimeout(f"{what} ran past its {timeout:g} s deadline{advice}")
+
+
+def _in_thread(work: Work, timeout: float, what: str, hint: str) -> tuple[int, bytes]:
+    """Run `work` in a thread (the low-level `_thread`: `threading` costs ~1-4 ms to import) and wait."""
+    done = _thread.allocate_lock()
+    done.acquire()
+    box: list = []
+
+    def run() -> None:
+        try:
+            box.append(work())
+        except BaseException as exc:  # handed to the caller
+            box.append(exc)
+        finally:
+            done.release()
+
+    _thread.start_new_thread(run, ())
+    try:
+        finished = done.acquire(timeout=min(timeout, _thread.TIMEOUT_MAX))  # Ctrl-C interrupts the wait
+    except BaseException:
+        _abandoned.append(1)
+        raise
+    if not finished:
+        _abandoned.append(1)
+        raise _timeout(what, timeout, hint)
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]
+
+
 def _serve(work: Work, write_end: int, timeout: float, debug: bool) -> None:
     """In the worker: die on Ctrl-C and at the deadline (even if the caller is gone), run, report, exit."""
     import signal
@@ -97,7 +149,7 @@ def _serve(work: Work, write_end: int, timeout: float, debug: bool) -> None:
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
-        signal.setitimer(signal.ITIMER_REAL, timeout + GRACE)
+        signal.setitimer(signal.ITIMER_REAL, min(timeout + GRACE, _MAX_ALARM))
         try:
             status, payload = work()
             message = b"ok %d %d\n" % (status, len(payload)) + payload
@@ -151,4 +203,4 @@ def _how(wait_status: int) -> str:
     return f"exit status {os.waitstatus_to_exitcode(wait_status)}"
 
 
-__all__ = ["DEFAULT_TIMEOUT", "WorkerDied", "run_with_deadline"]
+__all__ = ["DEFAULT_TIMEOUT", "Isolation", "WorkerDied", "abandoned", "run_with_deadline"]

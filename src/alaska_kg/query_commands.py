@@ -64,7 +64,8 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         write_answer(answer, args.format, text, store=dataset.store, raw=args.raw, where=query.where)
         return _status(answer), text.getvalue().encode("utf-8")
 
-    status, payload = run_with_deadline(work, timeout=args.timeout, what=query.where, debug=args.debug)
+    # "thread": the cheapest way to stop a query when the whole process may end (see alaska_kg.deadline)
+    status, payload = run_with_deadline(work, timeout=args.timeout, what=query.where, isolation="thread")
     out.write(payload.decode("utf-8"))
     return _finish(status, query, args.max_rows, out)
 
