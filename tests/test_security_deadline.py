@@ -36,7 +36,7 @@ from alaska_kg.errors import AlaskaKgError, AnswerCut, QuerySyntaxError, QueryTi
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.querying import DEFAULT_MAX_ROWS, bounded, run_query
 
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+RUNAWAY = "SELECT (COUNT(*) AS ?count) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 HANG_GUARD = 20.0  # seconds; a query that obeys --timeout 1 or Ctrl-C is far inside it
 TEXT_UNITS = "SELECT ?unit ?text WHERE { ?unit a ak:TextUnit ; oa:hasSelector/oa:exact ?text } ORDER BY ?unit"
 ARTICLE_UNITS = 59  # text units of the article (sentences, list items, headings): data/source.ttl
@@ -171,6 +171,38 @@ run_with_deadline(work, timeout=1, what="q", isolation="process")
         process.kill()
         process.wait()
     assert not _running(worker)
+
+
+def test_ctrl_c_stops_a_runaway_integrity_check(tmp_path: Path) -> None:
+    """If a check in queries/checks/ runs away, then Ctrl-C still stops `validate` (exit 130): the checks
+    are queries too, run under the same deadline (60 s) as `query`."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(root / name, tmp_path / name)
+    (tmp_path / "queries/checks/aaa-runaway.rq").write_text(
+        "#+ summary: A check that never ends\n#+ columns: [count]\n\n" + RUNAWAY + "\n", encoding="utf-8"
+    )
+    process = _start("validate", "--root", str(tmp_path))
+    try:
+        end = time.monotonic() + HANG_GUARD
+        since = None  # the check runs in a thread of its own: wait until it has for a while
+        while process.poll() is None and time.monotonic() < end:
+            if _threads(process.pid) < 2:
+                since = None
+            elif since is None:
+                since = time.monotonic()
+            elif time.monotonic() - since > 0.5:
+                break
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=HANG_GUARD)
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == 130, err
+    assert err.endswith("alaska-kg: error: interrupted\n")
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "soon"])

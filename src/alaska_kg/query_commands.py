@@ -50,7 +50,7 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     dataset = _open(args, layout, err)
 
     def work() -> tuple[int, bytes]:
-        """In the killable worker: evaluate, read at most --max-rows, write the answer (labels too)."""
+        """Where it can be stopped: evaluate, read at most --max-rows, write the answer (labels too)."""
         answer = run_query(
             dataset,
             query,
@@ -60,9 +60,11 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             prefixes=PREFIXES if args.sparql is not None else None,
             max_rows=args.max_rows,
         )
-        text = io.StringIO()
+        data = io.BytesIO()
+        text = io.TextIOWrapper(data, encoding="utf-8", newline="")
         write_answer(answer, args.format, text, store=dataset.store, raw=args.raw, where=query.where)
-        return _status(answer), text.getvalue().encode("utf-8")
+        text.flush()
+        return _status(answer), data.getvalue()
 
     # "thread": the cheapest way to stop a query when the whole process may end (see alaska_kg.deadline)
     status, payload = run_with_deadline(work, timeout=args.timeout, what=query.where, isolation="thread")

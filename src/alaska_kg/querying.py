@@ -119,9 +119,14 @@ def bounded(answer: Answer, max_rows: int | None) -> Answer:
         return replace(answer, triples=answer.triples[:max_rows], cut=True)
     if answer.kind != "select" or max_rows is None or answer.solutions is None:
         return answer
-    rows, cut = _take(answer.solutions, max_rows)
-    lines = ["\t".join(f"?{name}" for name in answer.variables)]
-    lines += ["\t".join(_tsv_term(row[name]) for name in answer.variables) for row in rows]
+    names = answer.variables
+    lines = ["\t".join(f"?{name}" for name in names)]  # the rows as text only: no solution objects kept
+    cut = False
+    for solution in answer.solutions:
+        if len(lines) > max_rows:
+            cut = True
+            break
+        lines.append("\t".join(_tsv_term(solution[name]) for name in names))
     tsv = ("\n".join(lines) + "\n").encode("utf-8")
     return replace(answer, solutions=parse_query_results(tsv, format=QueryResultsFormat.TSV), cut=cut)
 
