@@ -489,3 +489,18 @@ def test_answer_cut_and_query_timeout_have_their_own_exit_codes() -> None:
     ]
     assert (QueryTimeout.exit_code, AnswerCut.exit_code) == (13, 14)
     assert codes.count(13) == 1 and codes.count(14) == 1
+
+
+def test_a_failed_query_leaves_no_result_to_be_dropped_in_another_thread(
+    cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the work fails after the engine answered (here: a SELECT asked for as Turtle), then its results
+    are freed in the thread that made them; pyoxigraph refuses ("unsendable") to drop them elsewhere."""
+    import gc
+
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    code, _, err = cli("query", "participants", "--format", "ttl")
+    gc.collect()
+    assert code == 2, err
+    assert [str(u.exc_value) for u in unraisable] == []

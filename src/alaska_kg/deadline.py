@@ -122,7 +122,8 @@ def _in_thread(work: Work, timeout: float, what: str, hint: str) -> tuple[int, b
     def run() -> None:
         try:
             box.append(work())
-        except BaseException as exc:  # handed to the caller
+        except BaseException as exc:  # handed to the caller, without the objects its frames hold
+            _drop_locals(exc)
             box.append(exc)
         finally:
             done.release()
@@ -139,6 +140,25 @@ def _in_thread(work: Work, timeout: float, what: str, hint: str) -> tuple[int, b
     if isinstance(box[0], BaseException):
         raise box[0]
     return box[0]
+
+
+def _drop_locals(exc: BaseException) -> None:
+    """Clear the local variables of the frames in `exc`'s tracebacks (and its cause's and context's).
+
+    They are dropped here, in the thread that made them: pyoxigraph's query results may only be dropped in
+    their own thread (else "unsendable, but is being dropped on another thread"). Files and lines stay.
+    """
+    import traceback
+
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        error = pending.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        traceback.clear_frames(error.__traceback__)
+        pending += [error.__cause__, error.__context__]
 
 
 def _serve(work: Work, write_end: int, timeout: float, debug: bool) -> None:
