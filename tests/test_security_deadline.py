@@ -504,3 +504,48 @@ def test_a_failed_query_leaves_no_result_to_be_dropped_in_another_thread(
     gc.collect()
     assert code == 2, err
     assert [str(u.exc_value) for u in unraisable] == []
+
+
+def test_max_rows_cuts_an_endpoints_answer_too(cli) -> None:
+    """`query --endpoint`: the same cap on what the endpoint sent (5 solutions here), the same exit 14."""
+    import http.server
+    import threading
+
+    body = json.dumps(
+        {
+            "head": {"vars": ["s"]},
+            "results": {
+                "bindings": [{"s": {"type": "uri", "value": f"http://example.org/{i}"}} for i in range(5)]
+            },
+        }
+    ).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        query = "SELECT ?s WHERE { ?s ?p ?o }"
+        code, out, err = cli(
+            "query", "--endpoint", url, "--sparql", query, "--format", "csv", "--max-rows", "2"
+        )
+        whole = cli("query", "--endpoint", url, "--sparql", query, "--format", "csv")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 14, err
+    assert out.splitlines() == ["s", "http://example.org/0", "http://example.org/1"]
+    assert whole[0] == 0 and len(whole[1].splitlines()) == 1 + 5
