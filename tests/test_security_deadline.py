@@ -230,6 +230,25 @@ def test_the_runner_returns_the_workers_status_and_payload() -> None:
     assert int(payload) != os.getpid()
 
 
+def test_the_runner_works_from_any_thread_of_a_server() -> None:
+    """A server calls it from a request thread: the worker is forked from there, and its deadline holds."""
+    import threading
+
+    results: list[object] = []
+
+    def request() -> None:
+        results.append(run_with_deadline(lambda: (0, b"answer"), timeout=10, what="q"))
+        try:
+            run_with_deadline(lambda: (time.sleep(30), (0, b""))[1], timeout=0.5, what="slow")
+        except QueryTimeout as exc:
+            results.append(exc.message)
+
+    thread = threading.Thread(target=request)
+    thread.start()
+    thread.join(timeout=HANG_GUARD)
+    assert results == [(0, b"answer"), "slow ran past its 0.5 s deadline; rerun with --timeout SECONDS"]
+
+
 def test_the_runner_stops_python_work_too(tmp_path: Path) -> None:
     """If the work runs past the deadline, then QueryTimeout names it, and the worker is killed and
     reaped before the call returns (not even a zombie is left)."""

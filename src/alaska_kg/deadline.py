@@ -15,11 +15,13 @@ in the thread that evaluates never gets control back until the engine is done, w
   reaped before the call returns; it also ends itself shortly after the deadline if its caller was killed
   without a chance to clean up.
 
-Measured (2 cores, Python 3.11, `query participants`): in-process 0.12 ms, a thread 0.29 ms, a forked
-worker ~2.1 ms in a warm process (fork 0.4 ms, copy-on-write faults while it works, 0.5 ms to reap it) and
-~10 ms in a fresh CLI process on a busy machine; `import multiprocessing` alone takes ~18 ms, and a spawned
-worker would load the store again. Hence a thread for the CLI, whose process is the thing to kill, and a
-process for a server. Where `os.fork` does not exist (Windows), "process" falls back to "thread".
+Measured (2 cores, Python 3.11, `query participants`, `benchmarks/query_deadline.py`): in a warm process
+0.12 ms in-process, 0.3 ms in a thread, 2-3 ms in a forked worker (fork 0.4 ms, copy-on-write faults while
+it works, 0.5 ms to reap it); a whole cold `alaska-kg query` takes no longer with the thread than with no
+deadline at all, and ~5 ms longer with the forked worker; `import multiprocessing` alone takes ~18 ms, and
+a spawned worker would load the store again. Hence a thread for the CLI, whose process is the thing to
+kill, and a process for a server. Where `os.fork` does not exist (Windows), "process" falls back to
+"thread".
 
 Either way the work returns a status and a payload of bytes; the caller gets them only once the work has
 finished, so a query stopped at its deadline leaves no half-written answer behind.
@@ -205,6 +207,8 @@ def _decode(message: bytes, wait_status: int, what: str) -> tuple[int, bytes]:
         raise WorkerDied(f"{what}: the query worker ended without an answer ({_how(wait_status)})")
     kind, number, name = fields[0], int(fields[1]), fields[2].decode("ascii")
     if kind == b"ok":
+        if name != str(len(body)):
+            raise WorkerDied(f"{what}: the query worker's answer is cut short ({_how(wait_status)})")
         return number, body
     text = body.decode("utf-8", "replace")
     if kind == b"crash":
