@@ -283,8 +283,9 @@ def test_the_runner_reports_a_crash_and_a_dead_worker() -> None:
     def buggy() -> tuple[int, bytes]:
         raise ValueError("boom")
 
-    with pytest.raises(WorkerDied, match=r"^ValueError: boom$"):
+    with pytest.raises(WorkerDied, match=r"^ValueError: boom$") as caught:
         run_with_deadline(buggy, timeout=10, what="q")
+    assert 'raise ValueError("boom")' in caught.value.worker_traceback
 
     def killed() -> tuple[int, bytes]:
         os.kill(os.getpid(), signal.SIGKILL)

@@ -49,7 +49,10 @@ _abandoned: list[int] = []  # one entry per thread left running past its deadlin
 
 
 class WorkerDied(RuntimeError):
-    """The worker ended without an answer: killed by a signal (out of memory?) or exited on its own."""
+    """The worker failed (a bug: `worker_traceback` tells where) or ended without an answer (killed by a
+    signal: out of memory?)."""
+
+    worker_traceback: str = ""
 
 
 def run_with_deadline(
@@ -58,7 +61,6 @@ def run_with_deadline(
     timeout: float,
     what: str,
     hint: str = "rerun with --timeout SECONDS",
-    debug: bool = False,
     isolation: Isolation = "process",
 ) -> tuple[int, bytes]:
     """`work()` (a status and a payload), stopped after `timeout` seconds or on Ctrl-C.
@@ -66,8 +68,8 @@ def run_with_deadline(
     Raises QueryTimeout (naming `what`, then `hint`) at the deadline, KeyboardInterrupt on Ctrl-C (SIGINT).
     "process": the worker is killed and reaped before either leaves this function; an AlaskaKgError raised
     by `work` is raised here with its class, message and exit code, any other exception becomes
-    WorkerDied, and with `debug` the worker prints its traceback to stderr. Safe to call from any thread of
-    a server: the worker is a copy of the calling thread only. "thread": `work`'s own exception is raised
+    WorkerDied (its `worker_traceback` says where). Safe to call from any thread of a server: the worker
+    is a copy of the calling thread only. "thread": `work`'s own exception is raised
     as is; after a timeout or Ctrl-C, `abandoned()` is true and the process must end (see the module).
     """
     if isolation == "thread" or not hasattr(os, "fork"):
@@ -79,7 +81,7 @@ def run_with_deadline(
     pid = os.fork()
     if pid == 0:  # the worker: never returns into the caller's code
         os.close(read_end)
-        _serve(work, write_end, timeout, debug)
+        _serve(work, write_end, timeout)
     os.close(write_end)
     reaped = False
     try:
@@ -163,7 +165,7 @@ def _drop_locals(exc: BaseException) -> None:
         pending += [error.__cause__, error.__context__]
 
 
-def _serve(work: Work, write_end: int, timeout: float, debug: bool) -> None:
+def _serve(work: Work, write_end: int, timeout: float) -> None:
     """In the worker: die on Ctrl-C and at the deadline (even if the caller is gone), run, report, exit."""
     import signal
 
@@ -176,27 +178,21 @@ def _serve(work: Work, write_end: int, timeout: float, debug: bool) -> None:
             status, payload = work()
             message = b"ok %d %d\n" % (status, len(payload)) + payload
         except AlaskaKgError as exc:
-            _traceback(debug)
             text = exc.message.encode("utf-8", "replace")
             name = type(exc).__name__.encode("ascii")
             message = b"error %d %s\n" % (exc.exit_code, name) + text
         except Exception as exc:
-            _traceback(debug)
+            import traceback
+
             name = type(exc).__name__.encode("ascii")
-            message = b"crash 1 %s\n" % name + str(exc).encode("utf-8", "replace")
+            text = f"{exc}\0{traceback.format_exc()}".encode("utf-8", "replace")
+            message = b"crash 1 %s\n" % name + text
         view = memoryview(message)
         while view:
             view = view[os.write(write_end, view) :]
         code = 0
     finally:
         os._exit(code)
-
-
-def _traceback(debug: bool) -> None:
-    if debug:
-        import traceback
-
-        traceback.print_exc()
 
 
 def _decode(message: bytes, wait_status: int, what: str) -> tuple[int, bytes]:
@@ -212,7 +208,10 @@ def _decode(message: bytes, wait_status: int, what: str) -> tuple[int, bytes]:
         return number, body
     text = body.decode("utf-8", "replace")
     if kind == b"crash":
-        raise WorkerDied(f"{name}: {text}")
+        reason, _, where = text.partition("\0")
+        died = WorkerDied(f"{name}: {reason}")
+        died.worker_traceback = where
+        raise died
     cls = getattr(errors, name, AlaskaKgError)
     if not (isinstance(cls, type) and issubclass(cls, AlaskaKgError)):
         cls = AlaskaKgError
