@@ -159,7 +159,7 @@ def test_build_of_inconsistent_data_exits_13_and_writes_nothing(
         out = tmp_path / f"dist-{reasoner}"
         code = main(["build", "--root", str(root), "--out", str(out), "--reasoner", reasoner])
         err = capsys.readouterr().err
-        assert code == Inconsistent.exit_code == 13, err
+        assert code == Inconsistent.exit_code == 15, err
         assert err.count("\n") == 1, err
         assert err.startswith("alaska-kg: error: inconsistent (OWL 2 RL cax-dw): "), err
         assert "<https://w3id.org/alaska-kg/resource/wang-yi> is both" in err, err

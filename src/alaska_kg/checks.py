@@ -7,13 +7,15 @@ over the asserted sources (ontology and data files), loaded into Oxigraph.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import QuerySolutions, RdfFormat, Store
 
-from alaska_kg.catalog import find_query, query_ids
+from alaska_kg.catalog import QuerySource, find_query, query_ids
+from alaska_kg.deadline import DEFAULT_TIMEOUT, run_with_deadline
 from alaska_kg.errors import SourceSyntaxError
 from alaska_kg.namespaces import shorten
 from alaska_kg.paths import Layout
@@ -58,14 +60,36 @@ def run_checks(layout: Layout, files: Iterable[Path] | None = None) -> tuple[Che
     failures = []
     for name in query_ids(layout, checks=True):
         query = find_query(layout, name)
-        result = store.query(query.text)
-        if not isinstance(result, QuerySolutions):
-            raise SourceSyntaxError(query.path or Path(name), None, None, "a check must be a SELECT query")
-        variables = tuple(v.value for v in result.variables)
-        rows = tuple(tuple(_render(solution[v]) for v in variables) for solution in result)
+        variables, rows = _evaluate(store, query, name)
         if rows:
             failures.append(CheckFailure(name, query.header.summary, variables, rows))
     return tuple(failures)
+
+
+def _evaluate(
+    store: Store, query: QuerySource, name: str
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """A check's columns and rendered rows, evaluated where a deadline and Ctrl-C can stop it."""
+
+    def work() -> tuple[int, bytes]:
+        result = store.query(query.text)
+        if not isinstance(result, QuerySolutions):
+            return 1, b""
+        variables = [v.value for v in result.variables]
+        rows = [[_render(solution[v]) for v in variables] for solution in result]
+        return 0, json.dumps([variables, rows]).encode("utf-8")
+
+    status, payload = run_with_deadline(
+        work,
+        timeout=DEFAULT_TIMEOUT,
+        what=f"checks/{name}",
+        hint="a check must be quicker",
+        isolation="thread",
+    )
+    if status:
+        raise SourceSyntaxError(query.path or Path(name), None, None, "a check must be a SELECT query")
+    variables, rows = json.loads(payload)
+    return tuple(variables), tuple(tuple(row) for row in rows)
 
 
 __all__ = ["CheckFailure", "load_turtle_files", "run_checks"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -148,11 +149,23 @@ def _fail(message: str, code: int, debug: bool, err: TextIO) -> int:
     if debug:
         traceback.print_exc(file=err)
     print(f"{PROG}: error: {message}", file=err)
+    _end_if_a_query_runs_on(code, err)
     return code
 
 
+def _end_if_a_query_runs_on(code: int, err: TextIO) -> None:
+    """A query stopped at its deadline or by Ctrl-C runs on in a thread (alaska_kg.deadline): end the
+    process now, with `code`, before the interpreter's shutdown frees objects the engine still reads."""
+    deadline = sys.modules.get("alaska_kg.deadline")
+    if deadline is not None and deadline.abandoned():
+        err.flush()
+        sys.stdout.flush()
+        os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `alaska-kg` console script; returns the process exit code."""
+    """Entry point of the `alaska-kg` console script; returns the process exit code (or, after a query
+    was stopped at its deadline or by Ctrl-C, ends the process with it)."""
     out, err = sys.stdout, sys.stderr
     try:
         args = _parser().parse_args(argv)
@@ -167,8 +180,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _fail("interrupted", 130, debug, err)
     except BrokenPipeError:  # the reader (`| head`) went away: stop quietly, as Unix tools do
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception as exc:  # a bug: still one line, the traceback with --debug

@@ -57,7 +57,7 @@ class ValidationFailed(AlaskaKgError):
 class Inconsistent(AlaskaKgError):
     """The ontology and data are inconsistent under OWL 2 RL (an individual of two disjoint classes)."""
 
-    exit_code = 13
+    exit_code = 15
 
 
 class OutputError(AlaskaKgError):
@@ -108,6 +108,18 @@ class ForbiddenQuery(AlaskaKgError):
     exit_code = 12
 
 
+class QueryTimeout(AlaskaKgError):
+    """A local query ran past its deadline (`--timeout`) and was stopped; names the query."""
+
+    exit_code = 13
+
+
+class AnswerCut(AlaskaKgError):
+    """An answer had more rows (or triples) than `--max-rows`; the first ones were written, then this."""
+
+    exit_code = 14
+
+
 class WikidataUnreachable(AlaskaKgError):
     """The Wikidata API cannot be reached at all (no network, DNS failure, connection refused)."""
 
@@ -152,6 +164,7 @@ class EndpointAnswerError(AlaskaKgError):
 
 __all__ = [
     "AlaskaKgError",
+    "AnswerCut",
     "EndpointAnswerError",
     "EndpointFailed",
     "EndpointRefused",
@@ -163,6 +176,7 @@ __all__ = [
     "QueryNotFound",
     "QueryParameterError",
     "QuerySyntaxError",
+    "QueryTimeout",
     "ResourceNotFound",
     "SourceNotFound",
     "SourceSyntaxError",

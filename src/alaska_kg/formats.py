@@ -128,7 +128,9 @@ def _for_people(answer: Answer, fmt: str, store: Store, raw: bool) -> list[str]:
     cells = [[show(term, names) for term in row] for row in rows]
     if fmt == "md":
         return markdown_table(answer.variables, cells)
-    return [*text_table(answer.variables, cells), f"({len(rows)} row{'s' if len(rows) != 1 else ''})"]
+    count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+    footer = f"(the first {count}; more were left out, see --max-rows)" if answer.cut else f"({count})"
+    return [*text_table(answer.variables, cells), footer]
 
 
 def _yes_no(value: bool) -> str:

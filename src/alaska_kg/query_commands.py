@@ -9,20 +9,24 @@ the build cache is empty and the dataset has to be built first. The network code
 from __future__ import annotations
 
 import argparse
+import io
+import math
 from typing import TextIO
 
 from alaska_kg.catalog import QuerySource, canned_queries, find_query, inline_query
 from alaska_kg.dataset import GRAPH_SELECTIONS, OpenDataset, dataset_path, open_dataset
-from alaska_kg.errors import UsageError
+from alaska_kg.deadline import DEFAULT_TIMEOUT, run_with_deadline
+from alaska_kg.errors import AnswerCut, UsageError
 from alaska_kg.exporting import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read_context, write_atomically
 from alaska_kg.formats import OUTPUT_FORMATS, text_table, write_answer
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.parameters import bind
 from alaska_kg.paths import Layout, locate
-from alaska_kg.querying import run_query
+from alaska_kg.querying import DEFAULT_MAX_ROWS, Answer, bounded, run_query
 
 PROG = "alaska-kg"
 REMOTE_TIMEOUT = 60.0  # = alaska_kg.remote.DEFAULT_TIMEOUT, kept here so that `query` stays light
+QUERY_TIMEOUT = DEFAULT_TIMEOUT  # a local query's deadline, and the endpoint's silence allowed
 PUSH_TIMEOUT = 300.0  # = alaska_kg.push.DEFAULT_PUSH_TIMEOUT
 PUSH_CONTENT_TYPES = ("application/n-triples", "text/turtle")  # = alaska_kg.push.CONTENT_TYPES
 
@@ -44,16 +48,46 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.endpoint is not None:
         return _query_remote(args, query, substitutions, out)
     dataset = _open(args, layout, err)
-    answer = run_query(
-        dataset,
-        query,
-        graph=args.graph,
-        substitutions=substitutions,
-        allow_service=args.allow_service,
-        prefixes=PREFIXES if args.sparql is not None else None,
-    )
-    write_answer(answer, args.format, out, store=dataset.store, raw=args.raw, where=query.where)
+
+    def work() -> tuple[int, bytes]:
+        """Where it can be stopped: evaluate, read at most --max-rows, write the answer (labels too)."""
+        answer = run_query(
+            dataset,
+            query,
+            graph=args.graph,
+            substitutions=substitutions,
+            allow_service=args.allow_service,
+            prefixes=PREFIXES if args.sparql is not None else None,
+            max_rows=args.max_rows,
+        )
+        data = io.BytesIO()
+        text = io.TextIOWrapper(data, encoding="utf-8", newline="")
+        write_answer(answer, args.format, text, store=dataset.store, raw=args.raw, where=query.where)
+        text.flush()
+        return _status(answer), data.getvalue()
+
+    # "thread": the cheapest way to stop a query when the whole process may end (see alaska_kg.deadline)
+    status, payload = run_with_deadline(work, timeout=args.timeout, what=query.where, isolation="thread")
+    out.write(payload.decode("utf-8"))
+    return _finish(status, query, args.max_rows, out)
+
+
+def _status(answer: Answer) -> int:
+    """The exit status an answer calls for: 14 when cut at --max-rows, 1 for an ASK answered no, else 0."""
+    if answer.cut:
+        return AnswerCut.exit_code
     return 1 if answer.kind == "ask" and not answer.boolean else 0
+
+
+def _finish(status: int, query: QuerySource, max_rows: int | None, out: TextIO) -> int:
+    """The exit code, once the answer is written; a cut answer is reported after it, on stderr."""
+    if status == AnswerCut.exit_code:
+        out.flush()
+        raise AnswerCut(
+            f"{query.where}: the answer has more than {max_rows} rows (or triples); only the first "
+            f"{max_rows} were written; rerun with --max-rows N (0: no limit)"
+        )
+    return status
 
 
 def _query_remote(args: argparse.Namespace, query: QuerySource, substitutions: dict, out: TextIO) -> int:
@@ -72,8 +106,9 @@ def _query_remote(args: argparse.Namespace, query: QuerySource, substitutions: d
         labels=not args.raw and args.format in (None, "table", "md"),
         timeout=args.timeout,
     )
-    write_answer(result.answer, args.format, out, store=result.labels, raw=args.raw, where=query.where)
-    return 1 if result.answer.kind == "ask" and not result.answer.boolean else 0
+    answer = bounded(result.answer, args.max_rows)
+    write_answer(answer, args.format, out, store=result.labels, raw=args.raw, where=query.where)
+    return _finish(_status(answer), query, args.max_rows, out)
 
 
 def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -144,6 +179,28 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _seconds(text: str) -> float:
+    """argparse type of --timeout: a positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+    return value
+
+
+def _row_cap(text: str) -> int | None:
+    """argparse type of --max-rows: a count, 0 meaning no limit (None)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not a number of rows (0 or more): {text!r}")
+    return value or None
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dataset",
@@ -205,10 +262,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     query.add_argument(
         "--timeout",
-        type=float,
-        default=REMOTE_TIMEOUT,
+        type=_seconds,
+        default=QUERY_TIMEOUT,
         metavar="SECONDS",
-        help=f"with --endpoint: give up when the endpoint is silent this long (default: {REMOTE_TIMEOUT:g})",
+        help=f"stop a local query that runs longer (exit 13; Ctrl-C stops it at once, exit 130); with "
+        f"--endpoint: give up when the endpoint is silent this long (default: {QUERY_TIMEOUT:g})",
+    )
+    query.add_argument(
+        "--max-rows",
+        type=_row_cap,
+        default=DEFAULT_MAX_ROWS,
+        metavar="N",
+        help=f"write at most N solutions or triples, then exit 14 saying the answer was cut; 0: no "
+        f"limit (default: {DEFAULT_MAX_ROWS})",
     )
     _common(query)
     query.set_defaults(handler=_query)

@@ -8,11 +8,12 @@ query names its own dataset with FROM, which then wins.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from itertools import islice
+from typing import Literal, TypeVar
 
-from pyoxigraph import QueryBoolean, QuerySolutions, Triple, Variable
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, Triple, Variable, parse_query_results
 
 from alaska_kg.catalog import QuerySource
 from alaska_kg.dataset import GraphSelection, OpenDataset
@@ -22,17 +23,23 @@ from alaska_kg.guard import check_query
 AnswerKind = Literal["select", "ask", "graph"]
 _ERROR_AT = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
 MAX_REASON = 200
+DEFAULT_MAX_ROWS = 100_000  # solutions or triples of one answer; a table of more is for no one to read
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
 class Answer:
-    """What a query returned: solutions (SELECT, read once), a boolean (ASK) or triples (CONSTRUCT)."""
+    """What a query returned: solutions (SELECT, read once), a boolean (ASK) or triples (CONSTRUCT).
+
+    `cut`: more solutions or triples came than the caller's cap (`max_rows`); only the first ones are here.
+    """
 
     kind: AnswerKind
     variables: tuple[str, ...] = ()
     solutions: QuerySolutions | None = None
     boolean: bool = False
     triples: tuple[Triple, ...] = ()
+    cut: bool = False
 
 
 def syntax_error(query: QuerySource, exc: SyntaxError) -> QuerySyntaxError:
@@ -54,8 +61,13 @@ def run_query(
     substitutions: Mapping[Variable, object] | None = None,
     allow_service: bool = False,
     prefixes: Mapping[str, str] | None = None,
+    max_rows: int | None = None,
 ) -> Answer:
-    """Run `query`; `graph` None means "all" unless the query has FROM. `prefixes`: extra default prefixes."""
+    """Run `query`; `graph` None means "all" unless the query has FROM. `prefixes`: extra default prefixes.
+
+    With `max_rows`, the answer holds at most that many solutions or triples (see `bounded`); without, the
+    solutions of a SELECT are left for the caller to read, which is when Oxigraph evaluates most queries.
+    """
     own_dataset = check_query(query.text, query.where, allow_service=allow_service, prefixes=prefixes)
     if own_dataset and graph is not None:
         raise UsageError(f"{query.where}: the query names its graphs with FROM; --graph does not apply to it")
@@ -84,12 +96,56 @@ def run_query(
                 f"{query.where}: query header: columns [{', '.join(columns)}] do not match the projection "
                 f"[{', '.join(variables)}]"
             )
-        return Answer("select", variables=variables, solutions=result)
+        return bounded(Answer("select", variables=variables, solutions=result), max_rows)
     if columns:
         raise QueryHeaderError(f"{query.where}: query header: 'columns' is for SELECT queries only")
     if isinstance(result, QueryBoolean):
         return Answer("ask", boolean=bool(result))
-    return Answer("graph", triples=tuple(result))
+    triples, cut = _take(result, max_rows)
+    return Answer("graph", triples=tuple(triples), cut=cut)
 
 
-__all__ = ["Answer", "AnswerKind", "run_query", "syntax_error"]
+def bounded(answer: Answer, max_rows: int | None) -> Answer:
+    """`answer` with at most `max_rows` solutions or triples (None: all of them), `cut` if some were left.
+
+    The solutions are read here and handed on as a fresh QuerySolutions that Oxigraph's own parser of
+    SPARQL 1.1 Query Results TSV (§3, terms in Turtle syntax, lossless) rebuilds from the rows kept, so the
+    CSV, TSV and JSON written from a cut answer are complete documents, written by the same serializer as
+    an uncut one.
+    """
+    if answer.kind == "graph":
+        if max_rows is None or len(answer.triples) <= max_rows:
+            return answer
+        return replace(answer, triples=answer.triples[:max_rows], cut=True)
+    if answer.kind != "select" or max_rows is None or answer.solutions is None:
+        return answer
+    names = answer.variables
+    lines = ["\t".join(f"?{name}" for name in names)]  # the rows as text only: no solution objects kept
+    cut = False
+    for solution in answer.solutions:
+        if len(lines) > max_rows:
+            cut = True
+            break
+        lines.append("\t".join(_tsv_term(solution[name]) for name in names))
+    tsv = ("\n".join(lines) + "\n").encode("utf-8")
+    return replace(answer, solutions=parse_query_results(tsv, format=QueryResultsFormat.TSV), cut=cut)
+
+
+def _take(items: Iterable[_T], limit: int | None) -> tuple[list[_T], bool]:
+    """The first `limit` items (None: all) and whether there were more: reads at most one item too many."""
+    if limit is None:
+        return list(items), False
+    taken = list(islice(items, limit + 1))
+    return taken[:limit], len(taken) > limit
+
+
+def _tsv_term(term: object) -> str:
+    """A term as SPARQL Results TSV writes it: Turtle syntax, `<<( s p o )>>` for a triple term."""
+    if term is None:
+        return ""
+    if isinstance(term, Triple):
+        return f"<<( {_tsv_term(term.subject)} {_tsv_term(term.predicate)} {_tsv_term(term.object)} )>>"
+    return str(term)
+
+
+__all__ = ["DEFAULT_MAX_ROWS", "Answer", "AnswerKind", "bounded", "run_query", "syntax_error"]
