@@ -43,6 +43,19 @@ def printable(text: str, *, newlines: bool = False) -> str:
     return shown
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def undecodable_at(text: str) -> int | None:
+    """The index of the first byte of `text` that was not UTF-8, or None.
+
+    Python hands over command-line arguments and environment values that are not UTF-8 with each bad byte
+    as a lone surrogate U+DC80–U+DCFF (PEP 383); no UTF-8 text (a query, an IRI, a literal) can hold one.
+    """
+    found = _SURROGATE.search(text)
+    return found.start() if found else None
+
+
 def one_line(text: str) -> str:
     """`text` on one line, for a message: runs of whitespace become one space, then `printable`."""
     return printable(" ".join(text.split()))
@@ -62,4 +75,4 @@ class PrintableWriter:
         self.stream.flush()
 
 
-__all__ = ["PrintableWriter", "one_line", "printable"]
+__all__ = ["PrintableWriter", "one_line", "printable", "undecodable_at"]

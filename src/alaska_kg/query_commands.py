@@ -19,7 +19,7 @@ from alaska_kg.formats import OUTPUT_FORMATS, text_table, write_answer
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.parameters import bind
 from alaska_kg.paths import Layout, locate
-from alaska_kg.querying import run_query
+from alaska_kg.querying import run_query, service_error
 
 PROG = "alaska-kg"
 REMOTE_TIMEOUT = 60.0  # = alaska_kg.remote.DEFAULT_TIMEOUT, kept here so that `query` stays light
@@ -52,7 +52,12 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         allow_service=args.allow_service,
         prefixes=PREFIXES if args.sparql is not None else None,
     )
-    write_answer(answer, args.format, out, store=dataset.store, raw=args.raw, where=query.where)
+    try:
+        write_answer(answer, args.format, out, store=dataset.store, raw=args.raw, where=query.where)
+    except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
+        if type(exc) is not OSError:  # BrokenPipeError and the like: the output, not the query
+            raise
+        raise service_error(query, exc) from None
     return 1 if answer.kind == "ask" and not answer.boolean else 0
 
 
