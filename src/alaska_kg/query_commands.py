@@ -213,7 +213,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=float,
         default=REMOTE_TIMEOUT,
         metavar="SECONDS",
-        help=f"with --endpoint: give up when the endpoint is silent this long (default: {REMOTE_TIMEOUT:g})",
+        help=f"with --endpoint: give up when the whole answer has not come within SECONDS "
+        f"(default: {REMOTE_TIMEOUT:g})",
     )
     _common(query)
     query.set_defaults(handler=_query)
@@ -289,7 +290,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=float,
         default=PUSH_TIMEOUT,
         metavar="SECONDS",
-        help=f"give up when the store is silent this long (default: {PUSH_TIMEOUT:g})",
+        help=f"give up on a PUT not answered in full within SECONDS (default: {PUSH_TIMEOUT:g})",
     )
     push.add_argument(
         "--dataset",
