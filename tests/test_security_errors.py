@@ -197,6 +197,16 @@ def test_deeply_nested_json_from_wikidata_is_a_wikidata_error(hostile: HostileSe
     assert outcome[0].exit_code == 21 and "nested too deeply" in str(outcome[0])
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/a b", "http://127.0.0.1:9/a\x1bb"])
+def test_an_endpoint_url_with_a_space_or_control_is_a_usage_error(cli, url: str) -> None:
+    """If --endpoint holds a space or a control character, then it is a usage error (exit 2), escaped,
+    not "cannot reach the endpoint" (exit 30)."""
+    code, _, err = cli("query", "participants", "--endpoint", url)
+    assert code == 2
+    assert "a URL may not hold spaces or control characters" in one_line(err)
+    assert "\x1b" not in err
+
+
 # ---------------------------------------------------------------- paths and usage
 
 

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from alaska_kg.catalog import QuerySource, canned_queries, find_query, inline_query
 from alaska_kg.dataset import GRAPH_SELECTIONS, OpenDataset, dataset_path, open_dataset
+from alaska_kg.display import printable
 from alaska_kg.errors import UsageError
 from alaska_kg.exporting import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read_context, write_atomically
 from alaska_kg.formats import OUTPUT_FORMATS, text_table, write_answer
@@ -29,7 +30,7 @@ PUSH_CONTENT_TYPES = ("application/n-triples", "text/turtle")  # = alaska_kg.pus
 
 def _open(args: argparse.Namespace, layout: Layout, err: TextIO) -> OpenDataset:
     def announce(message: str) -> None:
-        print(f"{PROG}: {message}…", file=err, flush=True)
+        print(f"{PROG}: {printable(message)}…", file=err, flush=True)  # it may quote a path
 
     return open_dataset(layout, args.dataset, announce)
 
@@ -90,7 +91,7 @@ def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     check_endpoint(args.endpoint)
 
     def announce(message: str) -> None:
-        print(f"{PROG}: {message}…", file=err, flush=True)
+        print(f"{PROG}: {printable(message)}…", file=err, flush=True)  # it may quote a path
 
     path, _ = dataset_path(locate(args.root), args.dataset, announce)
     print(f"{PROG}: pushing {path} to {args.endpoint} ({args.content_type}, one PUT per graph)", file=out)

@@ -60,6 +60,8 @@ class Response:
 
 def check_endpoint(url: str) -> str:
     """The endpoint URL, if it is an absolute http(s) URL without credentials or fragment; else UsageError."""
+    if any(c.isspace() or not c.isprintable() for c in url):  # RFC 3986 §2: no spaces or controls in a URL
+        raise UsageError(f"--endpoint {url!r}: a URL may not hold spaces or control characters (encode them)")
     parts = urllib.parse.urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--endpoint {url!r}: expected an http:// or https:// URL of a SPARQL endpoint")
