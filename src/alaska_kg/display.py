@@ -15,9 +15,11 @@ import re
 from typing import TextIO
 
 # C0 controls, DEL, C1 controls (ECMA-48 §5), the bidi embeddings, overrides and isolates (UAX #9 §2),
-# and the Unicode line and paragraph separators (which end a line where a reader would not expect it).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-_UNSAFE_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# the Unicode line and paragraph separators (which end a line where a reader would not expect it), and
+# lone surrogates (PEP 383: undecodable bytes of an argument), which no UTF-8 output could encode.
+_OTHERS = "\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff"
+_UNSAFE = re.compile(f"[\x00-\x0a{_OTHERS}]")
+_UNSAFE_BUT_NEWLINE = re.compile(f"[\x00-\x09{_OTHERS}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -36,11 +38,7 @@ def printable(text: str, *, newlines: bool = False) -> str:
     Lone surrogates (from undecodable bytes in a command-line argument) become `\\udcff` and the like, so
     that the result can always be encoded as UTF-8. Backslashes are left alone: the result is for reading.
     """
-    pattern = _UNSAFE_BUT_NEWLINE if newlines else _UNSAFE
-    shown = pattern.sub(_escape, text)
-    if not shown.isascii():  # rare: only then look for surrogates
-        shown = "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in shown)
-    return shown
+    return (_UNSAFE_BUT_NEWLINE if newlines else _UNSAFE).sub(_escape, text)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
