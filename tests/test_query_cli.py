@@ -310,7 +310,7 @@ def test_syntax_error_names_the_file_and_line(cli, tmp_path: Path) -> None:
     code, _, err = cli("query", str(path))
     assert code == 9
     assert _error(err).startswith(f"alaska-kg: error: {path}:7:")
-    assert "SPARQL syntax error" in err and "Prefix not found" in err
+    assert "SPARQL syntax error" in err and "unknown prefix 'akr:'" in err
 
 
 def test_undeclared_parameter(cli) -> None:

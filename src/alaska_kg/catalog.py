@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from alaska_kg.errors import QueryHeaderError, QueryNotFound
+from alaska_kg.display import undecodable_at
+from alaska_kg.errors import QueryHeaderError, QueryNotFound, QuerySyntaxError
 from alaska_kg.header import QueryHeader, parse_header
 from alaska_kg.paths import Layout
 
@@ -65,7 +66,13 @@ def read_query(path: Path, query_id: str | None = None, *, require_header: bool 
 
 
 def inline_query(text: str) -> QuerySource:
-    """A query given on the command line (`--sparql TEXT`): no header, no parameters."""
+    """A query given on the command line (`--sparql TEXT`): no header, no parameters; UTF-8 text only."""
+    bad_byte = undecodable_at(text)
+    if bad_byte is not None:
+        line = text.count("\n", 0, bad_byte) + 1
+        column = bad_byte - (text.rfind("\n", 0, bad_byte) + 1) + 1
+        byte = ord(text[bad_byte]) - 0xDC00
+        raise QuerySyntaxError(f"--sparql:{line}:{column}: not UTF-8 text (byte 0x{byte:02x})")
     return QuerySource(id="--sparql", text=text, header=QueryHeader())
 
 

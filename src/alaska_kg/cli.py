@@ -8,9 +8,10 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from alaska_kg import __version__
+from alaska_kg.display import printable
 from alaska_kg.errors import AlaskaKgError, ValidationFailed
 from alaska_kg.namespaces import shorten
 from alaska_kg.paths import locate
@@ -44,11 +45,11 @@ def _progress(err: TextIO) -> Callable[[str], None] | None:
 def _print_violations(report: object, err: TextIO) -> None:
     violations = getattr(report, "violations", ())
     for violation in violations[:MAX_VIOLATIONS_SHOWN]:
-        print(f"  {violation}", file=err)
+        print(f"  {printable(str(violation))}", file=err)
     if len(violations) > MAX_VIOLATIONS_SHOWN:
         print(f"  … and {len(violations) - MAX_VIOLATIONS_SHOWN} more", file=err)
     for failure in getattr(report, "check_failures", ()):
-        print(f"  check failed: {failure}", file=err)
+        print(f"  check failed: {printable(str(failure))}", file=err)
 
 
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -87,12 +88,20 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alaska_kg.validation import render_report, validate_layout
 
     report = validate_layout(locate(args.root))
-    out.write(render_report(report, args.format))
+    text = render_report(report, args.format)
+    out.write(printable(text, newlines=True) if args.format == "text" else text)
     return 0 if report.conforms else 1
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (`alaska-kg query: error: …`, exit 2), like every error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {printable(message)} (see `{self.prog} --help`)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG, description="Build the knowledge graph of the United States–China talks in Alaska."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -148,7 +157,7 @@ def _parser() -> argparse.ArgumentParser:
 def _fail(message: str, code: int, debug: bool, err: TextIO) -> int:
     if debug:
         traceback.print_exc(file=err)
-    print(f"{PROG}: error: {message}", file=err)
+    print(f"{PROG}: error: {printable(message)}", file=err)
     _end_if_a_query_runs_on(code, err)
     return code
 

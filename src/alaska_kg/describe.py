@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from alaska_kg.dataset import OpenDataset
+from alaska_kg.display import printable
 from alaska_kg.errors import ResourceNotFound
 from alaska_kg.labels import iris_in, labels, show
 from alaska_kg.namespaces import AK, PREFIXES, expand, graph_iri, shorten
@@ -180,7 +181,7 @@ def _grouped(pairs: list[tuple[str, str]]) -> list[str]:
     width = max((len(k) for k, _ in pairs), default=0)
     lines, previous = [], None
     for key, value in pairs:
-        lines.append(f"  {(key if key != previous else '').ljust(width)}  {value}".rstrip())
+        lines.append(f"  {(key if key != previous else '').ljust(width)}  {printable(value)}".rstrip())
         previous = key
     return lines
 
@@ -209,7 +210,7 @@ def render(description: Description, store: Store, *, raw: bool = False) -> str:
             lines += textwrap.wrap(
                 source.text or "(no text)", width=WIDTH, initial_indent=head, subsequent_indent=" " * 6
             )
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines), newlines=True) + "\n"  # labels and IRIs may come from anywhere
 
 
 __all__ = ["Description", "SourceSentence", "describe", "render", "resolve"]

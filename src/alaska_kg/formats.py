@@ -1,7 +1,8 @@
 """Write a query's answer as text: aligned table, W3C CSV/TSV/JSON results, Markdown, Turtle or JSON-LD.
 
-SELECT: `table` (default; labels in place of IRIs, long cells cut) and `md` are for people; `csv`, `tsv`
-and `json` are the SPARQL 1.1 Query Results formats (W3C CSV/TSV, JSON), written by Oxigraph, exact.
+SELECT: `table` (default; labels in place of IRIs, long cells cut) and `md` are for people, their control
+characters escaped (display.printable); `csv`, `tsv` and `json` are the SPARQL 1.1 Query Results formats
+(W3C CSV/TSV, JSON), written by Oxigraph, exact.
 ASK: yes/no (or the W3C formats). CONSTRUCT/DESCRIBE: Turtle with the curated prefixes it uses, or JSON-LD.
 """
 
@@ -20,6 +21,7 @@ from pyoxigraph import (
     serialize,
 )
 
+from alaska_kg.display import printable
 from alaska_kg.errors import UsageError
 from alaska_kg.jsonld import to_jsonld
 from alaska_kg.labels import iris_in, labels, show
@@ -38,10 +40,11 @@ _SILENT = {PREFIXES["rdf"] + "type", PREFIXES["xsd"] + "string", PREFIXES["rdf"]
 def text_table(
     headers: Sequence[str], rows: Iterable[Sequence[str]], *, max_cell: int = MAX_CELL
 ) -> list[str]:
-    """Lines of a left-aligned table with a dashed rule under the header; cells cut at `max_cell`."""
+    """Lines of a left-aligned table with a dashed rule under the header; cells cut at `max_cell`, their
+    control characters escaped (display.printable)."""
 
     def cut(cell: str) -> str:
-        cell = " ".join(cell.split())
+        cell = printable(" ".join(cell.split()))
         return cell if len(cell) <= max_cell else cell[: max_cell - 1] + "…"
 
     body = [[cut(c) for c in row] for row in rows]
@@ -54,10 +57,11 @@ def text_table(
 
 
 def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    """Lines of a GitHub-flavoured Markdown table; `|` and line breaks in cells are escaped."""
+    """Lines of a GitHub-flavoured Markdown table; `|`, line breaks and control characters in cells are
+    escaped."""
 
     def cell(text: str) -> str:
-        return " ".join(text.split()).replace("|", "\\|")
+        return printable(" ".join(text.split())).replace("|", "\\|")
 
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]

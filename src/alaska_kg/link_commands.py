@@ -10,6 +10,7 @@ import argparse
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
+from alaska_kg.display import PrintableWriter
 from alaska_kg.errors import UsageError
 from alaska_kg.namespaces import shorten
 
@@ -44,6 +45,7 @@ def _classes(entity: Entity) -> str:
 
 def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Linked entities with their QID, then the linkable entities with none; reads files only."""
+    out = PrintableWriter(out)  # type: ignore[assignment]  # labels are data literals
     from alaska_kg.linking import load_link_data
     from alaska_kg.paths import locate
 
@@ -90,6 +92,7 @@ def _print_check(result: LinkCheck, width: int, qid_width: int, out: TextIO) -> 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Fetch every linked item and compare; exit 1 when any link is not OK."""
+    out = PrintableWriter(out)  # type: ignore[assignment]  # labels and descriptions from Wikidata
     from alaska_kg.linking import check_links, load_link_data
     from alaska_kg.paths import locate
 
@@ -138,6 +141,7 @@ def _print_candidates(
 
 def _suggest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Rank Wikidata candidates for one or every unlinked entity; with --accept, write the chosen link."""
+    out = PrintableWriter(out)  # type: ignore[assignment]  # labels and descriptions from Wikidata
     from alaska_kg.linking import (
         GIVEN_SOURCE,
         SEARCH_SOURCE,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +50,46 @@ def _syntax_error(path: Path, text: str, exc: BadSyntax) -> SourceSyntaxError:
     return SourceSyntaxError(path, lines + 1 if isinstance(lines, int) else None, None, reason)
 
 
+class _BadIris(logging.Filter):
+    """Catch rdflib's warning about an IRI with characters RDF does not allow (it keeps the IRI anyway)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "does not look like a valid URI" in message:
+            self.found.append(message.partition(" does not look like")[0])
+            return False
+        return True
+
+
+@contextlib.contextmanager
+def _strict_iris() -> Iterator[_BadIris]:
+    logger = logging.getLogger("rdflib.term")
+    catcher = _BadIris()
+    logger.addFilter(catcher)
+    try:
+        yield catcher
+    finally:
+        logger.removeFilter(catcher)
+
+
+def _bad_iri_error(path: Path, text: str, iri: str) -> SourceSyntaxError:
+    """RDF 1.1 Turtle §6.3 IRIREF excludes space, <>"{}|^`\\ and controls; rdflib lets them through with a
+    warning, so the file is read again by Oxigraph, whose strict parser says where the first one is."""
+    from pyoxigraph import RdfFormat, parse
+
+    try:
+        for _ in parse(text.encode("utf-8"), format=RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
+            pass
+    except SyntaxError as exc:
+        reason = str(exc.msg).partition(": ")[2] or "invalid IRI"
+        return SourceSyntaxError(path, exc.lineno, exc.offset, f"{reason} in the IRI <{iri}>")
+    return SourceSyntaxError(path, None, None, f"<{iri}> is not a valid IRI")
+
+
 def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
     """Parse one Turtle file into `into` (or a new graph); any failure names the file, line and column."""
     graph = new_graph() if into is None else into
@@ -64,11 +106,14 @@ def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise SourceSyntaxError(path, line, column, f"not UTF-8 ({exc.reason}, byte column)") from exc
     try:
-        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+        with _strict_iris() as bad:
+            graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as exc:
         raise _syntax_error(path, text, exc) from exc
     except Exception as exc:  # rdflib raises assorted errors for bad terms (IRIs, literals, ...)
         raise SourceSyntaxError(path, None, None, f"{type(exc).__name__}: {exc}") from exc
+    if bad.found:
+        raise _bad_iri_error(path, text, bad.found[0])
     return graph
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pyoxigraph import Literal, NamedNode, Variable
 
 from alaska_kg.catalog import QuerySource
+from alaska_kg.display import undecodable_at
 from alaska_kg.errors import QueryParameterError
 from alaska_kg.header import Param
 from alaska_kg.namespaces import expand
@@ -22,6 +23,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+\Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _INTEGER = re.compile(r"[-+]?\d+\Z")
+_INT64 = range(-(2**63), 2**63)  # Oxigraph's xsd:integer is a 64-bit integer
 
 
 def _bad(query: QuerySource, param: Param, value: str, expected: str) -> QueryParameterError:
@@ -55,7 +57,10 @@ def _iri(query: QuerySource, param: Param, value: str) -> str:
 def to_term(query: QuerySource, param: Param, value: str) -> NamedNode | Literal:
     """The RDF term for `value` read as the parameter's declared type."""
     if param.type == "iri":
-        return NamedNode(_iri(query, param, value))
+        try:
+            return NamedNode(_iri(query, param, value))
+        except ValueError:  # a code point the IRI grammar (RFC 3987) refuses, a control character say
+            raise _bad(query, param, value, "an absolute IRI") from None
     if param.type == "date":
         try:
             if not _DATE.match(value):
@@ -67,6 +72,9 @@ def to_term(query: QuerySource, param: Param, value: str) -> NamedNode | Literal
     if param.type == "integer":
         if not _INTEGER.match(value):
             raise _bad(query, param, value, "an integer")
+        digits = value.lstrip("+-").lstrip("0")
+        if len(digits) > 19 or int(value) not in _INT64:  # int() of > 4300 digits is itself an error
+            raise _bad(query, param, value if len(value) <= 40 else value[:39] + "…", "a 64-bit integer")
         return Literal(str(int(value)), datatype=NamedNode(XSD + "integer"))
     return Literal(value)
 
@@ -77,6 +85,12 @@ def bind(query: QuerySource, assignments: Iterable[str]) -> dict[Variable, Named
     listing = ", ".join(f"{p.name} ({p.type})" for p in query.header.params) or "none"
     bound: dict[Variable, NamedNode | Literal] = {}
     for assignment in assignments:
+        bad_byte = undecodable_at(assignment)
+        if bad_byte is not None:
+            raise QueryParameterError(
+                f"query {query.id!r}: --param {assignment!r} is not UTF-8 text "
+                f"(byte 0x{ord(assignment[bad_byte]) - 0xDC00:02x} at character {bad_byte + 1})"
+            )
         name, sep, value = assignment.partition("=")
         name = name.strip()
         if not sep or not name:

@@ -16,13 +16,14 @@ from typing import TextIO
 from alaska_kg.catalog import QuerySource, canned_queries, find_query, inline_query
 from alaska_kg.dataset import GRAPH_SELECTIONS, OpenDataset, dataset_path, open_dataset
 from alaska_kg.deadline import DEFAULT_TIMEOUT, run_with_deadline
+from alaska_kg.display import printable
 from alaska_kg.errors import AnswerCut, UsageError
 from alaska_kg.exporting import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read_context, write_atomically
 from alaska_kg.formats import OUTPUT_FORMATS, text_table, write_answer
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.parameters import bind
 from alaska_kg.paths import Layout, locate
-from alaska_kg.querying import DEFAULT_MAX_ROWS, Answer, bounded, run_query
+from alaska_kg.querying import DEFAULT_MAX_ROWS, Answer, bounded, run_query, service_error
 
 PROG = "alaska-kg"
 REMOTE_TIMEOUT = 60.0  # = alaska_kg.remote.DEFAULT_TIMEOUT, kept here so that `query` stays light
@@ -33,7 +34,7 @@ PUSH_CONTENT_TYPES = ("application/n-triples", "text/turtle")  # = alaska_kg.pus
 
 def _open(args: argparse.Namespace, layout: Layout, err: TextIO) -> OpenDataset:
     def announce(message: str) -> None:
-        print(f"{PROG}: {message}…", file=err, flush=True)
+        print(f"{PROG}: {printable(message)}…", file=err, flush=True)  # it may quote a path
 
     return open_dataset(layout, args.dataset, announce)
 
@@ -62,7 +63,12 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         data = io.BytesIO()
         text = io.TextIOWrapper(data, encoding="utf-8", newline="")
-        write_answer(answer, args.format, text, store=dataset.store, raw=args.raw, where=query.where)
+        try:
+            write_answer(answer, args.format, text, store=dataset.store, raw=args.raw, where=query.where)
+        except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
+            if type(exc) is not OSError:  # BrokenPipeError and the like: the output, not the query
+                raise
+            raise service_error(query, exc) from None
         text.flush()
         return _status(answer), data.getvalue()
 
@@ -120,7 +126,7 @@ def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     check_endpoint(args.endpoint)
 
     def announce(message: str) -> None:
-        print(f"{PROG}: {message}…", file=err, flush=True)
+        print(f"{PROG}: {printable(message)}…", file=err, flush=True)  # it may quote a path
 
     path, _ = dataset_path(locate(args.root), args.dataset, announce)
     print(f"{PROG}: pushing {path} to {args.endpoint} ({args.content_type}, one PUT per graph)", file=out)
@@ -266,7 +272,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=QUERY_TIMEOUT,
         metavar="SECONDS",
         help=f"stop a local query that runs longer (exit 13; Ctrl-C stops it at once, exit 130); with "
-        f"--endpoint: give up when the endpoint is silent this long (default: {QUERY_TIMEOUT:g})",
+        f"--endpoint: give up when the whole answer has not come within SECONDS "
+        f"(default: {QUERY_TIMEOUT:g})",
     )
     query.add_argument(
         "--max-rows",
@@ -350,7 +357,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=float,
         default=PUSH_TIMEOUT,
         metavar="SECONDS",
-        help=f"give up when the store is silent this long (default: {PUSH_TIMEOUT:g})",
+        help=f"give up on a PUT not answered in full within SECONDS (default: {PUSH_TIMEOUT:g})",
     )
     push.add_argument(
         "--dataset",

@@ -7,8 +7,10 @@ then sent up front to the same endpoint for the rest of the run, or digest (RFC 
 `/sparql-graph-crud-auth` asks for and which refuses a request that came with basic credentials.
 Redirects are not followed (urllib would send the request, credentials included, wherever a redirect
 points): a 3xx is reported with its target, so that the user can give that URL. Every failure becomes
-one of four errors, each with its own exit code: unreachable (30), 4xx (31), 5xx (32), an unreadable
-answer (33).
+one of four errors, each with its own exit code: unreachable or no whole answer within the timeout (30),
+4xx (31), 5xx (32), an unreadable answer or one larger than the cap (33). The timeout bounds each whole
+exchange, not each socket read, and the answer is read up to a cap (alaska_kg.httpio): a server that
+drips bytes or never stops cannot hold the command or fill the memory.
 """
 
 from __future__ import annotations
@@ -24,11 +26,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from alaska_kg import __version__
-from alaska_kg.errors import EndpointFailed, EndpointRefused, EndpointUnreachable, UsageError
+from alaska_kg import __version__, httpio
+from alaska_kg.display import one_line
+from alaska_kg.errors import (
+    EndpointAnswerError,
+    EndpointFailed,
+    EndpointRefused,
+    EndpointUnreachable,
+    UsageError,
+)
 
 AUTH_ENV_VAR = "ALASKA_KG_ENDPOINT_AUTH"
-DEFAULT_TIMEOUT = 60.0  # seconds without a byte from the server (urllib's timeout is per socket operation)
+MAX_BYTES_ENV_VAR = "ALASKA_KG_ENDPOINT_MAX_BYTES"
+DEFAULT_TIMEOUT = 60.0  # seconds for a whole exchange: request sent, answer read to its last byte
+DEFAULT_MAX_BYTES = 256 * 2**20  # an answer's body; more is refused (exit 33); raise it with $…_MAX_BYTES
+MAX_ERROR_BYTES = 2**16  # of an error answer's body: only its start is quoted
 MAX_DETAIL = 200  # characters of an error answer's body quoted in a message
 USER_AGENT = (
     f"alaska-kg/{__version__} (https://w3id.org/alaska-kg/) "
@@ -48,6 +60,8 @@ class Response:
 
 def check_endpoint(url: str) -> str:
     """The endpoint URL, if it is an absolute http(s) URL without credentials or fragment; else UsageError."""
+    if any(c.isspace() or not c.isprintable() for c in url):  # RFC 3986 §2: no spaces or controls in a URL
+        raise UsageError(f"--endpoint {url!r}: a URL may not hold spaces or control characters (encode them)")
     parts = urllib.parse.urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--endpoint {url!r}: expected an http:// or https:// URL of a SPARQL endpoint")
@@ -139,7 +153,7 @@ _OPENERS: dict[tuple[str, str] | None, urllib.request.OpenerDirector] = {}
 def _opener(url: str, login: tuple[str, str] | None) -> urllib.request.OpenerDirector:
     """One opener per run and login, holding the credentials for the endpoint URLs given, and no other."""
     if login not in _OPENERS:
-        handlers: list[urllib.request.BaseHandler] = [_NoRedirect(), _Rewind()]
+        handlers: list[urllib.request.BaseHandler] = [_NoRedirect(), _Rewind(), *httpio.handlers()]
         if login is not None:
             passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
             handlers += [_BasicAfterSuccess(passwords), _DigestUpFront(passwords)]
@@ -161,21 +175,28 @@ def with_params(url: str, params: Iterable[tuple[str, str]]) -> str:
     return url + ("&" if urllib.parse.urlsplit(url).query else "?") + encoded
 
 
+def max_bytes() -> int:
+    """The cap on an answer's body: $ALASKA_KG_ENDPOINT_MAX_BYTES, else DEFAULT_MAX_BYTES."""
+    return httpio.cap_from_env(MAX_BYTES_ENV_VAR, DEFAULT_MAX_BYTES)
+
+
 def _detail(body: bytes) -> str:
-    """The start of an error answer's body, on one line (servers explain a 4xx/5xx there)."""
-    text = " ".join(body.decode("utf-8", errors="replace").split())
+    """The start of an error answer's body, on one line, control characters escaped (servers explain a
+    4xx/5xx there)."""
+    text = one_line(body.decode("utf-8", errors="replace"))
     return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
 
 
 def _http_error(exc: urllib.error.HTTPError, what: str, url: str, auth: bool) -> Exception:
     try:
-        body = exc.read()
+        body = exc.read(MAX_ERROR_BYTES)
     except (OSError, http.client.HTTPException):
         body = b""
     answered = f"{what} at {url}: the endpoint answered {exc.code} {exc.reason}"
     detail = _detail(body)
     if 300 <= exc.code < 400:
         target = exc.headers.get("Location") if exc.headers else None
+        target = one_line(target) if target else None
         hint = f"a redirect to {target}; give that URL as --endpoint" if target else "a redirect"
         return EndpointRefused(f"{answered} ({hint})")
     if exc.code in (401, 403):
@@ -203,6 +224,11 @@ def _network_error(reason: object, what: str, url: str, timeout: float) -> Endpo
     return EndpointUnreachable(f"{what} at {url}: cannot reach the endpoint: {why}")
 
 
+def _late(what: str, url: str, timeout: float) -> EndpointUnreachable:
+    """The whole answer did not come within the timeout (it bounds the exchange, not each socket read)."""
+    return _network_error(TimeoutError(), what, url, timeout)
+
+
 def send(
     method: str,
     url: str,
@@ -216,25 +242,38 @@ def send(
     """One HTTP request; a 2xx comes back as a Response, anything else raises an Endpoint… error.
 
     `what` names the operation in messages ("query 'participants'"); `shown_url` is the URL they show.
+    The whole exchange must end within `timeout` seconds, and the answer's body is read up to max_bytes().
     """
     shown = shown_url or url
     login = credentials()
+    cap = max_bytes()
     opener = _opener(url, login)
     request = urllib.request.Request(url, data=body, method=method)
     request.add_header("User-Agent", USER_AGENT)
     for name, value in (headers or {}).items():
         request.add_header(name, value)
-    try:
-        with opener.open(request, timeout=timeout) as answer:
-            data = answer.read()
-            media_type = (answer.headers.get_content_type() or "").lower()
-            return Response(answer.status, answer.reason, media_type, data)
-    except urllib.error.HTTPError as exc:
-        raise _http_error(exc, what, shown, login is not None) from None
-    except urllib.error.URLError as exc:
-        raise _network_error(exc.reason, what, shown, timeout) from None
-    except (OSError, http.client.HTTPException) as exc:  # timeout or broken connection while reading
-        raise _network_error(exc, what, shown, timeout) from None
+
+    def too_large(why: str) -> EndpointAnswerError:
+        return EndpointAnswerError(f"{what} at {shown}: {why} (raise it with ${MAX_BYTES_ENV_VAR})")
+
+    failure: Exception | None = None
+    with httpio.Deadline(timeout) as deadline:  # an HTTPError's body, too, is read under the deadline
+        try:
+            with opener.open(request, timeout=timeout) as answer:
+                data = httpio.read_body(answer, cap, too_large)
+                media_type = (answer.headers.get_content_type() or "").lower()
+                status, reason = answer.status, answer.reason
+        except urllib.error.HTTPError as exc:
+            failure = _http_error(exc, what, shown, login is not None)
+        except urllib.error.URLError as exc:
+            failure = _network_error(exc.reason, what, shown, timeout)
+        except (OSError, http.client.HTTPException) as exc:  # timeout or broken connection while reading
+            failure = _network_error(exc, what, shown, timeout)
+    if deadline.expired:  # whatever came of it, the connection was shut: the answer may be cut short
+        raise _late(what, shown, timeout)
+    if failure is not None:
+        raise failure
+    return Response(status, reason, media_type, data)
 
 
 def log_in(url: str, *, timeout: float = DEFAULT_TIMEOUT, shown_url: str | None = None) -> None:
@@ -246,16 +285,22 @@ def log_in(url: str, *, timeout: float = DEFAULT_TIMEOUT, shown_url: str | None 
         return
     shown = shown_url or url
     request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": USER_AGENT})
-    try:
-        with _opener(url, login).open(request, timeout=timeout):
-            pass
-    except urllib.error.HTTPError as exc:
-        if exc.code in (401, 403):
-            raise _http_error(exc, "login", shown, True) from None
-    except urllib.error.URLError as exc:
-        raise _network_error(exc.reason, "login", shown, timeout) from None
-    except (OSError, http.client.HTTPException) as exc:
-        raise _network_error(exc, "login", shown, timeout) from None
+    failure: Exception | None = None
+    with httpio.Deadline(timeout) as deadline:
+        try:
+            with _opener(url, login).open(request, timeout=timeout):
+                pass
+        except urllib.error.HTTPError as exc:
+            if exc.code in (401, 403):
+                failure = _http_error(exc, "login", shown, True)
+        except urllib.error.URLError as exc:
+            failure = _network_error(exc.reason, "login", shown, timeout)
+        except (OSError, http.client.HTTPException) as exc:
+            failure = _network_error(exc, "login", shown, timeout)
+    if deadline.expired:
+        raise _late("login", shown, timeout)
+    if failure is not None:
+        raise failure
 
 
 def query(
@@ -318,11 +363,14 @@ def put_graph(
 
 __all__ = [
     "AUTH_ENV_VAR",
+    "DEFAULT_MAX_BYTES",
     "DEFAULT_TIMEOUT",
+    "MAX_BYTES_ENV_VAR",
     "Response",
     "check_endpoint",
     "credentials",
     "log_in",
+    "max_bytes",
     "put_graph",
     "query",
     "send",

@@ -5,7 +5,9 @@ It follows the API etiquette of Wikimedia: a descriptive User-Agent (https://met
 User-Agent_policy), at most 50 ids per wbgetentities request (the limit for clients without a bot flag),
 one request at a time, and a pause before retrying when the server says 429 (honouring Retry-After) or
 fails with a 5xx. The base URL comes from $ALASKA_KG_WIKIDATA_API, so that tests can point it at a local
-server and never at the real API.
+server and never at the real API. Each request must be answered in full within the timeout (an overall
+deadline, not a per-read one) and in at most $ALASKA_KG_WIKIDATA_MAX_BYTES bytes (alaska_kg.httpio);
+an answer that breaks either, or whose JSON nests too deeply to read, is a WikidataError (exit 21).
 """
 
 from __future__ import annotations
@@ -25,15 +27,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Literal
 
-from alaska_kg import __version__
+from alaska_kg import __version__, httpio
+from alaska_kg.display import one_line
 from alaska_kg.errors import WikidataError, WikidataUnreachable
 
 API_ENV_VAR = "ALASKA_KG_WIKIDATA_API"
+MAX_BYTES_ENV_VAR = "ALASKA_KG_WIKIDATA_MAX_BYTES"
+DEFAULT_MAX_BYTES = 16 * 2**20  # one answer: 50 items' English terms are tens of kilobytes
 DEFAULT_API_URL = "https://www.wikidata.org/w/api.php"
 BATCH_SIZE = (
     50  # wbgetentities: "Maximum number of values is 50 (500 for clients that are allowed higher limits)"
 )
-DEFAULT_TIMEOUT = 10.0  # seconds, per request
+DEFAULT_TIMEOUT = 10.0  # seconds, per request, for the whole answer
 DEFAULT_RETRIES = 4  # after the first attempt, for 429 and 5xx answers only
 DEFAULT_BACKOFF = (
     1.0  # seconds before the first retry when the server gives no Retry-After; doubles each time
@@ -157,7 +162,10 @@ def _is_timeout(reason: object) -> bool:
 def _reason(reason: object) -> str:
     """A short human reason for a socket-level failure ('Connection refused', 'Name or service not known')."""
     text = getattr(reason, "strerror", None) or str(reason)
-    return " ".join(str(text).split())
+    return one_line(str(text))
+
+
+_OPENER = urllib.request.build_opener(*httpio.handlers())  # urlopen's, with each request under a Deadline
 
 
 @dataclass(frozen=True)
@@ -223,24 +231,34 @@ class WikidataClient:
         request = urllib.request.Request(
             url, headers={"User-Agent": self.user_agent, "Accept": "application/json"}
         )
+        cap = httpio.cap_from_env(MAX_BYTES_ENV_VAR, DEFAULT_MAX_BYTES)
+
+        def too_large(why: str) -> WikidataError:
+            return WikidataError(f"{self.api_url}: {action}: {why} (raise it with ${MAX_BYTES_ENV_VAR})")
+
         attempt = 0
         while True:
             attempt += 1
             wait: float | None = None
             problem: str
+            deadline = httpio.Deadline(self.timeout)
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    body = response.read()
+                with deadline, _OPENER.open(request, timeout=self.timeout) as response:
+                    body = httpio.read_body(response, cap, too_large)
+                if deadline.expired:  # the connection was shut at the deadline: the body may be cut short
+                    raise TimeoutError
                 break
             except urllib.error.HTTPError as exc:
+                if deadline.expired:
+                    raise self._timeout(action) from exc
                 if exc.code not in RETRY_STATUSES:
                     raise WikidataError(
-                        f"{self.api_url}: {action} failed: HTTP {exc.code} {exc.reason}"
+                        f"{self.api_url}: {action} failed: HTTP {exc.code} {one_line(str(exc.reason))}"
                     ) from exc
                 wait = retry_after_seconds(exc.headers.get("Retry-After") if exc.headers else None)
-                problem = f"HTTP {exc.code} {exc.reason}"
+                problem = f"HTTP {exc.code} {one_line(str(exc.reason))}"
             except urllib.error.URLError as exc:
-                if _is_timeout(exc.reason):
+                if deadline.expired or _is_timeout(exc.reason):
                     raise self._timeout(action) from exc
                 raise WikidataUnreachable(
                     f"cannot reach the Wikidata API at {self.api_url} ({_reason(exc.reason)}): "
@@ -249,6 +267,8 @@ class WikidataClient:
             except TimeoutError as exc:
                 raise self._timeout(action) from exc
             except (ConnectionError, http.client.HTTPException) as exc:  # dropped mid-answer: transient
+                if deadline.expired:
+                    raise self._timeout(action) from exc
                 problem = f"connection dropped ({type(exc).__name__})"
             if attempt > self.retries:
                 raise WikidataError(
@@ -261,12 +281,15 @@ class WikidataClient:
             payload = json.loads(body)
         except ValueError as exc:
             raise WikidataError(f"{self.api_url}: {action} answered with something that is not JSON") from exc
+        except RecursionError:  # the parser recurses once per level: [[[[…]]]] a hundred thousand deep
+            raise WikidataError(f"{self.api_url}: {action} answered with JSON nested too deeply") from None
         if not isinstance(payload, dict):
             raise WikidataError(f"{self.api_url}: {action} answered with JSON that is not an object")
         error = payload.get("error")
         if isinstance(error, Mapping):
-            info = f": {error['info']}" if error.get("info") else ""
-            raise WikidataError(f"{self.api_url}: {action} refused ({error.get('code', 'error')}){info}")
+            info = f": {one_line(str(error['info']))}" if error.get("info") else ""
+            code = one_line(str(error.get("code", "error")))
+            raise WikidataError(f"{self.api_url}: {action} refused ({code}){info}")
         return payload
 
     def _timeout(self, action: str) -> WikidataError:
@@ -280,6 +303,8 @@ __all__ = [
     "API_ENV_VAR",
     "BATCH_SIZE",
     "DEFAULT_API_URL",
+    "DEFAULT_MAX_BYTES",
+    "MAX_BYTES_ENV_VAR",
     "USER_AGENT",
     "Item",
     "SearchHit",
