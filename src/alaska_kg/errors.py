@@ -61,7 +61,8 @@ class OutputError(AlaskaKgError):
 
 
 class SourceNotFound(AlaskaKgError):
-    """A source file or folder the build needs is missing; names the path."""
+    """A source file or folder the build needs is missing or cannot be read (a folder, a broken symbolic
+    link, no permission); names the path."""
 
     exit_code = 6
 
@@ -100,6 +101,19 @@ class ForbiddenQuery(AlaskaKgError):
     """A user query reaches outside the dataset (SERVICE, LOAD, remote FROM) without --allow-service."""
 
     exit_code = 12
+
+
+class CorruptOutput(AlaskaKgError):
+    """A built file does not match the size and SHA-256 digest its build recorded in the manifest beside it
+    (edited, truncated or damaged on disk); names the file. A cache entry is rebuilt instead."""
+
+    exit_code = 40
+
+
+class ReadOnlySources(AlaskaKgError):
+    """A command would write into the copy of the sources packaged with alaska-kg (site-packages)."""
+
+    exit_code = 41
 
 
 class WikidataUnreachable(AlaskaKgError):
@@ -146,6 +160,7 @@ class EndpointAnswerError(AlaskaKgError):
 
 __all__ = [
     "AlaskaKgError",
+    "CorruptOutput",
     "EndpointAnswerError",
     "EndpointFailed",
     "EndpointRefused",
@@ -157,6 +172,7 @@ __all__ = [
     "QueryNotFound",
     "QueryParameterError",
     "QuerySyntaxError",
+    "ReadOnlySources",
     "ResourceNotFound",
     "SourceNotFound",
     "SourceSyntaxError",

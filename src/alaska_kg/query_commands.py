@@ -18,13 +18,22 @@ from alaska_kg.exporting import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read
 from alaska_kg.formats import OUTPUT_FORMATS, text_table, write_answer
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.parameters import bind
-from alaska_kg.paths import Layout, locate
+from alaska_kg.paths import ROOT_HELP, Layout, locate, origin_notice
 from alaska_kg.querying import run_query
 
 PROG = "alaska-kg"
 REMOTE_TIMEOUT = 60.0  # = alaska_kg.remote.DEFAULT_TIMEOUT, kept here so that `query` stays light
 PUSH_TIMEOUT = 300.0  # = alaska_kg.push.DEFAULT_PUSH_TIMEOUT
 PUSH_CONTENT_TYPES = ("application/n-triples", "text/turtle")  # = alaska_kg.push.CONTENT_TYPES
+
+
+def _sources(args: argparse.Namespace, err: TextIO) -> Layout:
+    """The sources (= alaska_kg.cli.sources, kept here so that this module does not import the CLI's)."""
+    layout = locate(args.root)
+    notice = origin_notice(layout)
+    if notice is not None:
+        print(f"{PROG}: {notice}", file=err, flush=True)
+    return layout
 
 
 def _open(args: argparse.Namespace, layout: Layout, err: TextIO) -> OpenDataset:
@@ -38,7 +47,7 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Exit 0, or for ASK: 0 for yes and 1 for no."""
     if (args.name is None) == (args.sparql is None):
         raise UsageError("give one of: a query NAME, a FILE.rq, or --sparql TEXT")
-    layout = locate(args.root)
+    layout = _sources(args, err)
     query = inline_query(args.sparql) if args.sparql is not None else find_query(layout, args.name)
     substitutions = bind(query, args.param)
     if args.endpoint is not None:
@@ -87,7 +96,7 @@ def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def announce(message: str) -> None:
         print(f"{PROG}: {message}…", file=err, flush=True)
 
-    path, _ = dataset_path(locate(args.root), args.dataset, announce)
+    path, _ = dataset_path(_sources(args, err), args.dataset, announce)
     print(f"{PROG}: pushing {path} to {args.endpoint} ({args.content_type}, one PUT per graph)", file=out)
 
     def progress(done: PushedGraph) -> None:
@@ -112,7 +121,7 @@ def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _queries(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rows = [
         (q.id, q.header.summary, ", ".join(f"{p.name} ({p.type})" for p in q.header.params))
-        for q in canned_queries(locate(args.root))
+        for q in canned_queries(_sources(args, err))
     ]
     out.write("\n".join(text_table(("query", "summary", "params"), rows, max_cell=100)) + "\n")
     return 0
@@ -121,7 +130,7 @@ def _queries(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _describe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alaska_kg.describe import describe, render
 
-    dataset = _open(args, locate(args.root), err)
+    dataset = _open(args, _sources(args, err), err)
     out.write(render(describe(dataset, args.thing), dataset.store, raw=args.raw))
     return 0
 
@@ -129,12 +138,12 @@ def _describe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alaska_kg.stats import render, stats
 
-    out.write(render(stats(_open(args, locate(args.root), err))))
+    out.write(render(stats(_open(args, _sources(args, err), err))))
     return 0
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    layout = locate(args.root)
+    layout = _sources(args, err)
     context = read_context(layout.context_file) if args.format == "jsonld" else None
     text = export_text(_open(args, layout, err), args.format, args.graph, context, same_as=args.sameas)
     if args.output in (None, "-"):
@@ -152,7 +161,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="query this N-Quads dataset (default: the build cache, built if missing)",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on error")
-    parser.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -218,7 +227,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="list the canned queries",
         description="List the canned queries in queries/: id, summary, parameters.",
     )
-    queries.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    queries.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     queries.add_argument("--debug", action="store_true", help="show a traceback on error")
     queries.set_defaults(handler=_queries)
 
@@ -293,7 +302,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="push this N-Quads dataset (default: the build cache, built if missing)",
     )
     push.add_argument("--debug", action="store_true", help="show a traceback on error")
-    push.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    push.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     push.set_defaults(handler=_push)
 
 
