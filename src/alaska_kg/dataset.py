@@ -77,11 +77,11 @@ def dataset_bytes(
         announce(f"no built dataset for the current sources in the cache; building it from {layout.root}")
     from alaska_kg.build import ensure_dataset  # the heavy build path, only on a cache miss
 
-    path = ensure_dataset(layout, rebuild=rebuild)
-    entry = cached_entry(layout)
+    path = ensure_dataset(layout, rebuild=True) if rebuild else ensure_dataset(layout)
+    entry = read_manifest(path.parent)
     if entry is None:
-        raise CorruptOutput(f"{path.parent}: the build left no complete cache entry")
-    return path, entry.read_verified(DATASET_FILE), True
+        raise CorruptOutput(f"{path.parent}: the build left no manifest")
+    return path, entry.read_verified(path.name), True
 
 
 def dataset_path(

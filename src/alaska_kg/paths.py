@@ -170,9 +170,10 @@ ROOT_HELP = (
 
 
 def origin_notice(layout: Layout) -> str | None:
-    """The line that tells the user which sources a command reads, unless they are the packaged copy (the
-    default nobody has to be told of) or were named by `--root` (the user just said so)."""
-    if layout.origin in ("packaged", "option"):
+    """The line that tells the user which sources a command reads, unless they are the package's own (the
+    packaged copy, or the repository of an editable install: the default nobody has to be told of) or
+    were named by `--root` (the user just said so)."""
+    if layout.origin in ("packaged", "repository", "option"):
         return None
     return f"using the sources in {layout.origin_text}"
 
