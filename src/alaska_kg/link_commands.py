@@ -166,7 +166,7 @@ def _suggest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("--accept QID needs the THING to link (an IRI, prefixed name or label)")
     layout = _sources(args, err)
     if args.accept:
-        ensure_writable(layout, "a link into data/links.ttl")  # before any request to Wikidata
+        ensure_writable(layout, "data/links.ttl")  # before any request to Wikidata
     data = load_link_data(layout)
     links = {link.entity.iri: link.qid for link in data.links}
     entities = (find_entity(data, args.thing),) if args.thing else data.unlinked

@@ -698,7 +698,7 @@ def write_link(
     layout survive; the result is parsed before it replaces the file, which is left as it was if anything
     fails.
     """
-    ensure_writable(layout, "a link into data/links.ttl")
+    ensure_writable(layout, "data/links.ttl")
     refuse_if_wrong(data, entity, qid)
     if item is not None:
         refuse_if_not_an_item(item)

@@ -183,8 +183,8 @@ def ensure_writable(layout: Layout, what: str) -> None:
     replaced by the next install, and is not what the user edits."""
     if layout.is_packaged:
         raise ReadOnlySources(
-            f"{layout.root}: will not write {what} into the sources packaged with alaska-kg; run the "
-            "command inside a clone of the repository, or give --root DIR (or $ALASKA_KG_ROOT) of a copy"
+            f"{layout.root}: will not write {what} in the sources packaged with alaska-kg (the installer's "
+            "copy); run the command inside a clone of the repository, or give --root DIR of a copy to edit"
         )
 
 
