@@ -16,7 +16,7 @@ from rdflib import RDF, Graph
 from alaska_kg import __version__
 from alaska_kg.cache import DATASET_FILE, cache_dir, cached_entry, source_key
 from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, ValidationFailed
-from alaska_kg.export import SUMMARY_NAME, copy_outputs, export
+from alaska_kg.export import SUMMARY_NAME, ExportReport, copy_outputs, export
 from alaska_kg.loading import load_sources
 from alaska_kg.manifest import Manifest
 from alaska_kg.namespaces import AK
@@ -183,14 +183,17 @@ def _cached(layout: Layout, reasoner: Reasoner) -> tuple[Manifest, BuildSummary]
     entry = cached_entry(layout)
     if entry is None:
         return None
+    data = entry.read_verified(SUMMARY_NAME)  # CorruptOutput if changed; the others are checked as copied
     try:
-        summary = BuildSummary.from_bytes(entry.read_verified(SUMMARY_NAME))
-    except (CorruptOutput, ValueError, TypeError):
-        return None  # rebuilt; a mismatch in the dataset files is found while they are copied
+        summary = BuildSummary.from_bytes(data)
+    except (ValueError, TypeError):
+        return None  # a summary of another version of this class: rebuilt
     return (entry, summary) if summary.reasoner == reasoner and summary.version == __version__ else None
 
 
-def _publish(entry: Manifest, summary: BuildSummary, layout: Layout, out_dir: Path):  # -> ExportReport
+def _publish(
+    entry: Manifest, summary: BuildSummary, layout: Layout, out_dir: Path
+) -> tuple[ExportReport, BuildSummary]:
     """Copy a cache entry into `out_dir`, its summary naming the sources of this run."""
     current = BuildSummary(**{**summary.to_json(), "sources": _sources(layout)})
     return copy_outputs(entry, out_dir, rewrite={SUMMARY_NAME: lambda _: current.to_bytes()}), current
@@ -208,18 +211,18 @@ def build(
     out_dir = Path(out_dir).absolute()
     recover(out_dir)  # a build killed between the two renames of a fallback swap
     check_target(out_dir)  # fail before the slow stages, not after them
-    cached = _cached(layout, reasoner)
-    if cached is not None:
-        if progress is not None:
-            progress("copy")
-        try:
+    try:
+        cached = _cached(layout, reasoner)
+        if cached is not None:
+            if progress is not None:
+                progress("copy")
             written, summary = _publish(*cached, layout, out_dir)
             return BuildResult(out_dir=written.out_dir, files=written.files, summary=summary, cached=True)
-        except CorruptOutput as exc:
-            if warn is not None:
-                warn(f"{exc}; rebuilding the cache entry")
+    except CorruptOutput as exc:  # a cached file changed since its build wrote it: never publish it
+        if warn is not None:
+            warn(f"{exc}; rebuilding the cache entry")
     _fresh(layout, cache_dir(layout), reasoner, progress)
-    entry, summary = _cached(layout, reasoner) or _incomplete(layout)
+    entry, summary = _cached(layout, reasoner) or _incomplete(layout)  # checked again: just written
     if progress is not None:
         progress("publish")
     written, summary = _publish(entry, summary, layout, out_dir)
