@@ -227,3 +227,19 @@ def test_link_accept_in_a_clone_writes_the_clone(
     assert code == 0, err
     assert "wd:Q900001" in (clone / "data" / "links.ttl").read_text(encoding="utf-8")
     assert (packaged / "data" / "links.ttl").read_bytes() == before
+
+
+@pytest.mark.parametrize("module", ["alaska_kg.source_units", "alaska_kg.query_docs"])
+def test_generators_refuse_to_write_into_the_packaged_copy(
+    module: str, packaged: Path, elsewhere: Path
+) -> None:
+    """If a generator of the source tree (`python -m alaska_kg.source_units` writes data/source.ttl,
+    `python -m alaska_kg.query_docs` docs/queries.md) runs outside a clone, then it refuses rather than
+    write into the packaged copy."""
+    import importlib
+
+    before = (packaged / "data" / "source.ttl").read_bytes()
+    with pytest.raises(ReadOnlySources, match=str(packaged)):
+        importlib.import_module(module).main()
+    assert (packaged / "data" / "source.ttl").read_bytes() == before
+    assert not (packaged / "docs").exists()
