@@ -16,8 +16,8 @@ Pure standard library: the query path reads it on every call.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from alaska_kg.errors import CorruptOutput
 
@@ -25,8 +25,9 @@ MANIFEST_NAME = "alaska-kg.manifest"
 _HEADER = "# alaska-kg manifest 1: the files this build wrote here, as SHA-256 SIZE NAME; do not edit\n"
 
 
-@dataclass(frozen=True)
-class Entry:
+# NamedTuples, not frozen dataclasses: as immutable, and ~0.1 ms to define against ~0.55 ms, on the path of
+# every query.
+class Entry(NamedTuple):
     """One file a build wrote: its name in the folder, size in bytes and SHA-256 (hex)."""
 
     name: str
@@ -34,8 +35,7 @@ class Entry:
     sha256: str
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedTuple):
     """The files a build wrote into `folder`, by name."""
 
     folder: Path
