@@ -72,7 +72,7 @@ def recover(out_dir: Path) -> None:
     retired = _leftovers(out_dir, _RETIRED)
     if retired and not os.path.lexists(out_dir):
         try:
-            retired.pop().rename(out_dir)  # the newest name sorts last; there is one unless crashes repeat
+            retired.pop().rename(out_dir)  # one at most: every run into `out_dir` recovers first
         except OSError as exc:
             raise OutputError(f"{out_dir}: cannot restore it from {retired[-1]} ({exc.strerror})") from exc
     for folder in retired + _leftovers(out_dir, _STAGING):
