@@ -23,6 +23,20 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def neutral_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Tests run from a folder outside any clone, with no $ALASKA_KG_ROOT: a command without --root reads
+    the package's own sources (packaged copy or editable repository) and says nothing of it on stderr.
+    tests/test_security_root.py covers the other origins."""
+    from alaska_kg.paths import ROOT_ENV_VAR
+
+    folder = tmp_path_factory.mktemp("elsewhere")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        patch.delenv(ROOT_ENV_VAR, raising=False)
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def layout() -> Layout:
     """The repository's own sources and queries."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -15,11 +14,13 @@ from pathlib import Path
 from rdflib import RDF, Graph
 
 from alaska_kg import __version__
-from alaska_kg.cache import DATASET_FILE, cache_dir, cached_dataset, source_key
-from alaska_kg.errors import SourceNotFound, SourceSyntaxError, ValidationFailed
-from alaska_kg.export import SUMMARY_NAME, check_target, copy_outputs, export
+from alaska_kg.cache import DATASET_FILE, cache_dir, cached_entry, source_key
+from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, ValidationFailed
+from alaska_kg.export import SUMMARY_NAME, ExportReport, copy_outputs, export
 from alaska_kg.loading import load_sources
+from alaska_kg.manifest import Manifest
 from alaska_kg.namespaces import AK
+from alaska_kg.outdir import check_target, recover, remove_leftovers
 from alaska_kg.paths import Layout
 from alaska_kg.reasoning import DEFAULT_REASONER, Reasoner, infer
 from alaska_kg.validation import ValidationReport, validate, with_checks
@@ -39,13 +40,26 @@ class BuildSummary:
     class_counts: dict[str, int]
     validation: str
     seconds: dict[str, float]
+    # where the sources were read: {"root": path, "origin": how it was found (alaska_kg.paths.ORIGINS)}
+    sources: dict[str, str] | None = None
 
     def to_json(self) -> dict[str, object]:
         return dict(self.__dict__)
 
     @classmethod
     def from_file(cls, path: Path) -> BuildSummary:
-        return cls(**json.loads(path.read_text(encoding="utf-8")))
+        return cls.from_bytes(path.read_bytes())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> BuildSummary:
+        return cls(**json.loads(data.decode("utf-8")))
+
+    def to_bytes(self) -> bytes:
+        return (json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _sources(layout: Layout) -> dict[str, str]:
+    return {"root": str(layout.root), "origin": layout.origin}
 
 
 @dataclass(frozen=True)
@@ -78,13 +92,6 @@ def _class_counts(asserted: Graph) -> dict[str, int]:
     """Instances per ak: class, by their asserted (most specific) types."""
     counts = Counter(str(o) for o in asserted.objects(None, RDF.type) if str(o).startswith(AK))
     return dict(sorted(counts.items()))
-
-
-def _write_summary(folder: Path, summary: BuildSummary) -> None:
-    """Replace the summary file atomically (temporary file, then rename)."""
-    staging = folder / f".{SUMMARY_NAME}.tmp"
-    staging.write_text(json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(staging, folder / SUMMARY_NAME)
 
 
 def _load_context(layout: Layout) -> dict[str, object]:
@@ -137,7 +144,15 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
         class_counts=counts,
         validation=f"conforms ({report.shape_count} shapes, {warnings} warning(s))",
         seconds={},
+        sources=_sources(layout),
     )
+    remove_leftovers(target.parent)  # staging folders of builds killed earlier
+    started = time.perf_counter()
+
+    def timed_summary() -> dict[str, object]:  # written last: its export time runs up to here
+        seconds = {**watch.seconds, "export": round(time.perf_counter() - started, 3)}
+        return {**summary.to_json(), "seconds": seconds}
+
     with watch.stage("export"):
         written = export(
             target,
@@ -146,11 +161,11 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
             inferred=inferred,
             links=sources.links,
             context=context,
-            summary=summary.to_json(),
+            summary=timed_summary,
             class_counts=counts,
+            owned=True,
         )
-    timed = BuildSummary(**{**summary.to_json(), "seconds": dict(watch.seconds)})
-    _write_summary(written.out_dir, timed)
+    timed = BuildSummary.from_file(written.out_dir / SUMMARY_NAME)
     return BuildResult(out_dir=written.out_dir, files=written.files, summary=timed, cached=False)
 
 
@@ -163,40 +178,67 @@ def _failure_message(layout: Layout, report: ValidationReport) -> str:
     )
 
 
-def _cached(layout: Layout, reasoner: Reasoner) -> BuildSummary | None:
-    summary_file = cache_dir(layout) / SUMMARY_NAME
-    if cached_dataset(layout) is None or not summary_file.is_file():
+def _cached(layout: Layout, reasoner: Reasoner) -> tuple[Manifest, BuildSummary] | None:
+    """The complete cache entry of these sources built with `reasoner`, if any."""
+    entry = cached_entry(layout)
+    if entry is None:
         return None
+    data = entry.read_verified(SUMMARY_NAME)  # CorruptOutput if changed; the others are checked as copied
     try:
-        summary = BuildSummary.from_file(summary_file)
+        summary = BuildSummary.from_bytes(data)
     except (ValueError, TypeError):
-        return None
-    return summary if summary.reasoner == reasoner and summary.version == __version__ else None
+        return None  # a summary of another version of this class: rebuilt
+    return (entry, summary) if summary.reasoner == reasoner and summary.version == __version__ else None
+
+
+def _publish(
+    entry: Manifest, summary: BuildSummary, layout: Layout, out_dir: Path
+) -> tuple[ExportReport, BuildSummary]:
+    """Copy a cache entry into `out_dir`, its summary naming the sources of this run."""
+    current = BuildSummary(**{**summary.to_json(), "sources": _sources(layout)})
+    return copy_outputs(entry, out_dir, rewrite={SUMMARY_NAME: lambda _: current.to_bytes()}), current
 
 
 def build(
-    layout: Layout, out_dir: Path, reasoner: Reasoner = DEFAULT_REASONER, progress: Progress | None = None
+    layout: Layout,
+    out_dir: Path,
+    reasoner: Reasoner = DEFAULT_REASONER,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build the dataset into `out_dir`; unchanged sources reuse the cached outputs of an earlier build."""
-    check_target(Path(out_dir).absolute())  # fail before the slow stages, not after them
-    summary = _cached(layout, reasoner)
-    if summary is None:
-        _fresh(layout, cache_dir(layout), reasoner, progress)
-        summary = BuildSummary.from_file(cache_dir(layout) / SUMMARY_NAME)
-        cached = False
-    else:
-        cached = True
+    """Build the dataset into `out_dir`; unchanged sources reuse the cached outputs of an earlier build,
+    once each file is checked against its manifest (a mismatch is reported to `warn` and rebuilt)."""
+    out_dir = Path(out_dir).absolute()
+    recover(out_dir)  # a build killed between the two renames of a fallback swap
+    check_target(out_dir)  # fail before the slow stages, not after them
+    try:
+        cached = _cached(layout, reasoner)
+        if cached is not None:
+            if progress is not None:
+                progress("copy")
+            written, summary = _publish(*cached, layout, out_dir)
+            return BuildResult(out_dir=written.out_dir, files=written.files, summary=summary, cached=True)
+    except CorruptOutput as exc:  # a cached file changed since its build wrote it: never publish it
+        if warn is not None:
+            warn(f"{exc}; rebuilding the cache entry")
+    _fresh(layout, cache_dir(layout), reasoner, progress)
+    entry, summary = _cached(layout, reasoner) or _incomplete(layout)  # checked again: just written
     if progress is not None:
-        progress("copy" if cached else "publish")
-    written = copy_outputs(cache_dir(layout), Path(out_dir))
-    return BuildResult(out_dir=written.out_dir, files=written.files, summary=summary, cached=cached)
+        progress("publish")
+    written, summary = _publish(entry, summary, layout, out_dir)
+    return BuildResult(out_dir=written.out_dir, files=written.files, summary=summary, cached=False)
 
 
-def ensure_dataset(layout: Layout, progress: Progress | None = None) -> Path:
-    """The N-Quads dataset for the current sources, building it into the cache first if needed."""
-    found = cached_dataset(layout)
-    if found is not None:
-        return found
+def _incomplete(layout: Layout):  # -> NoReturn
+    raise CorruptOutput(f"{cache_dir(layout)}: the build left no complete cache entry")
+
+
+def ensure_dataset(layout: Layout, progress: Progress | None = None, rebuild: bool = False) -> Path:
+    """The N-Quads dataset for the current sources, building it into the cache first if needed (or if
+    `rebuild`: the cached copy failed its check)."""
+    entry = None if rebuild else cached_entry(layout)
+    if entry is not None:
+        return entry.folder / DATASET_FILE
     _fresh(layout, cache_dir(layout), DEFAULT_REASONER, progress)
     return cache_dir(layout) / DATASET_FILE
 

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from alaska_kg import __version__
+from alaska_kg.command_sources import sources
 from alaska_kg.display import printable
 from alaska_kg.errors import AlaskaKgError, ValidationFailed
 from alaska_kg.namespaces import shorten
-from alaska_kg.paths import locate
+from alaska_kg.paths import ROOT_HELP
 
 PROG = "alaska-kg"
 REASONER_CHOICES = ("owlrl", "reasonable")  # = alaska_kg.reasoning.REASONERS, kept here to stay light
@@ -52,13 +53,21 @@ def _print_violations(report: object, err: TextIO) -> None:
         print(f"  check failed: {printable(str(failure))}", file=err)
 
 
+
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """parse → validate → reason → export; the heavy libraries are imported here, not at CLI import."""
     from alaska_kg.build import build
 
+    layout = sources(args, err)
     progress = _progress(err)
+
+    def warn(message: str) -> None:
+        if progress is not None:
+            err.write("\r\033[K")
+        print(f"{PROG}: warning: {message}", file=err, flush=True)
+
     try:
-        result = build(locate(args.root), Path(args.out), args.reasoner, progress)
+        result = build(layout, Path(args.out), args.reasoner, progress, warn)
     except ValidationFailed as exc:
         _print_violations(exc.report, err)
         raise
@@ -68,6 +77,7 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     summary = result.summary
     origin = "reused the cached build of these sources" if result.cached else "built"
     print(f"{PROG} {__version__}: {origin} → {result.out_dir}", file=out)
+    print(f"  sources: {layout.origin_text}", file=out)
     print("  triples per graph:", file=out)
     for name, size in summary.graph_sizes.items():
         print(f"    {name:<10}{size:>7}", file=out)
@@ -87,7 +97,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the shapes over the data and print the report; exit 0 when it conforms, 1 when it does not."""
     from alaska_kg.validation import render_report, validate_layout
 
-    report = validate_layout(locate(args.root))
+    report = validate_layout(sources(args, err))
     text = render_report(report, args.format)
     out.write(printable(text, newlines=True) if args.format == "text" else text)
     return 0 if report.conforms else 1
@@ -124,8 +134,7 @@ def _parser() -> argparse.ArgumentParser:
         "owlrl is the slower reference)",
     )
     build.add_argument("--debug", action="store_true", help="show a traceback on error")
-    # Hidden: build from another copy of ontology/ and data/ (tests); also read from $ALASKA_KG_ROOT.
-    build.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    build.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     build.set_defaults(handler=_build)
 
     validate = commands.add_parser(
@@ -142,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
         help="report format (default: text; turtle is the SHACL validation report graph)",
     )
     validate.add_argument("--debug", action="store_true", help="show a traceback on error")
-    validate.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    validate.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     validate.set_defaults(handler=_validate)
 
     from alaska_kg import query_commands  # the light query path: query, queries, describe, stats, export

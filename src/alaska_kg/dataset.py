@@ -1,8 +1,9 @@
 """The built dataset, opened for querying: find the N-Quads file, load it into an in-memory Oxigraph store.
 
 The file comes from `--dataset FILE.nq`, else from the build cache for the current sources; only when the
-cache has none is the build path imported (rdflib, pyshacl, reasoner: slow) to make it. Loading ~6k quads
-takes ~10 ms, so every command loads afresh and nothing is kept between calls.
+cache has none (or its copy no longer matches its manifest) is the build path imported (rdflib, pyshacl,
+reasoner: slow) to make it. Loading ~6k quads takes ~10 ms, so every command loads afresh and nothing is
+kept between calls; the bytes are read once, checked against their SHA-256, then parsed.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Literal, get_args
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
-from alaska_kg.cache import cached_dataset
-from alaska_kg.errors import SourceNotFound, SourceSyntaxError
+from alaska_kg.cache import DATASET_FILE, cached_entry
+from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError
+from alaska_kg.manifest import read_manifest
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
 from alaska_kg.paths import Layout
 
@@ -44,30 +46,60 @@ class OpenDataset:
         return [NamedNode(graph_iri(name)) for name in SELECTED_GRAPHS[selection]]
 
 
-def dataset_path(
+def dataset_bytes(
     layout: Layout, explicit: Path | str | None = None, announce: Callable[[str], None] | None = None
-) -> tuple[Path, bool]:
-    """The N-Quads file to load, and whether it had to be built now (`announce` hears of it first)."""
+) -> tuple[Path, bytes, bool]:
+    """The N-Quads file to load, its bytes, and whether it had to be built now (`announce` hears of it
+    first). Bytes from a build (the cache, or a build folder with its manifest) are checked against the
+    size and SHA-256 recorded with them: a cache entry that fails is rebuilt (announced), a build folder
+    given by `--dataset` is refused (CorruptOutput). A file without a manifest is the user's, read as is."""
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
             raise SourceNotFound(f"{path}: no such dataset file (build one with `alaska-kg build`)")
-        return path, False
-    found = cached_dataset(layout)
-    if found is not None:
-        return found, False
-    if announce is not None:
+        manifest = read_manifest(path.parent)
+        if manifest is not None and path.name in manifest.entries:
+            return path, manifest.read_verified(path.name), False
+        try:
+            return path, path.read_bytes(), False
+        except OSError as exc:
+            raise SourceNotFound(f"{path}: cannot read the dataset: {exc.strerror or exc}") from None
+    entry = cached_entry(layout)
+    rebuild = False
+    if entry is not None:
+        try:
+            return entry.folder / DATASET_FILE, entry.read_verified(DATASET_FILE), False
+        except CorruptOutput as exc:
+            rebuild = True
+            if announce is not None:
+                announce(f"{exc}; rebuilding the cached dataset from {layout.root}")
+    elif announce is not None:
         announce(f"no built dataset for the current sources in the cache; building it from {layout.root}")
     from alaska_kg.build import ensure_dataset  # the heavy build path, only on a cache miss
 
-    return ensure_dataset(layout), True
+    path = ensure_dataset(layout, rebuild=True) if rebuild else ensure_dataset(layout)
+    entry = read_manifest(path.parent)
+    if entry is None:
+        raise CorruptOutput(f"{path.parent}: the build left no manifest")
+    return path, entry.read_verified(path.name), True
 
 
-def load_store(path: Path) -> Store:
-    """An in-memory store holding the quads of the N-Quads file at `path`."""
+def dataset_path(
+    layout: Layout, explicit: Path | str | None = None, announce: Callable[[str], None] | None = None
+) -> tuple[Path, bool]:
+    """The N-Quads file to load (checked as in `dataset_bytes`), and whether it had to be built now."""
+    path, _, built = dataset_bytes(layout, explicit, announce)
+    return path, built
+
+
+def load_store(path: Path, data: bytes | None = None) -> Store:
+    """An in-memory store holding the quads of the N-Quads file at `path` (its bytes `data`, if read)."""
     store = Store()
     try:
-        store.load(path=str(path), format=RdfFormat.N_QUADS)
+        if data is None:
+            store.load(path=str(path), format=RdfFormat.N_QUADS)
+        else:
+            store.load(data, format=RdfFormat.N_QUADS)
     except SyntaxError as exc:
         position = _POSITION.search(str(exc))
         line, column = (int(position[1]), int(position[2])) if position else (None, None)
@@ -80,9 +112,9 @@ def load_store(path: Path) -> Store:
 def open_dataset(
     layout: Layout, explicit: Path | str | None = None, announce: Callable[[str], None] | None = None
 ) -> OpenDataset:
-    """Find the dataset (see `dataset_path`) and load it."""
-    path, built = dataset_path(layout, explicit, announce)
-    return OpenDataset(load_store(path), path, built)
+    """Find the dataset (see `dataset_bytes`) and load it."""
+    path, data, built = dataset_bytes(layout, explicit, announce)
+    return OpenDataset(load_store(path, data), path, built)
 
 
 __all__ = [
@@ -90,6 +122,7 @@ __all__ = [
     "SELECTED_GRAPHS",
     "GraphSelection",
     "OpenDataset",
+    "dataset_bytes",
     "dataset_path",
     "load_store",
     "open_dataset",

@@ -67,7 +67,8 @@ class OutputError(AlaskaKgError):
 
 
 class SourceNotFound(AlaskaKgError):
-    """A source file or folder the build needs is missing; names the path."""
+    """A source file or folder the build needs is missing or cannot be read (a folder, a broken symbolic
+    link, no permission); names the path."""
 
     exit_code = 6
 
@@ -120,6 +121,19 @@ class AnswerCut(AlaskaKgError):
     exit_code = 14
 
 
+class CorruptOutput(AlaskaKgError):
+    """A built file does not match the size and SHA-256 digest its build recorded in the manifest beside it
+    (edited, truncated or damaged on disk); names the file. A cache entry is rebuilt instead."""
+
+    exit_code = 40
+
+
+class ReadOnlySources(AlaskaKgError):
+    """A command would write into the copy of the sources packaged with alaska-kg (site-packages)."""
+
+    exit_code = 41
+
+
 class WikidataUnreachable(AlaskaKgError):
     """The Wikidata API cannot be reached at all (no network, DNS failure, connection refused)."""
 
@@ -165,6 +179,7 @@ class EndpointAnswerError(AlaskaKgError):
 __all__ = [
     "AlaskaKgError",
     "AnswerCut",
+    "CorruptOutput",
     "EndpointAnswerError",
     "EndpointFailed",
     "EndpointRefused",
@@ -177,6 +192,7 @@ __all__ = [
     "QueryParameterError",
     "QuerySyntaxError",
     "QueryTimeout",
+    "ReadOnlySources",
     "ResourceNotFound",
     "SourceNotFound",
     "SourceSyntaxError",

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -16,8 +14,9 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SKOS, VOID
 
 from alaska_kg import __version__
-from alaska_kg.errors import OutputError
+from alaska_kg.manifest import MANIFEST_NAME, Manifest
 from alaska_kg.namespaces import GRAPH_BASE, GRAPH_NAMES, PREFIXES, graph_iri
+from alaska_kg.outdir import check_target, replace_folder
 
 GRAPH_TITLES = {
     "ontology": "the alaska-kg ontology (TBox)",
@@ -206,59 +205,21 @@ def describe_dataset(
     return graph
 
 
-def check_target(out_dir: Path) -> None:
-    """Refuse to replace anything but a missing folder or a folder of earlier build outputs."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a folder")
-    if out_dir.is_dir():
-        foreign = sorted(p.name for p in out_dir.iterdir() if not p.name.startswith(OUTPUT_PREFIX))
-        if foreign:
-            raise OutputError(
-                f"{out_dir}: holds files that a build did not write ({', '.join(foreign[:3])}); "
-                "choose a new or empty output folder"
-            )
-
-
-def _swap_in(staging: Path, out_dir: Path) -> None:
-    """Replace `out_dir` by `staging` with renames, restoring the old folder if the second rename fails."""
-    if not out_dir.exists():
-        staging.rename(out_dir)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    retired.rmdir()
-    out_dir.rename(retired)
-    try:
-        staging.rename(out_dir)
-    except OSError:
-        retired.rename(out_dir)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-
-
 Writer = Callable[[Path], None]
 
 
-def write_atomically(out_dir: Path, writers: Mapping[str, Writer]) -> ExportReport:
-    """Write every file into a temporary folder beside `out_dir`, then rename it into place: a failure
-    leaves an earlier `out_dir` as it was."""
-    out_dir = Path(out_dir).absolute()
-    check_target(out_dir)
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    except OSError as exc:
-        raise OutputError(f"{out_dir.parent}: cannot create a folder here ({exc.strerror})") from exc
-    try:
+def write_atomically(out_dir: Path, writers: Mapping[str, Writer], *, owned: bool = False) -> ExportReport:
+    """Write every file into a staging folder beside `out_dir`, list them in a manifest, then swap it into
+    place (alaska_kg.outdir): a failure leaves an earlier `out_dir` as it was, and a folder holding files a
+    build did not write is refused unless `owned` (a cache entry)."""
+
+    def fill(staging: Path) -> None:
         for name, write in writers.items():
             write(staging / name)
-        staging.chmod(0o755)
-        _swap_in(staging, out_dir)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot write the build outputs ({exc.strerror or exc})") from exc
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    return ExportReport(out_dir=out_dir, files=tuple(out_dir / name for name in writers))
+
+    manifest = replace_folder(Path(out_dir), fill, owned=owned)
+    names = sorted({*writers, MANIFEST_NAME})
+    return ExportReport(out_dir=manifest.folder, files=tuple(manifest.folder / name for name in names))
 
 
 def export(
@@ -269,8 +230,9 @@ def export(
     inferred: Graph,
     links: Graph,
     context: Mapping[str, object],
-    summary: Mapping[str, object],
+    summary: Mapping[str, object] | Callable[[], Mapping[str, object]],
     class_counts: Mapping[str, int],
+    owned: bool = False,
 ) -> ExportReport:
     """Write the asserted view (ontology, facts, links) as Turtle, N-Triples and JSON-LD; the dataset with
     one named graph per origin as TriG and N-Quads; its VoID/DCAT description; and the build summary."""
@@ -312,17 +274,32 @@ def export(
                 + describe_dataset(sizes, class_counts, date.today(), link_count).serialize(format="turtle")
             )
         ),
-        SUMMARY_NAME: text(lambda: json.dumps(summary, indent=2, ensure_ascii=False) + "\n"),
+        # last, so that a callable summary can time the export up to here
+        SUMMARY_NAME: text(lambda: json.dumps(_call(summary), indent=2, ensure_ascii=False) + "\n"),
     }
-    return write_atomically(out_dir, writers)
+    return write_atomically(out_dir, writers, owned=owned)
 
 
-def copy_outputs(source_dir: Path, out_dir: Path) -> ExportReport:
-    """Copy the outputs of an earlier build (the cache) into `out_dir`, atomically."""
-    files = sorted(p for p in source_dir.iterdir() if p.name.startswith(OUTPUT_PREFIX))
-    return write_atomically(
-        out_dir, {p.name: (lambda target, p=p: shutil.copyfile(p, target)) for p in files}
-    )
+def _call(value: Mapping[str, object] | Callable[[], Mapping[str, object]]) -> Mapping[str, object]:
+    return value() if callable(value) else value
+
+
+def copy_outputs(
+    source: Manifest, out_dir: Path, rewrite: Mapping[str, Callable[[bytes], bytes]] | None = None
+) -> ExportReport:
+    """Copy the outputs of an earlier build (a cache entry, by its manifest) into `out_dir`, atomically;
+    each file is checked against its size and digest as it is read (CorruptOutput if it changed), and
+    passed through `rewrite[name]` if given."""
+    rewrite = rewrite or {}
+
+    def copy(name: str) -> Writer:
+        def write(target: Path) -> None:
+            data = source.read_verified(name)
+            target.write_bytes(rewrite[name](data) if name in rewrite else data)
+
+        return write
+
+    return write_atomically(out_dir, {name: copy(name) for name in sorted(source.entries)})
 
 
 __all__ = [

@@ -10,6 +10,7 @@ import argparse
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
+from alaska_kg.command_sources import sources
 from alaska_kg.display import PrintableWriter
 from alaska_kg.errors import UsageError
 from alaska_kg.namespaces import shorten
@@ -32,6 +33,7 @@ def _client(args: argparse.Namespace) -> WikidataClient:
     return WikidataClient(timeout=args.timeout)
 
 
+
 def _quoted(names: tuple[str, ...]) -> str:
     return " | ".join(f'"{n}"' for n in names) if names else "(none)"
 
@@ -47,9 +49,8 @@ def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Linked entities with their QID, then the linkable entities with none; reads files only."""
     out = PrintableWriter(out)  # type: ignore[assignment]  # labels are data literals
     from alaska_kg.linking import load_link_data
-    from alaska_kg.paths import locate
 
-    data = load_link_data(locate(args.root))
+    data = load_link_data(sources(args, err))
     print(f"linked to Wikidata ({len(data.links)}):", file=out)
     width = max((len(link.entity.short) for link in data.links), default=0)
     for link in sorted(data.links, key=lambda link: link.entity.short):
@@ -94,9 +95,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Fetch every linked item and compare; exit 1 when any link is not OK."""
     out = PrintableWriter(out)  # type: ignore[assignment]  # labels and descriptions from Wikidata
     from alaska_kg.linking import check_links, load_link_data
-    from alaska_kg.paths import locate
 
-    data = load_link_data(locate(args.root))
+    data = load_link_data(sources(args, err))
     client = _client(args)
     results = check_links(data, client)
     width = max((len(r.link.entity.short) for r in results), default=0)
@@ -152,13 +152,15 @@ def _suggest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         suggest,
         write_link,
     )
-    from alaska_kg.paths import locate
+    from alaska_kg.paths import ensure_writable
 
     if args.limit < 1:
         raise UsageError(f"--limit must be at least 1, not {args.limit}")
     if args.accept and not args.thing:
         raise UsageError("--accept QID needs the THING to link (an IRI, prefixed name or label)")
-    layout = locate(args.root)
+    layout = sources(args, err)
+    if args.accept:
+        ensure_writable(layout, "data/links.ttl")  # before any request to Wikidata
     data = load_link_data(layout)
     links = {link.entity.iri: link.qid for link in data.links}
     entities = (find_entity(data, args.thing),) if args.thing else data.unlinked
@@ -214,7 +216,9 @@ def _common(parser: argparse.ArgumentParser, network: bool) -> None:
             help=f"give up on a Wikidata request after SECONDS (default: {DEFAULT_TIMEOUT:g})",
         )
     parser.add_argument("--debug", action="store_true", help="show a traceback on error")
-    parser.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    from alaska_kg.paths import ROOT_HELP
+
+    parser.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -29,7 +29,7 @@ from rdflib.namespace import SKOS
 from alaska_kg.errors import LinkRefused, OutputError, ResourceNotFound, UsageError
 from alaska_kg.loading import parse_files, parse_turtle
 from alaska_kg.namespaces import AK, AKR, PREFIXES, WIKIDATA_ENTITY, expand, shorten
-from alaska_kg.paths import Layout
+from alaska_kg.paths import Layout, ensure_writable
 from alaska_kg.wikidata import Item, SearchHit, WikidataClient
 
 REFERENCE_FILE = "reference/wikidata-qids.tsv"  # under data/
@@ -698,6 +698,7 @@ def write_link(
     layout survive; the result is parsed before it replaces the file, which is left as it was if anything
     fails.
     """
+    ensure_writable(layout, "data/links.ttl")
     refuse_if_wrong(data, entity, qid)
     if item is not None:
         refuse_if_not_an_item(item)

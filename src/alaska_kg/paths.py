@@ -1,11 +1,13 @@
-"""Where the sources live: ontology/, data/ and queries/, packaged or in the repository.
+"""Where the sources live: ontology/, data/ and queries/, in the user's clone, elsewhere, or packaged.
 
-Lookup order for the root (the folder holding ontology/, data/ and queries/):
-1. an explicit root passed by the caller (the CLI's hidden `--root DIR`);
-2. the environment variable ALASKA_KG_ROOT;
-3. the copy packaged into the wheel, `alaska_kg/_resources/` (non-editable install);
-4. the repository root, `Path(__file__).parents[2]` (editable install, running from a clone).
+Lookup order for the root (the folder holding ontology/, data/ and queries/), as git finds a repository:
+1. an explicit root passed by the caller (the CLI's `--root DIR`);
+2. the current folder or its nearest ancestor holding `ontology/alaska.ttl` and `data/` (a clone);
+3. the environment variable ALASKA_KG_ROOT;
+4. the copy packaged into the wheel, `alaska_kg/_resources/` (non-editable install);
+5. the repository the package is imported from, `Path(__file__).parents[2]` (editable install).
 
+The packaged copy belongs to the installation: nothing writes into it (`ensure_writable`).
 Pure standard library: both the build path and the query path import it.
 """
 
@@ -14,6 +16,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+from alaska_kg.errors import ReadOnlySources
 
 ROOT_ENV_VAR = "ALASKA_KG_ROOT"
 
@@ -27,12 +32,33 @@ CONTEXT_FILE = "context.jsonld"
 LINKS_FILE = "links.ttl"
 SOURCE_TEXT = "source/alaska-talks.txt"
 
+Origin = Literal["option", "clone", "environment", "packaged", "repository"]
+# How each origin is named to the user (stderr line, build summary).
+ORIGINS: dict[str, str] = {
+    "option": "given by --root",
+    "clone": "found from the current folder",
+    "environment": f"from ${ROOT_ENV_VAR}",
+    "packaged": "the copy packaged with alaska-kg",
+    "repository": "the repository alaska-kg is installed from (editable install)",
+}
+
 
 @dataclass(frozen=True)
 class Layout:
-    """The source files of the graph under one root folder."""
+    """The source files of the graph under one root folder, and how that folder was found."""
 
     root: Path
+    origin: Origin = "option"
+
+    @property
+    def is_packaged(self) -> bool:
+        """The root is the installed package's own copy (or inside it): read it, never write it."""
+        return self.root == PACKAGED_ROOT or PACKAGED_ROOT in self.root.parents
+
+    @property
+    def origin_text(self) -> str:
+        """Where the sources come from, in words: `/path (found from the current folder)`."""
+        return f"{self.root} ({ORIGINS[self.origin]})"
 
     @property
     def ontology_dir(self) -> Path:
@@ -87,28 +113,94 @@ class Layout:
         return tuple(sorted(self.queries_dir.rglob("*.rq")))
 
 
-def resolve_root(root: Path | str | None = None) -> Path:
-    """Return the source root following the lookup order in the module docstring."""
+def is_source_root(folder: Path) -> bool:
+    """A folder holds the sources when it has `ontology/alaska.ttl` and a `data/` folder."""
+    # lexists: a clone whose ontology file is broken is still the clone (the build then names the file)
+    return os.path.lexists(folder / "ontology" / ONTOLOGY_FILE) and (folder / "data").is_dir()
+
+
+def find_clone(start: Path | None = None) -> Path | None:
+    """`start` (default: the current folder) or its nearest ancestor that holds the sources, as git looks
+    for `.git`; None when no folder up to the file system's root does."""
+    try:
+        here = Path.cwd() if start is None else Path(start)
+    except OSError:  # the current folder was deleted under us
+        return None
+    here = here.absolute()
+    for folder in (here, *here.parents):
+        if is_source_root(folder):
+            return folder
+    return None
+
+
+def find_root(root: Path | str | None = None) -> tuple[Path, Origin]:
+    """The source root and how it was found, following the lookup order in the module docstring."""
     if root is not None:
-        return Path(root).resolve()
+        return Path(root).resolve(), "option"
+    clone = find_clone()
+    if clone is not None:
+        return clone.resolve(), "clone"
     from_env = os.environ.get(ROOT_ENV_VAR)
     if from_env:
-        return Path(from_env).resolve()
+        return Path(from_env).resolve(), "environment"
     if PACKAGED_ROOT.is_dir():
-        return PACKAGED_ROOT
-    return REPOSITORY_ROOT
+        return PACKAGED_ROOT, "packaged"
+    return REPOSITORY_ROOT, "repository"
+
+
+def resolve_root(root: Path | str | None = None) -> Path:
+    """Return the source root following the lookup order in the module docstring."""
+    return find_root(root)[0]
 
 
 def locate(root: Path | str | None = None) -> Layout:
-    """Return the layout of the sources under `resolve_root(root)`."""
-    return Layout(resolve_root(root))
+    """Return the layout of the sources found by `find_root(root)`."""
+    found, origin = find_root(root)
+    layout = Layout(found, origin)
+    if layout.is_packaged:
+        return Layout(found, "packaged")
+    return layout
+
+
+# The `--root` option's help, the same on every command that reads the sources.
+ROOT_HELP = (
+    "the folder holding ontology/ and data/ (default: the current folder or its nearest ancestor holding "
+    f"them, else ${ROOT_ENV_VAR}, else the copy packaged with alaska-kg)"
+)
+
+
+def origin_notice(layout: Layout) -> str | None:
+    """The line that tells the user which sources a command reads, unless they are the package's own (the
+    packaged copy, or the repository of an editable install: the default nobody has to be told of) or
+    were named by `--root` (the user just said so)."""
+    if layout.origin in ("packaged", "repository", "option"):
+        return None
+    return f"using the sources in {layout.origin_text}"
+
+
+def ensure_writable(layout: Layout, what: str) -> None:
+    """Refuse to write `what` into the installed package's copy of the sources: it belongs to pip, is
+    replaced by the next install, and is not what the user edits."""
+    if layout.is_packaged:
+        raise ReadOnlySources(
+            f"{layout.root}: will not write {what} in the sources packaged with alaska-kg (the installer's "
+            "copy); run the command inside a clone of the repository, or give --root DIR of a copy to edit"
+        )
 
 
 __all__ = [
+    "ORIGINS",
     "PACKAGED_ROOT",
     "REPOSITORY_ROOT",
     "ROOT_ENV_VAR",
+    "ROOT_HELP",
     "Layout",
+    "Origin",
+    "ensure_writable",
+    "find_clone",
+    "find_root",
+    "is_source_root",
     "locate",
+    "origin_notice",
     "resolve_root",
 ]

@@ -14,6 +14,7 @@ import math
 from typing import TextIO
 
 from alaska_kg.catalog import QuerySource, canned_queries, find_query, inline_query
+from alaska_kg.command_sources import sources
 from alaska_kg.dataset import GRAPH_SELECTIONS, OpenDataset, dataset_path, open_dataset
 from alaska_kg.deadline import DEFAULT_TIMEOUT, run_with_deadline
 from alaska_kg.display import printable
@@ -22,7 +23,7 @@ from alaska_kg.exporting import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read
 from alaska_kg.formats import OUTPUT_FORMATS, text_table, write_answer
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.parameters import bind
-from alaska_kg.paths import Layout, locate
+from alaska_kg.paths import ROOT_HELP, Layout
 from alaska_kg.querying import DEFAULT_MAX_ROWS, Answer, bounded, run_query, service_error
 
 PROG = "alaska-kg"
@@ -30,6 +31,7 @@ REMOTE_TIMEOUT = 60.0  # = alaska_kg.remote.DEFAULT_TIMEOUT, kept here so that `
 QUERY_TIMEOUT = DEFAULT_TIMEOUT  # a local query's deadline, and the endpoint's silence allowed
 PUSH_TIMEOUT = 300.0  # = alaska_kg.push.DEFAULT_PUSH_TIMEOUT
 PUSH_CONTENT_TYPES = ("application/n-triples", "text/turtle")  # = alaska_kg.push.CONTENT_TYPES
+
 
 
 def _open(args: argparse.Namespace, layout: Layout, err: TextIO) -> OpenDataset:
@@ -43,7 +45,7 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Exit 0, or for ASK: 0 for yes and 1 for no."""
     if (args.name is None) == (args.sparql is None):
         raise UsageError("give one of: a query NAME, a FILE.rq, or --sparql TEXT")
-    layout = locate(args.root)
+    layout = sources(args, err)
     query = inline_query(args.sparql) if args.sparql is not None else find_query(layout, args.name)
     substitutions = bind(query, args.param)
     if args.endpoint is not None:
@@ -128,7 +130,7 @@ def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def announce(message: str) -> None:
         print(f"{PROG}: {printable(message)}…", file=err, flush=True)  # it may quote a path
 
-    path, _ = dataset_path(locate(args.root), args.dataset, announce)
+    path, _ = dataset_path(sources(args, err), args.dataset, announce)
     print(f"{PROG}: pushing {path} to {args.endpoint} ({args.content_type}, one PUT per graph)", file=out)
 
     def progress(done: PushedGraph) -> None:
@@ -153,7 +155,7 @@ def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _queries(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rows = [
         (q.id, q.header.summary, ", ".join(f"{p.name} ({p.type})" for p in q.header.params))
-        for q in canned_queries(locate(args.root))
+        for q in canned_queries(sources(args, err))
     ]
     out.write("\n".join(text_table(("query", "summary", "params"), rows, max_cell=100)) + "\n")
     return 0
@@ -162,7 +164,7 @@ def _queries(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _describe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alaska_kg.describe import describe, render
 
-    dataset = _open(args, locate(args.root), err)
+    dataset = _open(args, sources(args, err), err)
     out.write(render(describe(dataset, args.thing), dataset.store, raw=args.raw))
     return 0
 
@@ -170,12 +172,12 @@ def _describe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alaska_kg.stats import render, stats
 
-    out.write(render(stats(_open(args, locate(args.root), err))))
+    out.write(render(stats(_open(args, sources(args, err), err))))
     return 0
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    layout = locate(args.root)
+    layout = sources(args, err)
     context = read_context(layout.context_file) if args.format == "jsonld" else None
     text = export_text(_open(args, layout, err), args.format, args.graph, context, same_as=args.sameas)
     if args.output in (None, "-"):
@@ -215,7 +217,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="query this N-Quads dataset (default: the build cache, built if missing)",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on error")
-    parser.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -291,7 +293,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="list the canned queries",
         description="List the canned queries in queries/: id, summary, parameters.",
     )
-    queries.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    queries.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     queries.add_argument("--debug", action="store_true", help="show a traceback on error")
     queries.set_defaults(handler=_queries)
 
@@ -366,7 +368,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="push this N-Quads dataset (default: the build cache, built if missing)",
     )
     push.add_argument("--debug", action="store_true", help="show a traceback on error")
-    push.add_argument("--root", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    push.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     push.set_defaults(handler=_push)
 
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from alaska_kg.catalog import QuerySource, canned_queries, find_query, query_ids
-from alaska_kg.paths import Layout, locate
+from alaska_kg.paths import Layout, ensure_writable, locate
 
 MAX_EXAMPLE_LINES = 14
 
@@ -95,6 +95,7 @@ def main() -> int:
     from alaska_kg.build import ensure_dataset
 
     layout = locate(None)
+    ensure_writable(layout, "docs/queries.md")
     target = layout.root / "docs" / "queries.md"
     target.write_text(render_query_docs(layout, ensure_dataset(layout)), encoding="utf-8")
     sys.stderr.write(f"wrote {target}\n")

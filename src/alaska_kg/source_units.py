@@ -7,7 +7,6 @@ compares. Run `python -m alaska_kg.source_units` after the article copy changes 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from alaska_kg.sentences import TextUnit, split_article
 
@@ -116,9 +115,12 @@ def render_source_units(text: str) -> str:
 
 
 def main() -> int:
-    root = Path(__file__).resolve().parents[2]
-    text = (root / "data/source/alaska-talks.txt").read_text(encoding="utf-8")
-    target = root / "data/source.ttl"
+    from alaska_kg.paths import ensure_writable, locate
+
+    layout = locate(None)  # the clone the command runs in, never the packaged copy
+    ensure_writable(layout, "data/source.ttl")
+    text = layout.source_text.read_text(encoding="utf-8")
+    target = layout.data_dir / "source.ttl"
     target.write_text(render_source_units(text), encoding="utf-8")
     sys.stderr.write(f"wrote {target}\n")
     return 0
