@@ -40,7 +40,6 @@ def run_cli(*argv: str | bytes, env: dict[str, str] | None = None) -> subprocess
         capture_output=True,
         timeout=HANG_GUARD,
         env={**os.environ, **(env or {})},
-        cwd=REPO_ROOT,
     )
 
 

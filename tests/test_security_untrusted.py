@@ -45,7 +45,6 @@ def run_cli(*argv: str, env: dict[str, str] | None = None) -> subprocess.Complet
         capture_output=True,
         timeout=HANG_GUARD,
         env={**os.environ, **(env or {})},
-        cwd=REPO_ROOT,
     )
 
 
