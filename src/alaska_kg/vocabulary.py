@@ -81,6 +81,7 @@ class AK(DefinedNamespace):
     during: URIRef
     exampleEvent: URIRef
     explains: URIRef
+    framedBy: URIRef
     hasMember: URIRef
     hasSubEvent: URIRef
     heldDuring: URIRef
