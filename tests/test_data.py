@@ -227,16 +227,64 @@ def test_every_typed_resource_has_one_english_label(data):
     assert not unlabelled, f"resources without exactly one English label: {unlabelled}"
 
 
-def test_no_date_is_invented(data):
-    """The article gives two dates, "March 18–19, 2021"; every xsd:date of an event or statement is one."""
-    dates = {
-        o
-        for _, p, o in data
-        if isinstance(o, Literal) and o.datatype == XSD.date and p != AK.retrievedOn and p != DCTERMS.date
-    }
-    assert dates == {Literal("2021-03-18", datatype=XSD.date), Literal("2021-03-19", datatype=XSD.date)}
-    years = {o for o in data.objects(None, AK.year)}
-    assert years == {Literal("2021", datatype=XSD.gYear)}
+# Every date of the data, the resource that carries it, and the sentences it follows from: 3-1 gives "March
+# 18–19, 2021"; 14-1 "The first day of talks" (so 18 March, and the day whose exchange 14-1 to 14-4 tell);
+# 16-1 "ended on the second day" (19 March); 26-1 "the 2021 Microsoft Exchange Server data breach".
+DATE_SOURCES = {
+    ("alaska-talks", "startDate", "2021-03-18"): {"3-1"},
+    ("alaska-talks", "endDate", "2021-03-19"): {"3-1"},
+    ("talks-day-1", "startDate", "2021-03-18"): {"3-1", "14-1"},
+    ("talks-day-1", "endDate", "2021-03-18"): {"3-1", "14-1"},
+    ("talks-day-2", "startDate", "2021-03-19"): {"3-1", "16-1"},
+    ("talks-day-2", "endDate", "2021-03-19"): {"3-1", "16-1"},
+    **{
+        (statement, "date", "2021-03-18"): {"3-1", "14-1"}
+        for statement in (
+            "american-denunciation",
+            "chinese-denunciation",
+            "blinken-opening-accusation",
+            "yang-condescension-accusation",
+            "yang-democracy-demand",
+            "yang-public-opinion-criticism",
+            "yang-cyber-espionage-accusation",
+            "blinken-rebuttal",
+        )
+    },
+    ("microsoft-exchange-breach", "year", "2021"): {"26-1"},
+}
+DATE_WORDS = {
+    "3-1": "March 18–19, 2021",
+    "14-1": "The first day of talks",
+    "16-1": "on the second day",
+    "26-1": "2021 Microsoft Exchange Server",
+}
+
+
+def test_no_date_is_invented(data, text):
+    """Which resource carries each date, and from which sentence it follows: the dates of the data are
+    exactly DATE_SOURCES, and each resource cites every sentence its date follows from (as a sentence that
+    states it, ak:sourceSentence, or one that only dates it, ak:contextSentence)."""
+    found = {}
+    for subject, predicate, value in data:
+        if (
+            isinstance(value, Literal)
+            and value.datatype in (XSD.date, XSD.gYear)
+            and predicate
+            not in (
+                AK.retrievedOn,
+                DCTERMS.date,
+            )
+        ):
+            found[(str(subject)[len(AKR) :], str(predicate).rsplit("#", 1)[1], str(value))] = subject
+    assert set(found) == set(DATE_SOURCES)
+    for key, sentences in DATE_SOURCES.items():
+        cited = set(data.objects(found[key], AK.sourceSentence)) | set(
+            data.objects(found[key], AK.contextSentence)
+        )
+        for sentence in sentences:
+            assert AKR[f"sentence-{sentence}"] in cited, f"{key}: does not cite sentence {sentence}"
+            exact = str(data.value(AKR[f"sentence-{sentence}-quote"], OA.exact))
+            assert DATE_WORDS[sentence] in exact, f"sentence {sentence} does not say {DATE_WORDS[sentence]!r}"
 
 
 # ---------------------------------------------------------------- Wikidata links

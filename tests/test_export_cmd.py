@@ -101,5 +101,7 @@ def test_same_as_is_added_only_on_request(cli) -> None:
     assert code == 0
     same = [line for line in out.splitlines() if "<http://www.w3.org/2002/07/owl#sameAs>" in line]
     assert len(same) == 45
-    assert "<https://w3id.org/alaska-kg/resource/yang-jiechi> <http://www.w3.org/2002/07/owl#sameAs> " \
+    assert (
+        "<https://w3id.org/alaska-kg/resource/yang-jiechi> <http://www.w3.org/2002/07/owl#sameAs> "
         "<http://www.wikidata.org/entity/Q58211> ." in same
+    )

@@ -152,3 +152,103 @@ def test_docs_model_worked_example_is_in_the_data(data):
             checked += 1
     assert checked >= 30
     assert "exampleEvent" in doc and "framedBy" in doc
+
+
+# ---------------------------------------------------------------- 2. time no stronger than the text
+
+ALLEN_CONVERSE = {"b": "bi", "m": "mi", "o": "oi", "s": "si", "d": "di", "f": "fi", "e": "e"}
+ALLEN_CONVERSE |= {v: k for k, v in ALLEN_CONVERSE.items()}
+# The Allen relations of x to y that `x PROPERTY y` allows (OWL-Time §4.2: time:before is Allen's before,
+# time:intervalDuring his during, time:intervalOverlappedBy his overlapped-by).
+ALLEN = {
+    "before": {"b"},
+    "after": {"bi"},
+    "during": {"d"},
+    "overlappedBy": {"oi"},
+    "beganBefore": {"b", "m", "o", "fi", "di"},  # began before, whatever happened to its end
+    "subEventOf": {"s", "d", "f", "e"},
+    "hasSubEvent": {"si", "di", "fi", "e"},
+}
+
+
+def _converse(relations: set[str]) -> set[str]:
+    return {ALLEN_CONVERSE[r] for r in relations}
+
+
+@pytest.mark.parametrize("first", sorted(ALLEN))
+@pytest.mark.parametrize("second", sorted(ALLEN))
+@pytest.mark.parametrize("reversed_", [False, True], ids=["same-direction", "other-direction"])
+def test_contradictory_time_order_catches_exactly_the_pairs_allen_excludes(layout, first, second, reversed_):
+    """If two stated relations between the same two things allow no common Allen relation (before and after,
+    during and after, overlapped-by and before, ...), then checks/contradictory-time-order returns a row;
+    if they can both hold, it returns none. Each pair is tried stated from the same thing and from the
+    other one."""
+    from pyoxigraph import QuerySolutions, Store
+
+    from alaska_kg.catalog import find_query
+
+    ak = "https://w3id.org/alaska-kg/ontology#"
+    x, y = "<urn:x>", "<urn:y>"
+    store = Store()
+    second_triple = f"{y} <{ak}{second}> {x} ." if reversed_ else f"{x} <{ak}{second}> {y} ."
+    store.load(f"{x} <{ak}{first}> {y} .\n{second_triple}".encode(), "application/n-triples")
+    result = store.query(find_query(layout, "checks/contradictory-time-order").text)
+    assert isinstance(result, QuerySolutions)
+    found = bool(list(result))
+    other = _converse(ALLEN[second]) if reversed_ else ALLEN[second]
+    assert found == (not ALLEN[first] & other), (first, second, reversed_)
+
+
+def test_a_thing_before_itself_is_caught(layout):
+    from pyoxigraph import QuerySolutions, Store
+
+    from alaska_kg.catalog import find_query
+
+    store = Store()
+    store.load(b"<urn:x> <https://w3id.org/alaska-kg/ontology#before> <urn:x> .", "application/n-triples")
+    result = store.query(find_query(layout, "checks/contradictory-time-order").text)
+    assert isinstance(result, QuerySolutions) and list(result)
+
+
+def test_during_and_after_is_one_relation_the_text_allows(data):
+    """35-1: "Trade sanctions and tariffs imposed during and after the China–United States trade war": the
+    sanctions began while the war went on and went on after it ended (Allen's overlapped-by), not both during
+    and after it."""
+    tariffs, war = AKR["trade-sanctions-and-tariffs"], AKR["china-us-trade-war"]
+    assert set(data.predicate_objects(tariffs)) >= {(AK.overlappedBy, war)}
+    assert (tariffs, AK.during, war) not in data and (tariffs, AK.after, war) not in data
+
+
+def test_preceding_is_not_before(data):
+    """6-1: "Preceding the talks, diplomatic relations ... were strained": the strain began before the talks;
+    nothing says it ended before them (ak:before would), and 41-5, 43-1 show the relations still at issue."""
+    strain = AKR["strained-relations"]
+    assert (strain, AK.before, None) not in data and (None, AK.after, strain) not in data
+    assert (strain, AK.beganBefore, AKR["alaska-talks"]) in data
+
+
+def test_pangs_fifty_days_are_pangs_words_not_the_narrative(data, article: str):
+    """8-2: Pang said "it is already very difficult for the two sides to have this meeting just 50 days after
+    Biden came into office": inside his quotation, so the phrase belongs to his statement; the article's
+    narrative does not relate the talks to Biden's coming into office."""
+    phrase = "just 50 days after Biden came into office"
+    talks, pang = AKR["alaska-talks"], AKR["pang-assessment"]
+    assert (talks, AK.relativeTime, None) not in data
+    assert (talks, AK.after, AKR["biden-takes-office"]) not in data
+    assert (AKR["biden-takes-office"], AK.before, talks) not in data
+    assert [str(t) for t in data.objects(pang, AK.quotedRelativeTime)] == [phrase]
+    assert any(phrase in str(q) for q in data.objects(pang, AK.quote))
+    assert f'{phrase}".' in article
+    for subject, words in data.subject_objects(AK.relativeTime):  # the narrative's words are never quoted
+        assert not any(str(words) in str(q) for q in data.objects(subject, AK.quote)), subject
+
+
+def test_the_protocol_accusations_carry_no_day(data, article: str):
+    """14-5: "Both sides accused the other of breaking diplomatic protocol." The sentence names no day."""
+    assert "Both sides accused the other of breaking diplomatic protocol." in article
+    for side in ("american", "chinese"):
+        accusation = AKR[f"{side}-protocol-accusation"]
+        assert (accusation, AK.date, None) not in data
+        assert data.value(accusation, AK.madeAt) == AKR["alaska-talks"]
+        assert set(data.objects(accusation, AK.sourceSentence)) == {AKR["sentence-14-5"]}
+        assert (accusation, AK.contextSentence, None) not in data

@@ -263,15 +263,16 @@ def test_accusation_graph(dataset, layout) -> None:
 
 
 def test_source_of_yang_cyber_espionage(select, article: str) -> None:
-    """The worked example of docs/model.md: the statement cites sentence 3-1 (the dates, "March 18–19,
-    2021"), 14-1 ("The first day of talks …") and 14-3 (what Yang said); offsets are code points."""
+    """The worked example of docs/model.md: the statement is stated by sentence 14-3 (what Yang said) and only
+    dated by 3-1 (the dates, "March 18–19, 2021") and 14-1 ("The first day of talks …"); offsets are code
+    points."""
     rows = select("source-of", "thing=akr:yang-cyber-espionage-accusation")
-    assert [(r[1], r[2], r[3]) for r in rows] == [
-        ("akr:sentence-3-1", "41", "337"),
-        ("akr:sentence-14-1", "2290", "2380"),
-        ("akr:sentence-14-3", "2622", "2992"),
+    assert [(r[1], r[2], r[3], r[5]) for r in rows] == [
+        ("akr:sentence-3-1", "41", "337", "dates or places"),
+        ("akr:sentence-14-1", "2290", "2380", "dates or places"),
+        ("akr:sentence-14-3", "2622", "2992", "states"),
     ]
-    for _, _, start, end, text in rows:
+    for _, _, start, end, text, _ in rows:
         assert article[int(start) : int(end)] == text
     assert rows[2][4].endswith("accused the United States of being a global leader in cyber espionage.")
 
@@ -281,19 +282,21 @@ def test_source_of_wang_yi(select, article: str) -> None:
     assert article.count("Wang Yi") == 1
     rows = select("source-of", "thing=<https://w3id.org/alaska-kg/resource/wang-yi>")
     assert len(rows) == 1
-    _, unit, start, end, text = rows[0]
-    assert unit == "akr:sentence-3-4" and article[int(start) : int(end)] == text
+    _, unit, start, end, text, role = rows[0]
+    assert unit == "akr:sentence-3-4" and article[int(start) : int(end)] == text and role == "states"
     assert text.endswith("and foreign minister Wang Yi.")
 
 
 def test_source_of_unbound_every_offset_matches_the_text(select, dataset, article: str) -> None:
-    """Unbound, ?thing ranges over every resource that cites a sentence (counted here from the store
-    directly); every text it returns is the article between its offsets."""
-    cite = pyoxigraph.NamedNode("https://w3id.org/alaska-kg/ontology#sourceSentence")
-    citing = {plain(q.subject) for q in dataset.store.quads_for_pattern(None, cite, None, None)}
+    """Unbound, ?thing ranges over every resource that cites a sentence in either role (counted here from the
+    store directly); every text it returns is the article between its offsets."""
+    citing = set()
+    for name in ("sourceSentence", "contextSentence"):
+        cite = pyoxigraph.NamedNode("https://w3id.org/alaska-kg/ontology#" + name)
+        citing |= {plain(q.subject) for q in dataset.store.quads_for_pattern(None, cite, None, None)}
     rows = select("source-of")
     assert {r[0] for r in rows} == citing
-    assert all(article[int(start) : int(end)] == text for _, _, start, end, text in rows)
+    assert all(article[int(start) : int(end)] == text for _, _, start, end, text, _ in rows)
 
 
 @pytest.mark.parametrize(

@@ -73,10 +73,12 @@ class AK(DefinedNamespace):
     attendee: URIRef
     author: URIRef
     before: URIRef
+    beganBefore: URIRef
     cameoCode: URIRef
     concernsActor: URIRef
     concernsIssue: URIRef
     concernsPlace: URIRef
+    contextSentence: URIRef
     country: URIRef
     during: URIRef
     exampleEvent: URIRef
@@ -96,6 +98,7 @@ class AK(DefinedNamespace):
     madeAt: URIRef
     memberOf: URIRef
     outcomeOf: URIRef
+    overlappedBy: URIRef
     participant: URIRef
     partner: URIRef
     party: URIRef
@@ -124,6 +127,7 @@ class AK(DefinedNamespace):
     politicalLeaning: URIRef
     proposition: URIRef
     quote: URIRef
+    quotedRelativeTime: URIRef
     relativeTime: URIRef
     retrievedOn: URIRef
     significance: URIRef
