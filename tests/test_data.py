@@ -491,12 +491,13 @@ def test_every_link_has_a_note_saying_where_and_when_it_was_confirmed(data):
         (data.value(n, RDF.subject), data.value(n, RDF.object)): n
         for n in data.subjects(RDF.type, RDF.Statement)
     }
-    links = list(data.subject_objects(SKOS.exactMatch))
+    mappings = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.relatedMatch)
+    links = [(s, p, o) for p in mappings for s, o in data.subject_objects(p) if str(o).startswith(WD)]
     assert len(links) == 45
-    for subject, item in links:
+    for subject, predicate, item in links:
         note = notes.get((subject, item))
         assert note is not None, f"{subject} → {item} has no note"
-        assert data.value(note, RDF.predicate) == SKOS.exactMatch
+        assert data.value(note, RDF.predicate) == predicate
         assert data.value(note, DCTERMS.source) is not None and data.value(note, DCTERMS.date) is not None
 
 
@@ -515,7 +516,8 @@ def test_each_confirmed_qid_is_linked_to_the_entity_the_reference_names(data):
     for row in rows:
         if row["status"] != "confirmed":
             continue
-        for entity in data.subjects(SKOS.exactMatch, URIRef(WD + row["qid"])):
+        mappings = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.relatedMatch)
+        for entity in {e for p in mappings for e in data.subjects(p, URIRef(WD + row["qid"]))}:
             ours = {
                 " ".join(str(label).casefold().replace("the ", "", 1).split())
                 for label in [*data.objects(entity, RDFS.label), *data.objects(entity, SKOS.altLabel)]

@@ -252,3 +252,176 @@ def test_the_protocol_accusations_carry_no_day(data, article: str):
         assert data.value(accusation, AK.madeAt) == AKR["alaska-talks"]
         assert set(data.objects(accusation, AK.sourceSentence)) == {AKR["sentence-14-5"]}
         assert (accusation, AK.contextSentence, None) not in data
+
+
+# ---------------------------------------------------------------- 3. misreadings and invented links
+
+
+def test_at_odds_with_china_on_taiwan_is_a_disagreement_not_a_characterization(data, article: str):
+    """16-3: "the issue of Taiwan was one that the American government was "fundamentally at odds" with it":
+    "it" is China. The American government is at odds with China, on the issue of Taiwan; this is not a
+    characterization of the talks."""
+    assert '"fundamentally at odds" with it.' in article
+    statement = AKR["chinese-taiwan-at-odds"]
+    assert {AKR["us-federal-government"], AKR.china} <= set(data.objects(statement, AK.about))
+    assert (statement, AK.statementKind, AKR["kind-characterization"]) not in data
+    assert (statement, AK.statementKind, AKR["kind-disagreement"]) in data
+    assert "with China" in str(data.value(statement, AK.proposition))
+    assert (statement, AK.concernsIssue, AKR["issue-taiwan"]) in data
+
+
+def test_the_refusal_is_the_articles_explanation_not_a_speech_act_of_china(data, article: str):
+    """43-1 state media "described the talks as historic for marking a change in power relations"; 43-2 "This
+    was due to the Chinese refusal to accept that the United States could ... negotiate from a position of
+    power": the article's own explanation of the change, not a statement by the state of China and not the
+    reason for the state media's statement."""
+    assert "This was due to the Chinese refusal" in article
+    refusal = AKR["chinese-refusal-of-position-of-power"]
+    assert (refusal, RDF.type, AK.Situation) in data
+    assert (refusal, AK.speaker, None) not in data and (refusal, RDF.type, AK.Statement) not in data
+    assert data.value(refusal, AK.reasonFor) == AKR["change-in-power-relations"]
+    assert (None, AK.explains, AKR["chinese-state-media-assessment"]) not in data
+    assert (AKR["chinese-state-media-assessment"], AK.about, AKR["change-in-power-relations"]) in data
+
+
+def test_sentence_43_5_is_encoded_once_and_not_tied_to_nationalism(data, article: str):
+    """43-5: "According to Christopher Marquis and Kunyuan Qiao, Yang's statement ... was celebrated by
+    Chinese commentators as an example of China standing up to imperialists." Marquis and Qiao report what the
+    commentators did; the sentence says nothing of anti-American nationalism (43-4 does). One statement of
+    the commentators, reported by them; no second statement of Marquis and Qiao counting the same words."""
+    assert article.index("According to Christopher Marquis") > article.index("anti-American nationalism")
+    stating = {
+        s for s in data.subjects(AK.sourceSentence, AKR["sentence-43-5"]) if (s, AK.speaker, None) in data
+    }
+    assert stating == {AKR["yang-position-of-strength-rejection"], AKR["chinese-commentators-celebration"]}
+    for statement in stating:
+        assert set(data.objects(statement, AK.reportedBy)) == {
+            AKR["christopher-marquis"],
+            AKR["kunyuan-qiao"],
+        }
+        assert (statement, AK.concernsIssue, AKR["issue-anti-american-nationalism"]) not in data
+    assert (None, AK.speaker, AKR["christopher-marquis"]) not in data
+
+
+def test_the_us_met_the_other_members_of_the_quad_not_the_quad(data, article: str):
+    """6-2: "met with the other members of Quadrilateral Security Dialogue": the United States, itself a
+    member, did not meet a grouping that contains it."""
+    assert "met with the other members of Quadrilateral Security Dialogue" in article
+    partners = set(data.objects(AKR["quad-meeting"], AK.partner))
+    assert AKR.quad not in partners
+    assert partners == {AKR["other-quad-members"]}
+    assert (AKR["other-quad-members"], AK.memberOf, AKR.quad) in data
+    assert AKR["united-states"] not in partners
+
+
+def test_editorial_insertions_in_quotes_are_marked(data, article: str):
+    """10-1 "long list of [U.S.] concerns", 16-2 "safeguard [their] national sovereignty", 43-5 "not have the
+    qualification ... to speak": the brackets and the ellipsis are the article's, not the speaker's. The quote
+    keeps the article's exact text; each editorial span is an ak:EditorialMark located in the text, inside
+    its statement's quote, and every bracket or ellipsis in any quote is marked."""
+    marked: dict[URIRef, set[str]] = {}
+    for statement, mark in data.subject_objects(AK.editorialMark):
+        exact = position = None
+        for selector in data.objects(mark, rdflib.URIRef("http://www.w3.org/ns/oa#hasSelector")):
+            exact = data.value(selector, rdflib.URIRef("http://www.w3.org/ns/oa#exact")) or exact
+            start = data.value(selector, rdflib.URIRef("http://www.w3.org/ns/oa#start"))
+            if start is not None:
+                position = (
+                    int(start),
+                    int(data.value(selector, rdflib.URIRef("http://www.w3.org/ns/oa#end"))),
+                )
+        assert exact is not None and position is not None, mark
+        assert article[position[0] : position[1]] == str(exact)
+        quotes = [str(q) for q in data.objects(statement, AK.quote)]
+        assert any(str(exact) in q for q in quotes), (statement, exact)
+        marked.setdefault(statement, set()).add(str(exact))
+    editorial = re.compile(r"\[[^\]]+\]|\.\.\.")
+    for statement, quote in data.subject_objects(AK.quote):
+        for span in editorial.findall(str(quote)):
+            assert span in marked.get(statement, set()), f"{statement}: {span!r} in its quote is not marked"
+    assert marked == {
+        AKR["us-expectation"]: {"[U.S.]"},
+        AKR["chinese-sovereignty-commitment"]: {"[their]"},
+        AKR["yang-position-of-strength-rejection"]: {"..."},
+    }
+
+
+def _kinds() -> dict[str, str]:
+    import csv
+
+    with (ROOT / "data/reference/wikidata-kinds.tsv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
+    with (ROOT / "data/reference/wikidata-qids.tsv").open(encoding="utf-8") as handle:
+        reference = {
+            r["qid"]: r["label"]
+            for r in csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+            if r["status"] == "confirmed"
+        }
+    for row in rows:  # the kinds file names each item exactly as the reference list does
+        assert reference.get(row["qid"]) == row["label"], row
+    return {row["qid"]: row["kind"] for row in rows}
+
+
+# the kind of Wikidata item each of our classes is the same kind of thing as
+SAME_KIND = {
+    AK.Person: "human",
+    AK.Country: "sovereign state",
+    AK.Region: "region",
+    AK.City: "city",
+    AK.InternationalGrouping: "international organization",
+    AK.MediaOutlet: "newspaper",
+    AK.StateOwnedMediaOutlet: "newspaper",
+    AK.PoliticalParty: "political party",
+    AK.PartyOrgan: "party organ",
+    AK.Company: "company",
+    AK.University: "university",
+    AK.GovernmentBody: "government",
+    AK.Administration: "government",
+    AK.Movement: "social movement",
+    AK.Group: "ethnic group",
+    AK.Post: "position",
+    AK.Currency: "currency",
+    AK.Issue: "concept",
+    SKOS.Concept: "concept",
+}
+MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.relatedMatch)
+
+
+def test_each_link_relation_agrees_with_the_kinds_recorded_for_its_item(data):
+    """A person to a human, a city to a city: skos:exactMatch only where our resource's class is the kind of
+    thing the reference list names for the item; across kinds a link is at most a closeMatch (the region
+    Taiwan and the state Q865; the Trump administration and the presidency Q27809653)."""
+    kinds = _kinds()
+    links = [
+        (s, p, str(o).rsplit("/", 1)[1])
+        for p in MAPPINGS
+        for s, o in data.subject_objects(p)
+        if "wikidata" in o
+    ]
+    assert len(links) == 45
+    for subject, predicate, qid in links:
+        assert qid in kinds, f"{qid} has no kind in data/reference/wikidata-kinds.tsv"
+        ours = {SAME_KIND[c] for c in data.objects(subject, RDF.type) if c in SAME_KIND}
+        assert ours, f"{subject}: no kind for its classes"
+        if predicate == SKOS.exactMatch:
+            assert kinds[qid] in ours, (
+                f"{subject} skos:exactMatch wd:{qid}, but it is a {ours} and that a {kinds[qid]}"
+            )
+        elif predicate == SKOS.closeMatch:
+            assert kinds[qid] not in ours, f"{subject}: same kind as wd:{qid}: exactMatch, or say why not"
+
+
+def test_links_say_what_the_article_names(data, article: str):
+    """37-1 names only the phrase "Cold War mentality" (related to the Cold War, Q8683, not in the issues
+    scheme); 43-4 "anti-American nationalism" is narrower than anti-Americanism (Q574827); Taiwan (14-2,
+    16-3, 23-1) is the place, the item Q865 the state; Donald Trump is tied to the administration named
+    after him."""
+    wd = Namespace("http://www.wikidata.org/entity/")
+    assert '"Cold War mentality"' in article and "Cold War" not in article.replace("Cold War mentality", "")
+    assert (AKR["cold-war"], None, None) not in data
+    assert (AKR["issue-cold-war-mentality"], SKOS.relatedMatch, wd.Q8683) in data
+    assert (AKR["issue-anti-american-nationalism"], SKOS.broadMatch, wd.Q574827) in data
+    assert (AKR["issue-anti-american-nationalism"], SKOS.exactMatch, None) not in data
+    assert (AKR.taiwan, SKOS.closeMatch, wd.Q865) in data and (AKR.taiwan, SKOS.exactMatch, None) not in data
+    assert (AKR["trump-administration"], AK.ledBy, AKR["donald-trump"]) in data
+    assert list(data.triples((None, None, AKR["donald-trump"])))

@@ -27,6 +27,7 @@ class AK(DefinedNamespace):
     Delegation: URIRef
     DiplomaticTalks: URIRef
     DiplomaticVisit: URIRef
+    EditorialMark: URIRef
     Event: URIRef
     GovernmentBody: URIRef
     Group: URIRef
@@ -81,6 +82,7 @@ class AK(DefinedNamespace):
     contextSentence: URIRef
     country: URIRef
     during: URIRef
+    editorialMark: URIRef
     exampleEvent: URIRef
     explains: URIRef
     framedBy: URIRef
@@ -93,6 +95,7 @@ class AK(DefinedNamespace):
     inOrganization: URIRef
     inSection: URIRef
     initiator: URIRef
+    ledBy: URIRef
     involves: URIRef
     locatedIn: URIRef
     madeAt: URIRef
@@ -106,6 +109,7 @@ class AK(DefinedNamespace):
     postIn: URIRef
     publishedIn: URIRef
     quotesStatementOf: URIRef
+    reasonFor: URIRef
     relationsBetween: URIRef
     reportedBy: URIRef
     respondsTo: URIRef
