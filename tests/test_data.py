@@ -250,6 +250,9 @@ DATE_SOURCES = {
             "blinken-rebuttal",
         )
     },
+    # "The conference ended on the second day without any joint statements, but both sides agreed ..." (16-1)
+    ("agreement-on-mutual-understanding", "date", "2021-03-19"): {"3-1", "16-1"},
+    ("agreement-on-climate-change", "date", "2021-03-19"): {"3-1", "16-1"},
     ("microsoft-exchange-breach", "year", "2021"): {"26-1"},
 }
 DATE_WORDS = {

@@ -193,12 +193,14 @@ def test_statements_by_actor_yang(select, article: str) -> None:
     """Sentence 14-3: four remarks by Yang on the first day (an accusation of "condescension and hypocrisy",
     the demand to "change its own image …", the criticism that the United States and its allies do not
     represent global public opinion, the cyber-espionage accusation); sentence 43-5: his undated "not have
-    the qualification … to speak to China from a position of strength"."""
+    the qualification … to speak to China from a position of strength"; 43-4: the statements "made by Yang
+    and Wang at the talks" that merchandise quoted, which the article does not give."""
     demand = "change its own image and to stop advancing its own democracy in the rest of the world"
     strength = "not have the qualification ... to speak to China from a position of strength"
     assert f'"{demand}"' in article and f'"{strength}"' in article
     assert select("statements-by-actor", "actor=https://w3id.org/alaska-kg/resource/yang-jiechi") == [
         ("akr:yang-jiechi", "akr:yang-position-of-strength-rejection", "akr:kind-rejection", None, strength),
+        ("akr:yang-jiechi", "akr:yang-statements-on-merchandise", "akr:kind-unspecified", None, None),
         (
             "akr:yang-jiechi",
             "akr:yang-condescension-accusation",
@@ -213,11 +215,11 @@ def test_statements_by_actor_yang(select, article: str) -> None:
 
 
 def test_statements_by_actor_unbound_lists_every_statement(select, dataset) -> None:
-    """Left unbound, ?actor widens the query to every speaker: all 48 statements appear, each with the
+    """Left unbound, ?actor widens the query to every speaker: all 50 statements appear, each with the
     speakers it has (the three agreements of sentences 16-1 and 16-5 have both delegations as speakers)."""
     rows = select("statements-by-actor")
     statements = {row[1] for row in rows}
-    assert len(statements) == 48
+    assert len(statements) == 50
     agreement = [row[0] for row in rows if row[1] == "akr:agreement-on-climate-change"]
     assert agreement == ["akr:american-delegation", "akr:chinese-delegation"]
     assert {row[0] for row in rows} > {"akr:antony-blinken", "akr:yang-jiechi", "akr:joe-biden"}

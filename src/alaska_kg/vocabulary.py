@@ -49,6 +49,7 @@ class AK(DefinedNamespace):
     PoliticalParty: URIRef
     Post: URIRef
     PostHolding: URIRef
+    ProspectiveOutcome: URIRef
     Protest: URIRef
     Region: URIRef
     SanctionsImposition: URIRef
@@ -67,10 +68,12 @@ class AK(DefinedNamespace):
 
     # object properties
     about: URIRef
+    addressedTo: URIRef
     adoptedBy: URIRef
     affiliatedWith: URIRef
     after: URIRef
     against: URIRef
+    allyOf: URIRef
     attendee: URIRef
     author: URIRef
     before: URIRef
@@ -84,6 +87,9 @@ class AK(DefinedNamespace):
     during: URIRef
     editorialMark: URIRef
     exampleEvent: URIRef
+    expectedAgent: URIRef
+    expectedCounterpart: URIRef
+    expectedOutcome: URIRef
     explains: URIRef
     framedBy: URIRef
     hasMember: URIRef
@@ -108,12 +114,15 @@ class AK(DefinedNamespace):
     place: URIRef
     postIn: URIRef
     publishedIn: URIRef
+    quotesStatement: URIRef
     quotesStatementOf: URIRef
     reasonFor: URIRef
     relationsBetween: URIRef
     reportedBy: URIRef
     respondsTo: URIRef
+    saidToAgree: URIRef
     seeAlsoTopic: URIRef
+    sentBy: URIRef
     sourceSentence: URIRef
     speaker: URIRef
     speaksFor: URIRef
@@ -127,6 +136,7 @@ class AK(DefinedNamespace):
     date: URIRef
     endDate: URIRef
     hedge: URIRef
+    inAnswerTo: URIRef
     jointStatementIssued: URIRef
     politicalLeaning: URIRef
     proposition: URIRef
@@ -136,4 +146,5 @@ class AK(DefinedNamespace):
     retrievedOn: URIRef
     significance: URIRef
     startDate: URIRef
+    turn: URIRef
     year: URIRef
