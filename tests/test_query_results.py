@@ -115,7 +115,11 @@ def test_issues_by_side(select, article: str) -> None:
     with "Alleged". The interference item and the race-relations item also concern human rights
     ("under the guise of human rights issues", "hypocritical on race relations and human rights"); the
     interference item concerns Hong Kong, Xinjiang and Tibet ("such as in Hong Kong, Xinjiang and Tibet") and
-    the counter-terrorism item Xinjiang ("governance in Xinjiang")."""
+    the counter-terrorism item Xinjiang ("governance in Xinjiang"). An item in one side's own words concerns
+    that side's framing, a concept narrower than the neutral topic (issue 10): "Taiwanese security" under
+    Taiwan, "Political suppression in Hong Kong" under Hong Kong and human rights, "Chinese espionage in the
+    United States" under cyber espionage, "double standards on counter-terrorism" under counter-terrorism, the
+    hypocrisy "on race relations and human rights" under both."""
     american = _list_items(
         article,
         "Issues publicly raised by the Americans included:",
@@ -126,11 +130,11 @@ def test_issues_by_side(select, article: str) -> None:
     )
     assert len(american) == len(chinese) == 6
     expected_issues = {
-        "Taiwanese security": ["taiwan"],
-        "Political suppression in Hong Kong": ["hong-kong"],
+        "Taiwanese security": ["taiwanese-security"],
+        "Political suppression in Hong Kong": ["political-suppression-in-hong-kong"],
         "Persecution of Uyghurs in China": ["persecution-of-uyghurs"],
         "Chinese espionage in the United States, notably the 2021 Microsoft Exchange Server data breach": [
-            "cyber-espionage"
+            "chinese-espionage-in-the-united-states"
         ],
         "Economic coercion of American allies such as the Australia-China trade war.": ["economic-coercion"],
         "Alleged military coercion of American allies and partners by China.": ["military-coercion"],
@@ -144,14 +148,14 @@ def test_issues_by_side(select, article: str) -> None:
         ],
         "Adherence to the one-China principle": ["one-china-principle"],
         "Alleged double standards on counter-terrorism with regards to governance in Xinjiang.": [
-            "counter-terrorism",
+            "double-standards-on-counter-terrorism",
             "xinjiang",
         ],
         "Trade sanctions and tariffs imposed during and after the China–United States trade war": [
             "trade-sanctions-and-tariffs"
         ],
         "Accusations of the United States being hypocritical on race relations and human rights by bringing "
-        "up Black Lives Matter protests.": ["human-rights", "race-relations"],
+        "up Black Lives Matter protests.": ["us-hypocrisy-on-race-relations"],
         "Alleged presence of a Cold War mentality within the American government when dealing with China.": [
             "cold-war-mentality"
         ],
@@ -189,12 +193,14 @@ def test_statements_by_actor_yang(select, article: str) -> None:
     """Sentence 14-3: four remarks by Yang on the first day (an accusation of "condescension and hypocrisy",
     the demand to "change its own image …", the criticism that the United States and its allies do not
     represent global public opinion, the cyber-espionage accusation); sentence 43-5: his undated "not have
-    the qualification … to speak to China from a position of strength"."""
+    the qualification … to speak to China from a position of strength"; 43-4: the statements "made by Yang
+    and Wang at the talks" that merchandise quoted, which the article does not give."""
     demand = "change its own image and to stop advancing its own democracy in the rest of the world"
     strength = "not have the qualification ... to speak to China from a position of strength"
     assert f'"{demand}"' in article and f'"{strength}"' in article
     assert select("statements-by-actor", "actor=https://w3id.org/alaska-kg/resource/yang-jiechi") == [
         ("akr:yang-jiechi", "akr:yang-position-of-strength-rejection", "akr:kind-rejection", None, strength),
+        ("akr:yang-jiechi", "akr:yang-statements-on-merchandise", "akr:kind-unspecified", None, None),
         (
             "akr:yang-jiechi",
             "akr:yang-condescension-accusation",
@@ -259,15 +265,16 @@ def test_accusation_graph(dataset, layout) -> None:
 
 
 def test_source_of_yang_cyber_espionage(select, article: str) -> None:
-    """The worked example of docs/model.md: the statement cites sentence 3-1 (the dates, "March 18–19,
-    2021"), 14-1 ("The first day of talks …") and 14-3 (what Yang said); offsets are code points."""
+    """The worked example of docs/model.md: the statement is stated by sentence 14-3 (what Yang said) and only
+    dated by 3-1 (the dates, "March 18–19, 2021") and 14-1 ("The first day of talks …"); offsets are code
+    points."""
     rows = select("source-of", "thing=akr:yang-cyber-espionage-accusation")
-    assert [(r[1], r[2], r[3]) for r in rows] == [
-        ("akr:sentence-3-1", "41", "337"),
-        ("akr:sentence-14-1", "2290", "2380"),
-        ("akr:sentence-14-3", "2622", "2992"),
+    assert [(r[1], r[2], r[3], r[5]) for r in rows] == [
+        ("akr:sentence-3-1", "41", "337", "dates or places"),
+        ("akr:sentence-14-1", "2290", "2380", "dates or places"),
+        ("akr:sentence-14-3", "2622", "2992", "states"),
     ]
-    for _, _, start, end, text in rows:
+    for _, _, start, end, text, _ in rows:
         assert article[int(start) : int(end)] == text
     assert rows[2][4].endswith("accused the United States of being a global leader in cyber espionage.")
 
@@ -277,19 +284,21 @@ def test_source_of_wang_yi(select, article: str) -> None:
     assert article.count("Wang Yi") == 1
     rows = select("source-of", "thing=<https://w3id.org/alaska-kg/resource/wang-yi>")
     assert len(rows) == 1
-    _, unit, start, end, text = rows[0]
-    assert unit == "akr:sentence-3-4" and article[int(start) : int(end)] == text
+    _, unit, start, end, text, role = rows[0]
+    assert unit == "akr:sentence-3-4" and article[int(start) : int(end)] == text and role == "states"
     assert text.endswith("and foreign minister Wang Yi.")
 
 
 def test_source_of_unbound_every_offset_matches_the_text(select, dataset, article: str) -> None:
-    """Unbound, ?thing ranges over every resource that cites a sentence (counted here from the store
-    directly); every text it returns is the article between its offsets."""
-    cite = pyoxigraph.NamedNode("https://w3id.org/alaska-kg/ontology#sourceSentence")
-    citing = {plain(q.subject) for q in dataset.store.quads_for_pattern(None, cite, None, None)}
+    """Unbound, ?thing ranges over every resource that cites a sentence in either role (counted here from the
+    store directly); every text it returns is the article between its offsets."""
+    citing = set()
+    for name in ("sourceSentence", "contextSentence"):
+        cite = pyoxigraph.NamedNode("https://w3id.org/alaska-kg/ontology#" + name)
+        citing |= {plain(q.subject) for q in dataset.store.quads_for_pattern(None, cite, None, None)}
     rows = select("source-of")
     assert {r[0] for r in rows} == citing
-    assert all(article[int(start) : int(end)] == text for _, _, start, end, text in rows)
+    assert all(article[int(start) : int(end)] == text for _, _, start, end, text, _ in rows)
 
 
 @pytest.mark.parametrize(

@@ -27,45 +27,19 @@ def test_triples_per_graph_match_the_dataset_file(dataset, dataset_file: Path) -
 
 
 def test_entities_per_class_match_the_readme(dataset) -> None:
-    """The README's table (kept true by tests/test_readme.py) counts classes with their sub-classes, as the
-    OWL RL closure does."""
-    classes = {c.name: c.count for c in stats(dataset).classes}
-    assert {
-        name: classes[name]
-        for name in (
-            "ak:Person",
-            "ak:Group",
-            "ak:Organization",
-            "ak:Delegation",
-            "ak:Place",
-            "ak:Country",
-            "ak:Post",
-            "ak:PostHolding",
-            "ak:Event",
-            "ak:Situation",
-            "ak:Issue",
-            "ak:Statement",
-            "ak:IssueRaising",
-            "ak:Assessment",
-            "ak:TextUnit",
-        )
-    } == {
-        "ak:Person": 17,
-        "ak:Group": 5,
-        "ak:Organization": 18,
-        "ak:Delegation": 2,
-        "ak:Place": 13,
-        "ak:Country": 7,
-        "ak:Post": 7,
-        "ak:PostHolding": 7,
-        "ak:Event": 14,
-        "ak:Situation": 6,
-        "ak:Issue": 41,
-        "ak:Statement": 50,
-        "ak:IssueRaising": 12,
-        "ak:Assessment": 10,
-        "ak:TextUnit": 59,
+    """The README's table (kept true by tests/test_readme.py against the data files) counts classes with their
+    sub-classes, as the OWL RL closure does: `stats` over the built dataset says the same numbers."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = {
+        term: int(count)
+        for term, count in re.findall(r"^\| .*?\(`(ak:[A-Za-z]+)`\).*? \| (\d+) \|$", readme, re.M)
+        if term != "ak:quote"
     }
+    assert len(table) >= 15
+    classes = {c.name: c.count for c in stats(dataset).classes}
+    assert {name: classes[name] for name in table} == table
 
 
 def test_statements_per_kind(dataset, article: str) -> None:

@@ -54,7 +54,8 @@ def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(f"linked to Wikidata ({len(data.links)}):", file=out)
     width = max((len(link.entity.short) for link in data.links), default=0)
     for link in sorted(data.links, key=lambda link: link.entity.short):
-        print(f"  {link.entity.short:<{width}}  wd:{link.qid:<10}  {link.entity.label}", file=out)
+        relation = "" if link.relation == "exactMatch" else f"  (skos:{link.relation})"
+        print(f"  {link.entity.short:<{width}}  wd:{link.qid:<10}  {link.entity.label}{relation}", file=out)
     unlinked = data.unlinked
     print(f"not linked, no confirmed QID ({len(unlinked)}):", file=out)
     width = max((len(e.short) for e in unlinked), default=0)

@@ -33,7 +33,11 @@ from alaska_kg.paths import Layout, ensure_writable
 from alaska_kg.wikidata import Item, SearchHit, WikidataClient
 
 REFERENCE_FILE = "reference/wikidata-qids.tsv"  # under data/
-LINK_PREDICATE = SKOS.exactMatch
+LINK_PREDICATE = SKOS.exactMatch  # what `link suggest --accept` writes
+# Every SKOS mapping relation a link may use: the relation follows the meaning (issue 10), e.g. closeMatch
+# for a region linked to the state of the same name, broadMatch for an item broader than our concept.
+MAPPING_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.relatedMatch)
+LABEL_MATCH_RELATIONS = ("exactMatch", "closeMatch")  # broader or related items bear other names
 QID_PATTERN = re.compile(r"Q[1-9][0-9]*")
 SEARCH_SOURCE = "Wikidata wbsearchentities, accepted by user"
 GIVEN_SOURCE = (
@@ -213,10 +217,11 @@ class Entity:
 
 @dataclass(frozen=True)
 class Link:
-    """One skos:exactMatch from our resource to a Wikidata item."""
+    """One SKOS mapping (skos:exactMatch unless said otherwise) from our resource to a Wikidata item."""
 
     entity: Entity
     qid: str
+    relation: str = "exactMatch"
 
 
 @dataclass(frozen=True)
@@ -336,11 +341,12 @@ def load_link_data(layout: Layout) -> LinkData:
             str(subject), names[0], tuple(names[1:]), classes, _kind(everything), linkable
         )
     links = []
-    for subject, target in data.subject_objects(LINK_PREDICATE):
-        qid = qid_of(str(target))
-        if qid is None or str(subject) not in entities:
-            continue
-        links.append(Link(entities[str(subject)], qid))
+    for predicate in MAPPING_PREDICATES:
+        for subject, target in data.subject_objects(predicate):
+            qid = qid_of(str(target))
+            if qid is None or str(subject) not in entities:
+                continue
+            links.append(Link(entities[str(subject)], qid, str(predicate).rsplit("#", 1)[1]))
     links.sort(key=lambda link: (link.entity.iri, link.qid))
     return LinkData(entities, tuple(links), read_reference(layout.data_dir / REFERENCE_FILE))
 
@@ -408,7 +414,7 @@ def assess_link(link: Link, item: Item, reference: Iterable[ReferenceRow] = ()) 
         state = "MISSING"
     elif item.state == "redirect":
         state = "REDIRECT"
-    elif not labels_match(link.entity.names, item.names):
+    elif link.relation in LABEL_MATCH_RELATIONS and not labels_match(link.entity.names, item.names):
         state = "LABEL-MISMATCH"
     else:
         state = "OK"

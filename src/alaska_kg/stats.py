@@ -32,7 +32,11 @@ SELECT ?kind (COUNT(DISTINCT ?statement) AS ?n) WHERE { ?statement ak:statementK
 """
 _LINK_COUNTS = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?target (COUNT(*) AS ?n) WHERE { ?s skos:exactMatch ?target } GROUP BY ?target
+SELECT ?target (COUNT(*) AS ?n) WHERE {
+  VALUES ?mapping { skos:exactMatch skos:closeMatch skos:broadMatch skos:relatedMatch }
+  ?s ?mapping ?target .
+  FILTER (!STRSTARTS(STR(?target), "https://w3id.org/alaska-kg/"))  # not our own CAMEO codes
+} GROUP BY ?target
 """
 
 
@@ -105,7 +109,7 @@ def render(result: Stats) -> str:
             [(c.name, c.label, str(c.count)) for c in result.kinds],
         ),
         (
-            "links (skos:exactMatch) per target namespace",
+            "links (SKOS mapping relations to other datasets) per target namespace",
             ("prefix", "namespace", "links"),
             [(c.name, c.label, str(c.count)) for c in result.links],
         ),

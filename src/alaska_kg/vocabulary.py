@@ -27,6 +27,7 @@ class AK(DefinedNamespace):
     Delegation: URIRef
     DiplomaticTalks: URIRef
     DiplomaticVisit: URIRef
+    EditorialMark: URIRef
     Event: URIRef
     GovernmentBody: URIRef
     Group: URIRef
@@ -48,6 +49,7 @@ class AK(DefinedNamespace):
     PoliticalParty: URIRef
     Post: URIRef
     PostHolding: URIRef
+    ProspectiveOutcome: URIRef
     Protest: URIRef
     Region: URIRef
     SanctionsImposition: URIRef
@@ -66,21 +68,30 @@ class AK(DefinedNamespace):
 
     # object properties
     about: URIRef
+    addressedTo: URIRef
     adoptedBy: URIRef
     affiliatedWith: URIRef
     after: URIRef
     against: URIRef
+    allyOf: URIRef
     attendee: URIRef
     author: URIRef
     before: URIRef
+    beganBefore: URIRef
     cameoCode: URIRef
     concernsActor: URIRef
     concernsIssue: URIRef
     concernsPlace: URIRef
+    contextSentence: URIRef
     country: URIRef
     during: URIRef
+    editorialMark: URIRef
     exampleEvent: URIRef
+    expectedAgent: URIRef
+    expectedCounterpart: URIRef
+    expectedOutcome: URIRef
     explains: URIRef
+    framedBy: URIRef
     hasMember: URIRef
     hasSubEvent: URIRef
     heldDuring: URIRef
@@ -90,22 +101,28 @@ class AK(DefinedNamespace):
     inOrganization: URIRef
     inSection: URIRef
     initiator: URIRef
+    ledBy: URIRef
     involves: URIRef
     locatedIn: URIRef
     madeAt: URIRef
     memberOf: URIRef
     outcomeOf: URIRef
+    overlappedBy: URIRef
     participant: URIRef
     partner: URIRef
     party: URIRef
     place: URIRef
     postIn: URIRef
     publishedIn: URIRef
+    quotesStatement: URIRef
     quotesStatementOf: URIRef
+    reasonFor: URIRef
     relationsBetween: URIRef
     reportedBy: URIRef
     respondsTo: URIRef
+    saidToAgree: URIRef
     seeAlsoTopic: URIRef
+    sentBy: URIRef
     sourceSentence: URIRef
     speaker: URIRef
     speaksFor: URIRef
@@ -119,12 +136,15 @@ class AK(DefinedNamespace):
     date: URIRef
     endDate: URIRef
     hedge: URIRef
+    inAnswerTo: URIRef
     jointStatementIssued: URIRef
     politicalLeaning: URIRef
     proposition: URIRef
     quote: URIRef
+    quotedRelativeTime: URIRef
     relativeTime: URIRef
     retrievedOn: URIRef
     significance: URIRef
     startDate: URIRef
+    turn: URIRef
     year: URIRef
