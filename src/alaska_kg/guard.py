@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import NoReturn
 
 from alaska_kg.errors import ForbiddenQuery, QuerySyntaxError
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
@@ -151,6 +152,8 @@ def lex(text: str, where: str = "query") -> list[Token]:
                 reason = "an unterminated string, or a backslash that is no escape of §19.8 in it"
             elif char == "<":
                 reason = "'<' starts neither an IRI nor an operator"
+            elif char == "\\" and _PREPASS_ESCAPE.match(text, position):
+                _refuse_escape(text, where, position, "outside IRIs and strings")
             elif char == "\\":
                 reason = "a backslash outside an IRI, a string or an escape of a prefixed name (PN_LOCAL_ESC)"
             else:
@@ -169,6 +172,9 @@ def lex(text: str, where: str = "query") -> list[Token]:
         position = match.end()
     _check_escapes(text, where, opaque, escapes)
     return found
+
+
+_NAMED = {"iri": "an IRI", "string": "a string", "comment": "a comment"}
 
 
 def _check_escapes(
@@ -193,18 +199,25 @@ def _check_escapes(
         else:
             harmless = False
         if not harmless:
-            line, column = _position(text, offset)
             if kind:
-                place = f"inside {'an' if kind == 'iri' else 'a'} {kind}"
+                place = f"inside {_NAMED[kind]}"
             elif inside:
-                place = f"after an escaped backslash inside {'an' if inside == 'iri' else 'a'} {inside}"
+                place = f"after an escaped backslash inside {_NAMED[inside]}"
             else:
                 place = "outside IRIs and strings"
-            raise ForbiddenQuery(
-                f"{where}:{line}:{column}: the codepoint escape {escape.group()} {place} may be read as "
-                f"{_shown(char) if char else 'no character'} before parsing (SPARQL 1.1 §19.2) or kept as "
-                "it is (Oxigraph); write the character itself"
-            )
+            _refuse_escape(text, where, offset, place)
+
+
+def _refuse_escape(text: str, where: str, offset: int, place: str) -> NoReturn:
+    escape = _PREPASS_ESCAPE.match(text, offset)
+    assert escape is not None
+    char = _decoded(escape.group())
+    line, column = _position(text, offset)
+    raise ForbiddenQuery(
+        f"{where}:{line}:{column}: the codepoint escape {escape.group()} {place} may be read as "
+        f"{_shown(char) if char else 'no character'} before parsing (SPARQL 1.1 §19.2) or kept as it is "
+        "(Oxigraph); write the character itself"
+    )
 
 
 def tokens(text: str, where: str = "query") -> Iterator[tuple[str, str, int]]:
