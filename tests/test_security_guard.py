@@ -278,6 +278,24 @@ def test_the_two_readings_of_an_escape_really_differ() -> None:
         check_query(text, "q.rq")
 
 
+def test_names_take_the_grammars_unicode_letters() -> None:
+    """If a name holds letters beyond ASCII, then those of PN_CHARS_BASE may start it and the combining
+    marks and U+00B7 only follow (§19.8 [164]-[169]); any other character in a name is refused."""
+    text = "PREFIX é: <http://x/>\nSELECT ?é WHERE { ?é é:a·b _:x\u0300y é:ü\U00010000 }"
+    assert [t.text for t in lex(text) if t.kind in ("pname", "var", "bnode")] == [
+        "é:",
+        "?é",
+        "?é",
+        "é:a·b",
+        "_:x\u0300y",
+        "é:ü\U00010000",
+    ]
+    assert check_query(text, "q.rq") is False
+    for bad in ("?a×", "?·a", "é:\u0300", "·:a", "_:a\u00a0", "é:a\u2028"):
+        with pytest.raises(QuerySyntaxError, match=r"^q\.rq:1:\d+: the guard cannot read the query here"):
+            check_query(f"SELECT * WHERE {{ ?s ?p {bad} }}", "q.rq")
+
+
 @pytest.mark.parametrize(
     "text",
     [
