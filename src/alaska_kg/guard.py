@@ -23,6 +23,7 @@ else it is refused.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -169,7 +170,7 @@ def lex(text: str, where: str = "query") -> list[Token]:
     found: list[Token] = []
     opaque: list[tuple[int, int, str]] = []  # comments, IRIs and strings: (start, end, kind)
     escapes: dict[int, str] = {}  # offset of each UCHAR read inside an IRI or a string -> the token kind
-    position = 0
+    position, line, line_start = 0, 1, 0
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
@@ -190,14 +191,17 @@ def lex(text: str, where: str = "query") -> list[Token]:
         if kind in ("comment", "iri", "string"):
             opaque.append((*match.span(), kind))
         if kind not in ("space", "comment"):
-            line, column = _position(text, position)
-            found.append(Token(kind, match.group(), position, line, column))
+            found.append(Token(kind, match.group(), position, line, position - line_start + 1))
             if kind in ("pname", "var", "bnode") and not match.group().isascii():
                 _check_name(found[-1], text, where)
             if kind in ("iri", "string") and "\\" in match.group():
                 for sequence in _BACKSLASH_SEQUENCE.finditer(match.group()):
                     if sequence.group()[1] in "uU":
                         escapes[position + sequence.start()] = kind
+        newlines = match.group().count("\n")
+        if newlines:
+            line += newlines
+            line_start = position + match.group().rindex("\n") + 1
         position = match.end()
     _check_escapes(text, where, opaque, escapes)
     return found
@@ -237,7 +241,8 @@ def _check_escapes(
         offset = escape.start()
         char = _decoded(escape.group())
         kind = escapes.get(offset)
-        inside = next((k for start, end, k in opaque if start < offset < end), None)
+        index = bisect.bisect_right(opaque, (offset, len(text) + 1, "")) - 1  # the last one starting before
+        inside = opaque[index][2] if index >= 0 and offset < opaque[index][1] else None
         if kind is None and inside == "comment":
             kind = "comment"
         if kind == "comment":
