@@ -359,8 +359,8 @@ def test_without_service_keeps_every_position() -> None:
 
 def test_longest_token_rule_cannot_hide_service() -> None:
     """If `<` could open an IRI or compare (`?a<?b&&?c>?d`, W3C syn-bad-26), then the guard takes the
-    longest token as the grammar does; a SERVICE clause cannot sit inside such an IRI, because an IRIREF
-    holds no `{` and no `<`, and SERVICE needs both or whitespace."""
+    longest token as the grammar does; a SERVICE clause cannot sit inside such an IRI: an IRIREF holds no
+    space, `{` or `<`, so the `>` closing it would stand between the endpoint and the group's `{`."""
     assert [t.kind for t in lex("FILTER(?a<?b&&?c>?d)")] == ["word", "punct", "var", "iri", "var", "punct"]
     with pytest.raises(ForbiddenQuery, match="SERVICE"):
         check_query("SELECT ?a WHERE { FILTER(?a<?b)SERVICE<http://x/>{?s?p?o} FILTER(?c>?d) }", "q")
