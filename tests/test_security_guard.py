@@ -5,10 +5,13 @@ locally, through `--endpoint`, and from the integrity checks of `validate` and `
 The fuzzing generates queries from the SPARQL 1.1 grammar with escapes, comments, the four string forms and
 SERVICE at random places; the generator knows how many SERVICE clauses it wrote, and a sample of its output
 is checked against independent parsers (tests/sparql_oracle.py), so the guard is never judged by its lexer.
+A last property runs Oxigraph itself on whatever random text the guard lets through, before a SERVICE that
+names the recorder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import random
@@ -21,6 +24,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pyoxigraph import Store
 
 from alaska_kg.cache import CACHE_ENV_VAR
 from alaska_kg.errors import AlaskaKgError, ForbiddenQuery, QuerySyntaxError
@@ -43,8 +47,8 @@ class Recorder:
     requests: list[tuple[str, str]] = field(default_factory=list)
 
 
-@pytest.fixture
-def recorder() -> Iterator[Recorder]:
+@contextlib.contextmanager
+def _recording() -> Iterator[Recorder]:
     record = Recorder("")
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -72,6 +76,19 @@ def recorder() -> Iterator[Recorder]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    with _recording() as record:
+        yield record
+
+
+@pytest.fixture(scope="module")
+def shared_recorder() -> Iterator[Recorder]:
+    """One recorder for all the examples of a property (Hypothesis runs them in one test call)."""
+    with _recording() as record:
+        yield record
 
 
 def _error(err: str) -> str:
@@ -601,3 +618,52 @@ def test_fuzz_every_escape_read_two_ways_is_refused(seed: int, place: str, data:
     text = f"{PROLOGUE}SELECT ?s WHERE {{ {written} {Writer(seed).query().body} }}"
     with pytest.raises((ForbiddenQuery, QuerySyntaxError)):
         check_query(text, "fuzz")
+
+
+JUNK = [
+    *"'\"#\\<>\r\n x.:?$-{}()1",
+    "akr:a",
+    "\\'",
+    "\\#",
+    "\\\\",
+    "\\u0022",
+    "\\u0027",
+    "\\u0041",
+    "\\u003E",
+    "\\U00000022",
+    "'''",
+    '"""',
+    "_:",
+    "%41",
+    "@en",
+    "^^",
+]
+
+
+@settings(FUZZ, max_examples=3000)
+@given(SEEDS)
+def test_fuzz_oxigraph_never_calls_a_service_the_guard_let_through(
+    shared_recorder: Recorder, seed: int
+) -> None:
+    """If random fragments (quotes, `#`, backslashes, escapes, CR, prefixed names …) stand before a SERVICE
+    clause that names the recorder, and the guard lets the text through (it reads no SERVICE there), then
+    Oxigraph, the engine itself, run on the text, calls no endpoint: it refuses the text, or reads no SERVICE
+    either."""
+    writer = Writer(seed)
+    junk = "".join(writer.pick(JUNK) for _ in range(writer.random.randint(1, 8)))
+    service = f"SERVICE <{shared_recorder.base}/s{seed}> {{ ?s ?p ?o }}"
+    text = writer.pick(
+        [
+            f"SELECT * WHERE {{ VALUES ?z {{ {junk} }} {service} }}",
+            f"SELECT * WHERE {{ BIND({junk} AS ?z) {service} }}",
+            f"SELECT * WHERE {{ {junk} {service} }}",
+        ]
+    )
+    try:
+        check_query(text, "fuzz", prefixes=PREFIXES)
+    except AlaskaKgError:
+        return
+    before = len(shared_recorder.requests)
+    with contextlib.suppress(SyntaxError):  # what Oxigraph refuses to parse calls nobody either
+        list(Store().query(text, prefixes=dict(PREFIXES)))
+    assert shared_recorder.requests[before:] == [], text
