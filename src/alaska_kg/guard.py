@@ -37,7 +37,7 @@ DATASET_GRAPHS = frozenset(graph_iri(name) for name in GRAPH_NAMES)
 # ---------------------------------------------------------------- SPARQL 1.1 Query §19.8 terminals
 _WS = "\x20\t\r\n"  # [162] WS: these four only
 # Names: the Unicode ranges of [164] PN_CHARS_BASE compiled into the dozen character classes below cost
-# ~100 ms at import (measured), on the path of every query. So each class is written as the ASCII characters
+# 20-50 ms at import (measured), on the path of every query. So each class is written as the ASCII characters
 # it takes plus any non-ASCII one (a negated class: cheap to compile), and `_check_name` then holds each
 # non-ASCII character of a name to the grammar's ranges; a name with another one is refused (the grammar
 # would end the token there, and no token can start with such a character).
