@@ -372,7 +372,7 @@ def test_service_is_forbidden_without_allow_service(cli) -> None:
     code, out, err = cli("query", "--sparql", sparql)
     assert code == 12 and out == ""
     assert _error(err) == (
-        "alaska-kg: error: --sparql:2: SERVICE would query a remote endpoint; rerun with "
+        "alaska-kg: error: --sparql:2:3: SERVICE would query a remote endpoint; rerun with "
         "--allow-service to permit it"
     )
 
@@ -384,7 +384,7 @@ def test_service_in_a_query_file_is_forbidden(cli, tmp_path: Path) -> None:
         "{ ?s ?p ?o } }\n"
     )
     code, _, err = cli("query", str(path))
-    assert code == 12 and f"{path}:3: SERVICE" in _error(err)
+    assert code == 12 and f"{path}:3:19: SERVICE" in _error(err)
 
 
 def test_from_a_remote_graph_is_forbidden(cli) -> None:

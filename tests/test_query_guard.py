@@ -27,7 +27,7 @@ def test_service_is_refused(text: str) -> None:
 
 
 def test_service_error_names_the_line() -> None:
-    with pytest.raises(ForbiddenQuery, match=r"^q\.rq:4: SERVICE"):
+    with pytest.raises(ForbiddenQuery, match=r"^q\.rq:4:3: SERVICE"):
         check_query(
             "SELECT ?s WHERE {\n  # a comment\n  ?s ?p ?o .\n  SERVICE <http://x/> { ?s ?p ?o }\n}", "q.rq"
         )

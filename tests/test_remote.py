@@ -343,7 +343,7 @@ def test_service_is_refused_before_any_request(cli, fake: Fake) -> None:
     code, out, err = cli("query", "--sparql", sparql, "--endpoint", f"{fake.base}/ok")
     assert (code, out) == (12, "")
     assert _error(err).endswith(
-        "--sparql:2: SERVICE would query a remote endpoint; rerun with --allow-service to permit it"
+        "--sparql:2:3: SERVICE would query a remote endpoint; rerun with --allow-service to permit it"
     )
     assert len(fake.requests) == before
 

@@ -2,7 +2,9 @@
 
 They catch what a SHACL shape of one node cannot see: a quote its sentences do not contain, a sentence
 nothing cites, an order in time contradicted by dates. `alaska-kg validate` and `alaska-kg build` run them
-over the asserted sources (ontology and data files), loaded into Oxigraph.
+over the asserted sources (ontology and data files), loaded into Oxigraph, each after the same guard as a
+user query (`alaska_kg.guard`: no SERVICE, no update, FROM only on the dataset's graphs): a check file is
+text from a contributor, and `SERVICE` in it would call out during every build.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pyoxigraph import QuerySolutions, RdfFormat, Store
 from alaska_kg.catalog import QuerySource, find_query, query_ids
 from alaska_kg.deadline import DEFAULT_TIMEOUT, run_with_deadline
 from alaska_kg.errors import SourceSyntaxError
+from alaska_kg.guard import check_query
 from alaska_kg.namespaces import shorten
 from alaska_kg.paths import Layout
 
@@ -60,6 +63,7 @@ def run_checks(layout: Layout, files: Iterable[Path] | None = None) -> tuple[Che
     failures = []
     for name in query_ids(layout, checks=True):
         query = find_query(layout, name)
+        check_query(query.text, query.where)
         variables, rows = _evaluate(store, query, name)
         if rows:
             failures.append(CheckFailure(name, query.header.summary, variables, rows))

@@ -104,7 +104,8 @@ class ResourceNotFound(AlaskaKgError):
 
 
 class ForbiddenQuery(AlaskaKgError):
-    """A user query reaches outside the dataset (SERVICE, LOAD, remote FROM) without --allow-service."""
+    """The query guard refuses a query: SERVICE without --allow-service, a remote FROM, an update (always),
+    or a codepoint escape that SPARQL readers take two ways."""
 
     exit_code = 12
 

@@ -1,10 +1,12 @@
 """Run a query on a remote SPARQL endpoint so that it answers as the local dataset would: the same checks,
 the same parameters, the same default graph, and the labels for the table fetched from the same graphs.
 
-1. The query is checked exactly as a local run checks it, by running it on an empty store: the guard
-   (no SERVICE unless allowed, FROM only on the dataset's graphs), syntax errors with their line, the
-   header's columns and parameters. Nothing is sent until it passes. (With `--allow-service` only the
-   guard runs: evaluating SERVICE on the empty store would call the service from here.)
+1. The query is checked as a local run checks it: the guard (`alaska_kg.guard`: no update ever, no
+   SERVICE unless allowed, FROM only on the dataset's graphs), then Oxigraph on an empty store for syntax
+   errors with their line, the header's columns and parameters. Nothing is sent until it passes, and the
+   text sent passes the guard again. The empty store is given the text with every `SERVICE` written
+   `GRAPH` (`guard.without_service`), so that no check, with `--allow-service` or without, calls an
+   endpoint from here: the SERVICE is the remote endpoint's to evaluate, once.
 2. Parameters become a VALUES block at the head of the WHERE group (`alaska_kg.sparql_values`); inline
    `--sparql` text gets the curated PREFIX lines the local engine predeclares.
 3. `--graph` becomes `default-graph-uri` parameters (SPARQL 1.1 Protocol §2.1.4), one per named graph
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pyoxigraph import (
@@ -40,7 +42,7 @@ from alaska_kg import remote
 from alaska_kg.catalog import QuerySource
 from alaska_kg.dataset import SELECTED_GRAPHS, GraphSelection, OpenDataset
 from alaska_kg.errors import EndpointAnswerError, QueryParameterError, QuerySyntaxError, UsageError
-from alaska_kg.guard import check_query
+from alaska_kg.guard import check_query, without_service
 from alaska_kg.labels import RDFS_LABEL, iris_in
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
 from alaska_kg.querying import Answer, run_query
@@ -83,23 +85,19 @@ def _check_locally(
     substitutions: Mapping[Variable, NamedNode | Literal] | None,
     allow_service: bool,
     prefixes: Mapping[str, str] | None,
-) -> bool:
-    """Step 1 of the module docstring; returns whether the query names its own graphs with FROM."""
-    own_dataset = check_query(query.text, query.where, allow_service=allow_service, prefixes=prefixes)
-    if own_dataset and graph is not None:
-        raise UsageError(f"{query.where}: the query names its graphs with FROM; --graph does not apply to it")
-    if allow_service:
-        return own_dataset
+) -> None:
+    """Step 1 of the module docstring (after `check_query` on `query`); `text` is what will be sent."""
+    check_query(text, query.where, allow_service=allow_service)
     empty = OpenDataset(Store(), Path(os.devnull))
-    run_query(empty, query, graph=graph, substitutions=substitutions, prefixes=prefixes)
+    local = replace(query, text=without_service(query.text, query.where))
+    run_query(empty, local, graph=graph, substitutions=substitutions, prefixes=prefixes)
     if text != query.text:  # the rewritten text must parse too (a failure here is a bug of the rewrite)
         try:
-            empty.store.query(text)
+            empty.store.query(without_service(text, query.where))
         except SyntaxError as exc:
             raise QuerySyntaxError(
                 f"{query.where}: the query with its parameters as VALUES does not parse: {exc}"
             ) from None
-    return own_dataset
 
 
 def _answer(response: remote.Response, what: str, url: str) -> Answer | bytes:
@@ -179,8 +177,11 @@ def run_remote(
     """Run `query` at the SPARQL endpoint `url` (the module docstring gives the steps); `labels`: fetch the
     labels of the IRIs in a SELECT answer (for the table and Markdown views)."""
     remote.check_endpoint(url)
+    own_dataset = check_query(query.text, query.where, allow_service=allow_service, prefixes=prefixes)
+    if own_dataset and graph is not None:
+        raise UsageError(f"{query.where}: the query names its graphs with FROM; --graph does not apply to it")
     text = remote_text(query, substitutions=substitutions, prefixes=prefixes)
-    own_dataset = _check_locally(
+    _check_locally(
         query,
         text,
         graph=graph,

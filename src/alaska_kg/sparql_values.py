@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from pyoxigraph import Literal, NamedNode, Variable
 
 from alaska_kg.errors import QueryParameterError, QuerySyntaxError
-from alaska_kg.guard import _TOKEN  # the guard's SPARQL tokenizer: strings, IRIs and comments are opaque
+from alaska_kg.guard import lex  # the guard's SPARQL lexer: strings, IRIs and comments are opaque
 
 _IRIREF = re.compile(r'[^<>"{}|^`\\\x00-\x20]*\Z')
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -86,12 +86,11 @@ def values_block(bindings: Mapping[Variable, NamedNode | Literal]) -> str:
     return f"VALUES ({' '.join(names)}) {{ ({row}) }}"
 
 
-def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
-    """(kind, text, offset) of each token, whitespace and comments dropped."""
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind not in ("space", "comment"):
-            yield kind, match.group(), match.start()
+def _tokens(text: str, where: str = "query") -> Iterator[tuple[str, str, int]]:
+    """(kind, text, offset) of each token, whitespace and comments dropped (QuerySyntaxError if the guard's
+    lexer cannot read the text)."""
+    for token in lex(text, where):
+        yield token.kind, token.text, token.start
 
 
 def _closing(tokens: list[tuple[str, str, int]], opening: int) -> int:
@@ -156,7 +155,7 @@ def with_values(text: str, bindings: Mapping[Variable, NamedNode | Literal], whe
     block = values_block(bindings)
     found = where_group(text)
     if found is None:
-        tokens = list(_tokens(text))
+        tokens = list(_tokens(text, where))
         form = _form(tokens)
         if form is None or tokens[form][1].upper() not in ("DESCRIBE", "CONSTRUCT"):
             raise QuerySyntaxError(f"{where}: cannot find the WHERE clause to bind the parameters in")
