@@ -1,5 +1,5 @@
 """Issue 9 §5: text from outside reaches people without control characters, and the answers of endpoints
-and of Wikidata are read within a size cap and an overall deadline (docs/security-untrusted.md).
+and of Wikidata are read within a size cap and an overall deadline (docs/security.md).
 
 The servers are local (tests/hostile_server.py). Commands that could hang run in a subprocess or a thread
 under a generous hang guard (HANG_GUARD seconds): the guard only turns a hang into a failure, it measures
@@ -24,7 +24,7 @@ from hostile_server import TERMINAL_ATTACK, HostileServer
 from wikidata_fake_server import FakeWikidata, item
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-ENDPOINT_MAX_BYTES = "ALASKA_KG_ENDPOINT_MAX_BYTES"  # the settings documented in docs/security-untrusted.md
+ENDPOINT_MAX_BYTES = "ALASKA_KG_ENDPOINT_MAX_BYTES"  # the settings documented in docs/security.md
 WIKIDATA_MAX_BYTES = "ALASKA_KG_WIKIDATA_MAX_BYTES"
 HANG_GUARD = 60.0  # seconds; a run that takes longer has hung (each one here ends in about 2 s)
 SELECT = "SELECT ?x WHERE { ?s ?p ?x }"
