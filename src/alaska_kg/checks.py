@@ -57,9 +57,14 @@ def load_turtle_files(files: Iterable[Path]) -> Store:
     return store
 
 
-def run_checks(layout: Layout, files: Iterable[Path] | None = None) -> tuple[CheckFailure, ...]:
-    """Run every queries/checks/*.rq over `files` (default: the ontology and all data files)."""
+def run_checks(
+    layout: Layout, files: Iterable[Path] | None = None, *, extra: bytes | None = None
+) -> tuple[CheckFailure, ...]:
+    """Run every queries/checks/*.rq over `files` (default: the ontology and all data files) and the
+    N-Triples `extra` (a data file the user names: alaska_kg.validate_file)."""
     store = load_turtle_files(files if files is not None else (layout.ontology_file, *layout.data_files))
+    if extra:
+        store.load(extra, format=RdfFormat.N_TRIPLES)
     failures = []
     for name in query_ids(layout, checks=True):
         query = find_query(layout, name)

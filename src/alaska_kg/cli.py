@@ -13,9 +13,10 @@ from typing import NoReturn, TextIO
 from alaska_kg import __version__
 from alaska_kg.command_sources import sources
 from alaska_kg.display import printable
-from alaska_kg.errors import AlaskaKgError, ValidationFailed
+from alaska_kg.errors import AlaskaKgError, UsageError, ValidationFailed
 from alaska_kg.namespaces import shorten
 from alaska_kg.paths import ROOT_HELP
+from alaska_kg.syntaxes import RDF_SYNTAXES, format_type
 
 PROG = "alaska-kg"
 REASONER_CHOICES = ("owlrl", "reasonable")  # = alaska_kg.reasoning.REASONERS, kept here to stay light
@@ -94,10 +95,23 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Run the shapes over the data and print the report; exit 0 when it conforms, 1 when it does not."""
+    """Run the shapes over the data (or FILE) and print the report; exit 0 when it conforms, 1 when not."""
     from alaska_kg.validation import render_report, validate_layout
 
-    report = validate_layout(sources(args, err))
+    if args.file is not None:
+        from alaska_kg.validate_file import validate_file
+
+        report = validate_file(
+            sources(args, err),
+            args.file,
+            data_format=args.data_format,
+            with_sources=args.with_sources,
+            stdin=sys.stdin.buffer,
+        )
+    else:
+        if args.with_sources or args.data_format:
+            raise UsageError("--with-sources and --data-format apply to a FILE given to validate")
+        report = validate_layout(sources(args, err))
     text = render_report(report, args.format)
     out.write(printable(text, newlines=True) if args.format == "text" else text)
     return 0 if report.conforms else 1
@@ -140,15 +154,34 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate",
         help="check the data against the SHACL shapes",
-        description="Validate data/*.ttl against ontology/shapes.ttl. Exit 0 when the data conforms, 1 when "
-        "it does not; each violation names its focus node, path, message, severity, and the data file and "
-        "line where the focus node is described.",
+        description="Validate data/*.ttl (or FILE, or - for stdin) against ontology/shapes.ttl. Exit 0 when "
+        "the data conforms, 1 when it does not; each violation names its focus node, path, message, severity, "
+        "and the data file and line where the focus node is described. FILE is validated alone, read with "
+        "the ontology's class hierarchy (as pyshacl -s shapes.ttl -e alaska.ttl FILE would), unless "
+        "--with-sources adds data/.",
+    )
+    validate.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="a data file to validate instead of data/ (- reads stdin); its syntax by extension",
+    )
+    validate.add_argument(
+        "--data-format",
+        type=format_type(tuple(RDF_SYNTAXES)),
+        default=None,
+        help="syntax of FILE (default: by extension; turtle for stdin)",
+    )
+    validate.add_argument(
+        "--with-sources",
+        action="store_true",
+        help="validate FILE together with data/*.ttl (the types of the resources it refers to)",
     )
     validate.add_argument(
         "--format",
-        choices=("text", "json", "turtle"),
+        type=format_type(("text", "json", "turtle"), {"turtle": "turtle", "ttl": "turtle", "text": "text"}),
         default="text",
-        help="report format (default: text; turtle is the SHACL validation report graph)",
+        help="report format (default: text; turtle/ttl is the SHACL validation report graph)",
     )
     validate.add_argument("--debug", action="store_true", help="show a traceback on error")
     validate.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
@@ -157,6 +190,9 @@ def _parser() -> argparse.ArgumentParser:
     from alaska_kg import query_commands  # the light query path: query, queries, describe, stats, export
 
     query_commands.register(commands)
+    from alaska_kg import search_commands  # search, prefixes: the way in
+
+    search_commands.register(commands)
     from alaska_kg import link_commands
 
     link_commands.register(commands)

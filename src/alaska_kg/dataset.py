@@ -1,9 +1,13 @@
 """The built dataset, opened for querying: find the N-Quads file, load it into an in-memory Oxigraph store.
 
-The file comes from `--dataset FILE.nq`, else from the build cache for the current sources; only when the
+The file comes from `--dataset FILE` (any RDF syntax, told by its extension: alaska_kg.syntaxes), else from the build cache for the current sources; only when the
 cache has none (or its copy no longer matches its manifest) is the build path imported (rdflib, pyshacl,
 reasoner: slow) to make it. Loading ~6k quads takes ~10 ms, so every command loads afresh and nothing is
 kept between calls; the bytes are read once, checked against their SHA-256, then parsed.
+
+A file that holds none of the dataset's named graphs (an N-Triples or Turtle file, or a TriG of other
+graphs) is queried whole: its default graph and every named graph it has are the query's default graph,
+under `--graph all` or `asserted` (everything in a file is stated); `--graph inferred` is refused.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, Store
 
 from alaska_kg.cache import DATASET_FILE, cached_entry
-from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError
+from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, UsageError
 from alaska_kg.manifest import read_manifest
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
 from alaska_kg.paths import Layout
+from alaska_kg.syntaxes import RDF_SYNTAXES, SYNTAX_NAMES, dataset_syntax, syntax_of
 
 GraphSelection = Literal["all", "asserted", "inferred"]
 GRAPH_SELECTIONS: tuple[str, ...] = get_args(GraphSelection)
@@ -41,9 +46,22 @@ class OpenDataset:
     path: Path
     built: bool = False
 
-    def graphs(self, selection: GraphSelection = "all") -> list[NamedNode]:
-        """The named graphs whose merge is the default graph under `selection`."""
-        return [NamedNode(graph_iri(name)) for name in SELECTED_GRAPHS[selection]]
+    @property
+    def own_graphs(self) -> bool:
+        """Whether the store holds any of the dataset's named graphs (a build's output), or is a plain file."""
+        return any(self.store.contains_named_graph(NamedNode(graph_iri(name))) for name in GRAPH_NAMES)
+
+    def graphs(self, selection: GraphSelection = "all") -> list[NamedNode | DefaultGraph]:
+        """The graphs whose merge is the default graph under `selection`: named graphs of a built dataset,
+        or, for a file with none of them, all its graphs (module docstring)."""
+        if self.own_graphs:
+            return [NamedNode(graph_iri(name)) for name in SELECTED_GRAPHS[selection]]
+        if selection == "inferred":
+            raise UsageError(
+                f"{self.path}: holds none of the dataset's named graphs (not a dataset built by alaska-kg), so "
+                "nothing in it is known to be inferred; --graph inferred needs a built dataset (.nq or .trig)"
+            )
+        return [DefaultGraph(), *(g for g in self.store.named_graphs() if isinstance(g, NamedNode))]
 
 
 def dataset_bytes(
@@ -57,6 +75,7 @@ def dataset_bytes(
         path = Path(explicit)
         if not path.is_file():
             raise SourceNotFound(f"{path}: no such dataset file (build one with `alaska-kg build`)")
+        dataset_syntax(path)  # an extension that names no RDF syntax is refused before anything is read
         manifest = read_manifest(path.parent)
         if manifest is not None and path.name in manifest.entries:
             return path, manifest.read_verified(path.name), False
@@ -93,17 +112,22 @@ def dataset_path(
 
 
 def load_store(path: Path, data: bytes | None = None) -> Store:
-    """An in-memory store holding the quads of the N-Quads file at `path` (its bytes `data`, if read)."""
+    """An in-memory store holding the quads of the RDF file at `path` (its bytes `data`, if read), read in
+    the syntax its extension names (N-Quads if none is known: the build cache's file); the triples of a
+    one-graph syntax go into the default graph."""
     store = Store()
+    syntax = syntax_of(path) or "nq"
+    rdf_format = RDF_SYNTAXES[syntax][0]
+    base = Path(path).resolve().as_uri() if syntax not in ("nq", "nt") else None
     try:
         if data is None:
-            store.load(path=str(path), format=RdfFormat.N_QUADS)
+            store.load(path=str(path), format=rdf_format, base_iri=base)
         else:
-            store.load(data, format=RdfFormat.N_QUADS)
+            store.load(data, format=rdf_format, base_iri=base)
     except SyntaxError as exc:
         position = _POSITION.search(str(exc))
         line, column = (int(position[1]), int(position[2])) if position else (None, None)
-        raise SourceSyntaxError(path, line, column, f"not valid N-Quads: {exc}") from None
+        raise SourceSyntaxError(path, line, column, f"not valid {SYNTAX_NAMES[syntax]}: {exc}") from None
     except OSError as exc:
         raise SourceNotFound(f"{path}: cannot read the dataset: {exc}") from None
     return store

@@ -1,8 +1,8 @@
 """`export`: a graph of the built dataset, or all, in an RDF syntax, to stdout or to a file, atomically.
 
 The query-path twin of alaska_kg.export (which writes the build outputs with rdflib): this one reads the
-built N-Quads with Oxigraph and needs no rdflib. TriG keeps the named graphs; every other syntax writes
-the merge of the chosen graphs. JSON-LD is compacted with the shipped ontology/context.jsonld (its
+built N-Quads with Oxigraph and needs no rdflib. TriG and N-Quads keep the named graphs (the same quads as
+the built alaska-kg.nq); every other syntax writes the merge of the chosen graphs. JSON-LD is compacted with the shipped ontology/context.jsonld (its
 prefixes), inline: a context is never referenced by URL, so no reader has to fetch one.
 """
 
@@ -22,7 +22,7 @@ from alaska_kg.formats import turtle, used_prefixes
 from alaska_kg.jsonld import to_jsonld
 from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, WIKIDATA_ENTITY, graph_iri
 
-ExportFormat = Literal["ttl", "jsonld", "nt", "trig", "xml"]
+ExportFormat = Literal["ttl", "jsonld", "nt", "nq", "trig", "xml"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
 EXPORT_GRAPHS: tuple[str, ...] = (*GRAPH_NAMES, "all")
 _GEN_DELIMS = tuple(":/?#[]@")
@@ -82,6 +82,8 @@ def export_text(
         prefixes = used_prefixes(Triple(q.subject, q.predicate, q.object) for q in quads)
         prefixes["akg"] = PREFIXES["akg"]
         return (serialize(quads, format=RdfFormat.TRIG, prefixes=prefixes) or b"").decode("utf-8")
+    if fmt == "nq":
+        return (serialize(quads, format=RdfFormat.N_QUADS) or b"").decode("utf-8")
     triples = sorted(
         {Triple(q.subject, q.predicate, q.object) for q in quads},
         key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),

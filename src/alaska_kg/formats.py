@@ -1,9 +1,10 @@
-"""Write a query's answer as text: aligned table, W3C CSV/TSV/JSON results, Markdown, Turtle or JSON-LD.
+"""Write a query's answer as text: aligned table, W3C CSV/TSV/JSON/XML results, Markdown, or an RDF syntax.
 
-SELECT: `table` (default; labels in place of IRIs, long cells cut) and `md` are for people, their control
-characters escaped (display.printable); `csv`, `tsv` and `json` are the SPARQL 1.1 Query Results formats
-(W3C CSV/TSV, JSON), written by Oxigraph, exact.
-ASK: yes/no (or the W3C formats). CONSTRUCT/DESCRIBE: Turtle with the curated prefixes it uses, or JSON-LD.
+SELECT: `table` (default; labels in place of IRIs, long cells cut on a terminal unless `--wide`) and `md`
+are for people, their control characters escaped (display.printable); `csv`, `tsv`, `json` and `xml` are
+the SPARQL 1.1 Query Results formats (W3C CSV/TSV, JSON, XML), written by Oxigraph, exact.
+ASK: yes/no (or the W3C formats). CONSTRUCT/DESCRIBE: Turtle with the curated prefixes it uses, JSON-LD,
+N-Triples or RDF/XML.
 """
 
 from __future__ import annotations
@@ -28,24 +29,30 @@ from alaska_kg.labels import iris_in, labels, show
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.querying import Answer
 
-OutputFormat = Literal["table", "csv", "tsv", "json", "md", "ttl", "jsonld"]
+OutputFormat = Literal["table", "csv", "tsv", "json", "xml", "md", "ttl", "jsonld", "nt"]
 OUTPUT_FORMATS: tuple[str, ...] = get_args(OutputFormat)
-SOLUTION_FORMATS = ("table", "csv", "tsv", "json", "md")
-GRAPH_FORMATS = ("ttl", "jsonld")
-W3C_RESULTS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV, "json": QueryResultsFormat.JSON}
-MAX_CELL = 60  # characters of a table cell; csv, tsv, json and md keep every character
+SOLUTION_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
+GRAPH_FORMATS = ("ttl", "jsonld", "nt", "xml")  # xml: SPARQL XML results for solutions, RDF/XML for triples
+MACHINE_FORMATS = ("csv", "tsv", "json", "xml")  # an ASK answer written in one of these exits 0
+W3C_RESULTS = {
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+    "json": QueryResultsFormat.JSON,
+    "xml": QueryResultsFormat.XML,
+}
+MAX_CELL = 60  # characters of a table cell on a terminal; csv, tsv, json, xml and md keep every character
 _SILENT = {PREFIXES["rdf"] + "type", PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString"}
 
 
 def text_table(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], *, max_cell: int = MAX_CELL
+    headers: Sequence[str], rows: Iterable[Sequence[str]], *, max_cell: int | None = MAX_CELL
 ) -> list[str]:
-    """Lines of a left-aligned table with a dashed rule under the header; cells cut at `max_cell`, their
-    control characters escaped (display.printable)."""
+    """Lines of a left-aligned table with a dashed rule under the header; cells cut at `max_cell` (None:
+    never), their control characters escaped (display.printable)."""
 
     def cut(cell: str) -> str:
         cell = printable(" ".join(cell.split()))
-        return cell if len(cell) <= max_cell else cell[: max_cell - 1] + "…"
+        return cell if max_cell is None or len(cell) <= max_cell else cell[: max_cell - 1] + "…"
 
     body = [[cut(c) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
@@ -100,13 +107,17 @@ def write_answer(
     store: Store,
     raw: bool = False,
     where: str = "query",
+    max_cell: int | None = MAX_CELL,
 ) -> None:
-    """Write `answer` to `out` in `fmt` (None: table for solutions and ASK, Turtle for triples)."""
+    """Write `answer` to `out` in `fmt` (None: table for solutions and ASK, Turtle for triples); table
+    cells cut at `max_cell` characters (None: never)."""
     if answer.kind == "graph":
         fmt = fmt or "ttl"
         if fmt not in GRAPH_FORMATS:
-            raise UsageError(f"{where}: a CONSTRUCT/DESCRIBE answer is written as ttl or jsonld, not {fmt}")
-        out.write(turtle(answer.triples) if fmt == "ttl" else to_jsonld(answer.triples, PREFIXES))
+            raise UsageError(
+                f"{where}: a CONSTRUCT/DESCRIBE answer is written as {', '.join(GRAPH_FORMATS)}, not {fmt}"
+            )
+        out.write(_graph_text(answer.triples, fmt))
         return
     fmt = fmt or "table"
     if fmt not in SOLUTION_FORMATS:
@@ -119,12 +130,26 @@ def write_answer(
     elif fmt in W3C_RESULTS:
         assert answer.solutions is not None
         out.write((answer.solutions.serialize(format=W3C_RESULTS[fmt]) or b"").decode("utf-8"))
-        out.write("\n" if fmt == "json" else "")  # Oxigraph ends CSV and TSV with a newline, not JSON
+        out.write("\n" if fmt in ("json", "xml") else "")  # Oxigraph ends CSV and TSV with a newline
     else:
-        out.write("\n".join(_for_people(answer, fmt, store, raw)) + "\n")
+        out.write("\n".join(_for_people(answer, fmt, store, raw, max_cell)) + "\n")
 
 
-def _for_people(answer: Answer, fmt: str, store: Store, raw: bool) -> list[str]:
+def _graph_text(triples: Sequence[Triple], fmt: str) -> str:
+    """Triples in an RDF syntax: Turtle and RDF/XML with the curated prefixes used, JSON-LD, N-Triples."""
+    if fmt == "ttl":
+        return turtle(triples)
+    if fmt == "jsonld":
+        return to_jsonld(triples, PREFIXES)
+    ordered = _sorted(triples)
+    if fmt == "xml":
+        data = serialize(ordered, format=RdfFormat.RDF_XML, prefixes=used_prefixes(ordered))
+    else:
+        data = serialize(ordered, format=RdfFormat.N_TRIPLES)
+    return (data or b"").decode("utf-8")
+
+
+def _for_people(answer: Answer, fmt: str, store: Store, raw: bool, max_cell: int | None) -> list[str]:
     """The solutions as an aligned table or a Markdown table, IRIs by their labels unless `raw`."""
     assert answer.solutions is not None
     rows = [tuple(solution[v] for v in answer.variables) for solution in answer.solutions]
@@ -134,7 +159,7 @@ def _for_people(answer: Answer, fmt: str, store: Store, raw: bool) -> list[str]:
         return markdown_table(answer.variables, cells)
     count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
     footer = f"(the first {count}; more were left out, see --max-rows)" if answer.cut else f"({count})"
-    return [*text_table(answer.variables, cells), footer]
+    return [*text_table(answer.variables, cells, max_cell=max_cell), footer]
 
 
 def _yes_no(value: bool) -> str:
@@ -142,14 +167,22 @@ def _yes_no(value: bool) -> str:
 
 
 def _w3c_boolean(value: bool, fmt: str) -> str:
-    """SPARQL 1.1 Query Results JSON §3.2.3 for ASK; CSV/TSV define no boolean form: `true`/`false`."""
+    """SPARQL 1.1 Query Results JSON §3.2.3 and XML §2.3.2 for ASK; CSV/TSV define no boolean form:
+    `true`/`false`."""
     if fmt == "json":
         return '{"head":{},"boolean":' + ("true" if value else "false") + "}"
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head></head>'
+            f"<boolean>{'true' if value else 'false'}</boolean></sparql>"
+        )
     return "true" if value else "false"
 
 
 __all__ = [
     "GRAPH_FORMATS",
+    "MACHINE_FORMATS",
+    "MAX_CELL",
     "OUTPUT_FORMATS",
     "SOLUTION_FORMATS",
     "OutputFormat",

@@ -20,11 +20,12 @@ from alaska_kg.deadline import DEFAULT_TIMEOUT, run_with_deadline
 from alaska_kg.display import printable
 from alaska_kg.errors import AnswerCut, UsageError
 from alaska_kg.exporting import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read_context, write_atomically
-from alaska_kg.formats import OUTPUT_FORMATS, text_table, write_answer
+from alaska_kg.formats import MACHINE_FORMATS, MAX_CELL, OUTPUT_FORMATS, text_table, write_answer
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.parameters import bind
 from alaska_kg.paths import ROOT_HELP, Layout
 from alaska_kg.querying import DEFAULT_MAX_ROWS, Answer, bounded, run_query, service_error
+from alaska_kg.syntaxes import check_output_path, format_type, syntax_of
 
 PROG = "alaska-kg"
 REMOTE_TIMEOUT = 60.0  # = alaska_kg.remote.DEFAULT_TIMEOUT, kept here so that `query` stays light
@@ -41,10 +42,21 @@ def _open(args: argparse.Namespace, layout: Layout, err: TextIO) -> OpenDataset:
     return open_dataset(layout, args.dataset, announce)
 
 
+def _max_cell(args: argparse.Namespace, out: TextIO) -> int | None:
+    """Table cells are cut only for a person at a terminal, and not with --wide: a file or a pipe gets
+    every character."""
+    return MAX_CELL if out.isatty() and not getattr(args, "wide", False) else None
+
+
 def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Exit 0, or for ASK: 0 for yes and 1 for no."""
+    """Exit 0, or for ASK written as plain yes/no: 0 for yes and 1 for no."""
     if (args.name is None) == (args.sparql is None):
         raise UsageError("give one of: a query NAME, a FILE.rq, or --sparql TEXT")
+    if args.labels and args.format not in MACHINE_FORMATS:
+        raise UsageError(
+            f"--labels adds label columns to {', '.join(MACHINE_FORMATS)}; the table and md already show labels"
+        )
+    max_cell = _max_cell(args, out)
     layout = sources(args, err)
     query = inline_query(args.sparql) if args.sparql is not None else find_query(layout, args.name)
     substitutions = bind(query, args.param)
@@ -63,16 +75,28 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             prefixes=PREFIXES if args.sparql is not None else None,
             max_rows=args.max_rows,
         )
+        if args.labels:
+            from alaska_kg.result_labels import with_labels
+
+            answer = with_labels(answer, dataset.store)
         data = io.BytesIO()
         text = io.TextIOWrapper(data, encoding="utf-8", newline="")
         try:
-            write_answer(answer, args.format, text, store=dataset.store, raw=args.raw, where=query.where)
+            write_answer(
+                answer,
+                args.format,
+                text,
+                store=dataset.store,
+                raw=args.raw,
+                where=query.where,
+                max_cell=max_cell,
+            )
         except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
             if type(exc) is not OSError:  # BrokenPipeError and the like: the output, not the query
                 raise
             raise service_error(query, exc) from None
         text.flush()
-        return _status(answer), data.getvalue()
+        return _status(answer, args.format), data.getvalue()
 
     # "thread": the cheapest way to stop a query when the whole process may end (see alaska_kg.deadline)
     status, payload = run_with_deadline(work, timeout=args.timeout, what=query.where, isolation="thread")
@@ -80,11 +104,14 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return _finish(status, query, args.max_rows, out)
 
 
-def _status(answer: Answer) -> int:
-    """The exit status an answer calls for: 14 when cut at --max-rows, 1 for an ASK answered no, else 0."""
+def _status(answer: Answer, fmt: str | None = None) -> int:
+    """The exit status an answer calls for: 14 when cut at --max-rows, 1 for an ASK answered no in plain
+    yes/no (a shell's `if`), else 0: an answer written in a machine format (csv, tsv, json, xml) is a
+    success whatever it says, as for arq and Oxigraph."""
     if answer.cut:
         return AnswerCut.exit_code
-    return 1 if answer.kind == "ask" and not answer.boolean else 0
+    plain = fmt not in MACHINE_FORMATS
+    return 1 if answer.kind == "ask" and not answer.boolean and plain else 0
 
 
 def _finish(status: int, query: QuerySource, max_rows: int | None, out: TextIO) -> int:
@@ -111,12 +138,24 @@ def _query_remote(args: argparse.Namespace, query: QuerySource, substitutions: d
         substitutions=substitutions,
         allow_service=args.allow_service,
         prefixes=PREFIXES if args.sparql is not None else None,
-        labels=not args.raw and args.format in (None, "table", "md"),
+        labels=args.labels or (not args.raw and args.format in (None, "table", "md")),
         timeout=args.timeout,
     )
     answer = bounded(result.answer, args.max_rows)
-    write_answer(answer, args.format, out, store=result.labels, raw=args.raw, where=query.where)
-    return _finish(_status(answer), query, args.max_rows, out)
+    if args.labels:
+        from alaska_kg.result_labels import with_labels
+
+        answer = with_labels(answer, result.labels)
+    write_answer(
+        answer,
+        args.format,
+        out,
+        store=result.labels,
+        raw=args.raw,
+        where=query.where,
+        max_cell=_max_cell(args, out),
+    )
+    return _finish(_status(answer, args.format), query, args.max_rows, out)
 
 
 def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -157,7 +196,8 @@ def _queries(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         (q.id, q.header.summary, ", ".join(f"{p.name} ({p.type})" for p in q.header.params))
         for q in canned_queries(sources(args, err))
     ]
-    out.write("\n".join(text_table(("query", "summary", "params"), rows, max_cell=100)) + "\n")
+    max_cell = 100 if _max_cell(args, out) else None
+    out.write("\n".join(text_table(("query", "summary", "params"), rows, max_cell=max_cell)) + "\n")
     return 0
 
 
@@ -177,9 +217,15 @@ def _stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    check_output_path(args.output)
+    fmt = args.format or (syntax_of(args.output) if args.output not in (None, "-") else None)
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(
+            "give --format (ttl, nt, nq, trig, jsonld, xml), or -o FILE with an extension that names one"
+        )
     layout = sources(args, err)
-    context = read_context(layout.context_file) if args.format == "jsonld" else None
-    text = export_text(_open(args, layout, err), args.format, args.graph, context, same_as=args.sameas)
+    context = read_context(layout.context_file) if fmt == "jsonld" else None
+    text = export_text(_open(args, layout, err), fmt, args.graph, context, same_as=args.sameas)
     if args.output in (None, "-"):
         out.write(text)
     else:
@@ -212,9 +258,10 @@ def _row_cap(text: str) -> int | None:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dataset",
-        metavar="FILE.nq",
+        metavar="FILE",
         default=None,
-        help="query this N-Quads dataset (default: the build cache, built if missing)",
+        help="query this file: N-Quads or TriG (a built dataset's named graphs), or one graph in N-Triples, "
+        "Turtle, RDF/XML, JSON-LD or N3, told by the extension (default: the build cache, built if missing)",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on error")
     parser.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
@@ -244,10 +291,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     query.add_argument(
         "--format",
-        choices=OUTPUT_FORMATS,
+        type=format_type(OUTPUT_FORMATS),
         default=None,
-        help="table (default), csv, tsv, json (W3C results), md; ttl (default) or jsonld for "
-        "CONSTRUCT/DESCRIBE",
+        help="table (default), csv, tsv, json, xml (the W3C SPARQL results formats), md; for "
+        "CONSTRUCT/DESCRIBE: turtle (default), jsonld, nt, xml (RDF/XML); the names of rdflib, Jena and "
+        "Oxigraph are understood (ttl, json-ld, ntriples, rdfxml, srj, srx, text, …)",
+    )
+    query.add_argument(
+        "--wide", action="store_true", help="never cut table cells (they are cut at 60 only on a terminal)"
+    )
+    query.add_argument(
+        "--labels",
+        action="store_true",
+        help="csv, tsv, json, xml: add after each column that holds IRIs a column NAME_label with their "
+        "rdfs:label",
     )
     query.add_argument(
         "--graph",
@@ -295,6 +352,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     queries.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     queries.add_argument("--debug", action="store_true", help="show a traceback on error")
+    queries.add_argument("--wide", action="store_true", help="never cut table cells")
     queries.set_defaults(handler=_queries)
 
     describe = commands.add_parser(
@@ -322,9 +380,21 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Write the built dataset (TriG keeps the named graphs; other syntaxes merge them) to "
         "stdout or, atomically, to FILE.",
     )
-    export.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="RDF syntax")
+    export.add_argument(
+        "--format",
+        type=format_type(EXPORT_FORMATS),
+        default=None,
+        help="RDF syntax: turtle/ttl, nt/ntriples, nquads/nq, trig, jsonld/json-ld, xml/rdfxml (default: "
+        "told by the extension of -o FILE)",
+    )
     export.add_argument("--graph", choices=EXPORT_GRAPHS, default="all", help="which graph (default: all)")
-    export.add_argument("-o", "--output", metavar="FILE", default=None, help="output file (default: stdout)")
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="output file (default: stdout); a bare format name (-o turtle) is refused: that is --format",
+    )
     export.add_argument(
         "--sameas",
         action="store_true",
