@@ -42,6 +42,9 @@ class BuildSummary:
     seconds: dict[str, float]
     # where the sources were read: {"root": path, "origin": how it was found (alaska_kg.paths.ORIGINS)}
     sources: dict[str, str] | None = None
+    # entities per ak: class counting the instances of its sub-classes too (the README's table counts so);
+    # class_counts counts each entity under its asserted type only. None in the summary of an older build.
+    class_counts_with_subclasses: dict[str, int] | None = None
 
     def to_json(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -92,6 +95,16 @@ def _class_counts(asserted: Graph) -> dict[str, int]:
     """Instances per ak: class, by their asserted (most specific) types."""
     counts = Counter(str(o) for o in asserted.objects(None, RDF.type) if str(o).startswith(AK))
     return dict(sorted(counts.items()))
+
+
+def _class_counts_with_subclasses(asserted: Graph, inferred: Graph) -> dict[str, int]:
+    """Instances per ak: class, an instance of a sub-class counted too (the OWL RL closure types it so)."""
+    members: dict[str, set[str]] = {}
+    for graph in (asserted, inferred):
+        for entity, cls in graph.subject_objects(RDF.type):
+            if str(cls).startswith(AK):
+                members.setdefault(str(cls), set()).add(str(entity))
+    return {cls: len(entities) for cls, entities in sorted(members.items())}
 
 
 def _load_context(layout: Layout) -> dict[str, object]:
@@ -145,6 +158,7 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
         validation=f"conforms ({report.shape_count} shapes, {warnings} warning(s))",
         seconds={},
         sources=_sources(layout),
+        class_counts_with_subclasses=_class_counts_with_subclasses(sources.asserted, inferred),
     )
     remove_leftovers(target.parent)  # staging folders of builds killed earlier
     started = time.perf_counter()

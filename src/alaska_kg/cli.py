@@ -55,6 +55,21 @@ def _print_violations(report: object, err: TextIO) -> None:
 
 
 
+def _print_class_counts(direct: dict[str, int], closed: dict[str, int] | None, out: TextIO) -> None:
+    """Entities per class, two ways: by asserted type only, and with the sub-classes' instances (as the
+    README's table and `alaska-kg stats` count)."""
+    if closed is None:  # the summary of a build from before both were kept
+        print("  entities per class (asserted type only, sub-classes not counted):", file=out)
+        closed = {}
+    else:
+        print("  entities per class: asserted type only / with sub-classes (as the README table):", file=out)
+    classes = sorted(set(direct) | set(closed), key=lambda c: (-direct.get(c, 0), -closed.get(c, 0), c))
+    width = max((len(shorten(c)) for c in classes), default=0)
+    for cls in classes:
+        both = f" {closed.get(cls, 0):>5}" if closed else ""
+        print(f"    {shorten(cls):<{width}} {direct.get(cls, 0):>5}{both}", file=out)
+
+
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """parse → validate → reason → export; the heavy libraries are imported here, not at CLI import."""
     from alaska_kg.build import build
@@ -82,10 +97,7 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print("  triples per graph:", file=out)
     for name, size in summary.graph_sizes.items():
         print(f"    {name:<10}{size:>7}", file=out)
-    print("  entities per class (asserted type):", file=out)
-    width = max((len(shorten(c)) for c in summary.class_counts), default=0)
-    for cls, count in sorted(summary.class_counts.items(), key=lambda item: (-item[1], item[0])):
-        print(f"    {shorten(cls):<{width}} {count:>5}", file=out)
+    _print_class_counts(summary.class_counts, summary.class_counts_with_subclasses, out)
     print(f"  validation: {summary.validation}", file=out)
     print(f"  reasoner: {summary.reasoner}", file=out)
     timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in summary.seconds.items())
@@ -155,8 +167,8 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         help="check the data against the SHACL shapes",
         description="Validate data/*.ttl (or FILE, or - for stdin) against ontology/shapes.ttl. Exit 0 when "
-        "the data conforms, 1 when it does not; each violation names its focus node, path, message, severity, "
-        "and the data file and line where the focus node is described. FILE is validated alone, read with "
+        "the data conforms, 1 when it does not; each violation names its focus node, path, message, "
+        "severity, and the data file and line where the focus node is described. FILE is validated alone, read with "
         "the ontology's class hierarchy (as pyshacl -s shapes.ttl -e alaska.ttl FILE would), unless "
         "--with-sources adds data/.",
     )

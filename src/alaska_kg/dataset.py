@@ -1,7 +1,7 @@
 """The built dataset, opened for querying: find the N-Quads file, load it into an in-memory Oxigraph store.
 
-The file comes from `--dataset FILE` (any RDF syntax, told by its extension: alaska_kg.syntaxes), else from the build cache for the current sources; only when the
-cache has none (or its copy no longer matches its manifest) is the build path imported (rdflib, pyshacl,
+The file comes from `--dataset FILE` (any RDF syntax, told by its extension: alaska_kg.syntaxes), else
+from the build cache for the current sources; only when the cache has none (or its copy no longer matches its manifest) is the build path imported (rdflib, pyshacl,
 reasoner: slow) to make it. Loading ~6k quads takes ~10 ms, so every command loads afresh and nothing is
 kept between calls; the bytes are read once, checked against their SHA-256, then parsed.
 
@@ -48,7 +48,7 @@ class OpenDataset:
 
     @property
     def own_graphs(self) -> bool:
-        """Whether the store holds any of the dataset's named graphs (a build's output), or is a plain file."""
+        """Whether the store holds any of the dataset's named graphs (a build's output), or is a file."""
         return any(self.store.contains_named_graph(NamedNode(graph_iri(name))) for name in GRAPH_NAMES)
 
     def graphs(self, selection: GraphSelection = "all") -> list[NamedNode | DefaultGraph]:

@@ -1,7 +1,7 @@
 """`describe THING`: find a resource by IRI, prefixed name or label, and gather what the graph says of it.
 
 Facts, types and incoming links come from what the sources state (ontology, asserted and links graphs);
-the types OWL RL adds are listed apart. Each source sentence is given with its code-point offsets into
+the types and facts OWL RL adds (the inferred graph) are listed apart, marked as inferred. Each source sentence is given with its code-point offsets into
 data/source/alaska-talks.txt and its exact text (Web Annotation TextPositionSelector/TextQuoteSelector).
 """
 
@@ -52,6 +52,7 @@ class Description:
     types: tuple[str, ...]
     inferred_types: tuple[str, ...]
     facts: tuple[tuple[str, object], ...]  # (predicate IRI, value term), asserted
+    inferred_facts: tuple[tuple[str, object], ...]  # (predicate IRI, value term), only in the inferred graph
     incoming: tuple[tuple[object, str], ...]  # (subject term, predicate IRI), asserted
     matches: tuple[str, ...]  # skos:exactMatch targets (Wikidata)
     sources: tuple[SourceSentence, ...]
@@ -160,6 +161,17 @@ def describe(dataset: OpenDataset, thing: str) -> Description:
     if _objects(store, iri, OA + "hasSelector"):
         units.add(iri)  # a text unit is its own source
     facts = {(q.predicate.value, q.object) for q in outgoing if q.predicate.value not in SHOWN_APART}
+    inferred_graph = NamedNode(graph_iri("inferred"))
+    entailed_facts = (
+        {
+            (q.predicate.value, q.object)
+            for q in store.quads_for_pattern(node, None, None, inferred_graph)
+            if q.predicate.value != RDF_TYPE and q.object != node  # reflexive sameAs and the like: noise
+        }
+        - facts
+        if dataset.own_graphs
+        else set()
+    )
     links = {(q.subject, q.predicate.value) for q in incoming}
     matches = _named_objects(store.quads_for_pattern(node, None, None, None), EXACT_MATCH)
     return Description(
@@ -168,6 +180,7 @@ def describe(dataset: OpenDataset, thing: str) -> Description:
         types=tuple(sorted(types)),
         inferred_types=tuple(sorted(_named_objects(entailed, RDF_TYPE) - types - NOISE_TYPES)),
         facts=tuple(sorted(facts, key=lambda f: (shorten(f[0]), str(f[1])))),
+        inferred_facts=tuple(sorted(entailed_facts, key=lambda f: (shorten(f[0]), str(f[1])))),
         incoming=tuple(sorted(links, key=lambda f: (shorten(f[1]), str(f[0])))),
         matches=tuple(sorted(matches)),
         sources=tuple(
@@ -189,7 +202,7 @@ def _grouped(pairs: list[tuple[str, str]]) -> list[str]:
 def render(description: Description, store: Store, *, raw: bool = False) -> str:
     """The description as aligned, grouped text."""
     d = description
-    terms = [v for _, v in d.facts] + [s for s, _ in d.incoming]
+    terms = [v for _, v in d.facts + d.inferred_facts] + [s for s, _ in d.incoming]
     names = None if raw else labels(store, iris_in(terms))
     lines = [f"{d.label or shorten(d.iri)}  ({shorten(d.iri)})", f"<{d.iri}>", ""]
     lines += _grouped(
@@ -198,6 +211,12 @@ def render(description: Description, store: Store, *, raw: bool = False) -> str:
     )
     if d.facts:
         lines += ["", "facts", *_grouped([(shorten(p), show(v, names)) for p, v in d.facts])]
+    if d.inferred_facts:
+        lines += [
+            "",
+            "inferred facts (OWL 2 RL entailments, not stated in the sources)",
+            *_grouped([(shorten(p), f"{show(v, names)}  (inferred)") for p, v in d.inferred_facts]),
+        ]
     if d.incoming:
         lines += ["", "linked from", *_grouped([(shorten(p), show(s, names)) for s, p in d.incoming])]
     if d.matches:

@@ -54,7 +54,7 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("give one of: a query NAME, a FILE.rq, or --sparql TEXT")
     if args.labels and args.format not in MACHINE_FORMATS:
         raise UsageError(
-            f"--labels adds label columns to {', '.join(MACHINE_FORMATS)}; the table and md already show labels"
+            f"--labels adds label columns to {', '.join(MACHINE_FORMATS)}; the table and md show labels"
         )
     max_cell = _max_cell(args, out)
     layout = sources(args, err)
@@ -178,10 +178,21 @@ def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(line, file=out, flush=True)
 
     result = push(
-        path, args.endpoint, content_type=args.content_type, timeout=args.timeout, progress=progress
+        path,
+        args.endpoint,
+        content_type=args.content_type,
+        timeout=args.timeout,
+        progress=progress,
+        union_default=args.union_default_graph,
     )
     total = sum(g.triples for g in result.graphs)
     print(f"  {len(result.graphs)} graphs, {total} triples", file=out)
+    if args.union_default_graph:
+        print("  the default graph holds a copy of every triple (--union-default-graph)", file=out)
+    else:
+        from alaska_kg.push import UNION_DEFAULT_HINT
+
+        print(f"  note: {UNION_DEFAULT_HINT}", file=out)
     if result.shared_blank_nodes:
         print(
             f"{PROG}: warning: {result.shared_blank_nodes} blank node(s) occur in more than one graph; "
@@ -430,6 +441,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=PUSH_TIMEOUT,
         metavar="SECONDS",
         help=f"give up on a PUT not answered in full within SECONDS (default: {PUSH_TIMEOUT:g})",
+    )
+    push.add_argument(
+        "--union-default-graph",
+        action="store_true",
+        help="also PUT a copy of every triple into the default graph, for clients that name no graph and "
+        "stores that cannot make the default graph the union of the named graphs",
     )
     push.add_argument(
         "--dataset",

@@ -40,7 +40,7 @@ def _label_name(column: str, taken: set[str]) -> str:
 
 
 def with_labels(answer: Answer, store: Store) -> Answer:
-    """`answer` (SELECT) with a label column after each column that holds an IRI; other answers as they are."""
+    """`answer` (SELECT) with a label column after each column holding an IRI; other answers unchanged."""
     if answer.kind != "select" or answer.solutions is None:
         return answer
     rows = [tuple(solution[v] for v in answer.variables) for solution in answer.solutions]

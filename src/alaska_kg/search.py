@@ -92,7 +92,8 @@ def search(dataset: OpenDataset, text: str, limit: int | None = DEFAULT_LIMIT) -
         ordered = ordered[:limit]
     names = labels(dataset.store, [iri for iri, _ in ordered])
     return [
-        Hit(iri, names.get(iri, key[3]), _classes(dataset, iri), key[3], key[4], key[0]) for iri, key in ordered
+        Hit(iri, names.get(iri, key[3]), _classes(dataset, iri), key[3], key[4], key[0])
+        for iri, key in ordered
     ]
 
 

@@ -31,7 +31,12 @@ def _search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
     elif hits:
         rows = [
-            (h.label, shorten(h.iri), ", ".join(h.classes), "" if h.matched == h.label else f"{h.kind}: {h.matched}")
+            (
+                h.label,
+                shorten(h.iri),
+                ", ".join(h.classes),
+                "" if h.matched == h.label else f"{h.kind}: {h.matched}",
+            )
             for h in hits
         ]
         table = text_table(("label", "iri", "class", "matched"), rows, max_cell=_max_cell(args, out))
