@@ -168,9 +168,9 @@ def _parser() -> argparse.ArgumentParser:
         help="check the data against the SHACL shapes",
         description="Validate data/*.ttl (or FILE, or - for stdin) against ontology/shapes.ttl. Exit 0 when "
         "the data conforms, 1 when it does not; each violation names its focus node, path, message, "
-        "severity, and the data file and line where the focus node is described. FILE is validated alone, read with "
-        "the ontology's class hierarchy (as pyshacl -s shapes.ttl -e alaska.ttl FILE would), unless "
-        "--with-sources adds data/.",
+        "severity, and the data file and line where the focus node is described. FILE is validated alone, "
+        "read with the ontology's class hierarchy (as pyshacl -s shapes.ttl -e alaska.ttl FILE would), "
+        "unless --with-sources adds data/.",
     )
     validate.add_argument(
         "file",

@@ -1,9 +1,10 @@
 """The built dataset, opened for querying: find the N-Quads file, load it into an in-memory Oxigraph store.
 
-The file comes from `--dataset FILE` (any RDF syntax, told by its extension: alaska_kg.syntaxes), else
-from the build cache for the current sources; only when the cache has none (or its copy no longer matches its manifest) is the build path imported (rdflib, pyshacl,
-reasoner: slow) to make it. Loading ~6k quads takes ~10 ms, so every command loads afresh and nothing is
-kept between calls; the bytes are read once, checked against their SHA-256, then parsed.
+The file comes from `--dataset FILE` (any RDF syntax, told by its extension: alaska_kg.syntaxes), else from
+the build cache for the current sources; only when the cache has none (or its copy no longer matches its
+manifest) is the build path imported (rdflib, pyshacl, reasoner: slow) to make it. Loading ~6k quads takes ~10
+ms, so every command loads afresh and nothing is kept between calls; the bytes are read once, checked against
+their SHA-256, then parsed.
 
 A file that holds none of the dataset's named graphs (an N-Triples or Turtle file, or a TriG of other
 graphs) is queried whole: its default graph and every named graph it has are the query's default graph,
@@ -58,8 +59,8 @@ class OpenDataset:
             return [NamedNode(graph_iri(name)) for name in SELECTED_GRAPHS[selection]]
         if selection == "inferred":
             raise UsageError(
-                f"{self.path}: holds none of the dataset's named graphs (not a dataset built by alaska-kg), so "
-                "nothing in it is known to be inferred; --graph inferred needs a built dataset (.nq or .trig)"
+                f"{self.path}: holds none of the dataset's named graphs (not a dataset built by alaska-kg), "
+                "so nothing in it is known to be inferred; --graph inferred needs a built dataset"
             )
         return [DefaultGraph(), *(g for g in self.store.named_graphs() if isinstance(g, NamedNode))]
 

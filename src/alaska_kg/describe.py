@@ -1,8 +1,9 @@
 """`describe THING`: find a resource by IRI, prefixed name or label, and gather what the graph says of it.
 
-Facts, types and incoming links come from what the sources state (ontology, asserted and links graphs);
-the types and facts OWL RL adds (the inferred graph) are listed apart, marked as inferred. Each source sentence is given with its code-point offsets into
-data/source/alaska-talks.txt and its exact text (Web Annotation TextPositionSelector/TextQuoteSelector).
+Facts, types and incoming links come from what the sources state (ontology, asserted and links graphs); the
+types and facts OWL RL adds (the inferred graph) are listed apart, marked as inferred. Each source sentence is
+given with its code-point offsets into data/source/alaska-talks.txt and its exact text (Web Annotation
+TextPositionSelector/TextQuoteSelector).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """`export`: a graph of the built dataset, or all, in an RDF syntax, to stdout or to a file, atomically.
 
-The query-path twin of alaska_kg.export (which writes the build outputs with rdflib): this one reads the
-built N-Quads with Oxigraph and needs no rdflib. TriG and N-Quads keep the named graphs (the same quads as
-the built alaska-kg.nq); every other syntax writes the merge of the chosen graphs. JSON-LD is compacted with the shipped ontology/context.jsonld (its
-prefixes), inline: a context is never referenced by URL, so no reader has to fetch one.
+The query-path twin of alaska_kg.export (which writes the build outputs with rdflib): this one reads the built
+N-Quads with Oxigraph and needs no rdflib. TriG and N-Quads keep the named graphs (the same quads as the built
+alaska-kg.nq); every other syntax writes the merge of the chosen graphs. JSON-LD is compacted with the shipped
+ontology/context.jsonld (its prefixes), inline: a context is never referenced by URL, so no reader has to
+fetch one.
 """
 
 from __future__ import annotations
