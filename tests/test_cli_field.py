@@ -267,7 +267,7 @@ def test_search_with_no_match_exits_1(cli) -> None:
 
 
 def test_prefixes_are_the_ones_sparql_knows(cli) -> None:
-    """`prefixes --format sparql` prints PREFIX lines a query can start with (the same --sparql predeclares)."""
+    """`prefixes --format sparql` prints PREFIX lines a query can start with (those --sparql predeclares)."""
     code, out, _ = cli("prefixes", "--format", "sparql")
     assert code == 0 and f"PREFIX akr: <{AKR}>" in out.splitlines()
     store = pyoxigraph.Store()

@@ -180,3 +180,22 @@ def test_canned_queries_follow_the_house_rules(layout) -> None:
         assert used <= declared, (query.id, used - declared)
         is_select = re.search(r"^\s*SELECT\b", body, re.MULTILINE | re.IGNORECASE) is not None
         assert bool(query.header.columns) == is_select, query.id
+
+
+def test_parameters_are_declared_not_named_the_grlc_way(layout) -> None:
+    """queries/README.md's decision on grlc's conventions holds: every parameter is declared in the header and
+    is a projected variable of its plain name (substitution binds only those; it is also the column), and no
+    query has a variable starting with `_`, which grlc (after BASIL) would take for a parameter of its own."""
+    params = 0
+    for query in (
+        *canned_queries(layout),
+        *(read_query(p) for p in sorted(layout.queries_dir.glob("checks/*.rq"))),
+    ):
+        body = "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("#"))
+        body = re.sub(r"<[^>\s]*>|\"[^\"]*\"|'[^']*'", "", body)
+        assert not re.findall(r"[?$]_\w*", body), query.id
+        for param in query.header.params:
+            params += 1
+            assert not param.name.startswith("_"), query.id
+            assert param.name in query.header.columns, (query.id, param.name)
+    assert params >= 4

@@ -633,3 +633,51 @@ def test_a_local_query_imports_no_network_code(dataset_file: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0 []"
+
+
+# ---------------------------------------------------------------- clients that name no graph (issue 11)
+
+
+def _count_without_graphs(server: Server) -> int:
+    """What a client that names no graph sees: the SPARQL Protocol with no default-graph-uri."""
+    import urllib.parse
+    import urllib.request
+
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    request = urllib.request.Request(
+        f"{server.query}?{urllib.parse.urlencode({'query': query})}",
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return int(json.loads(answer.read())["results"]["bindings"][0]["n"]["value"])
+
+
+def test_push_says_how_a_client_that_names_no_graph_sees_the_data(cli, oxigraph: Server, pushed) -> None:
+    """Reproduction: a client that names no graph got 0 rows with no word why. The store still answers 0 (the
+    data is in named graphs), and push's output now says how to start each store with the union default
+    graph, or to push a copy with --union-default-graph."""
+    code, out, _ = cli("push", "--endpoint", oxigraph.store)
+    assert code == 0
+    assert _count_without_graphs(oxigraph) == 0
+    note = out.splitlines()[-1]
+    assert note.startswith("  note: the data is in named graphs")
+    assert "oxigraph serve --union-default-graph" in note and "tdb2:unionDefaultGraph" in note
+    assert "--union-default-graph" in note.rpartition("or push again with")[2]
+
+
+def test_push_union_default_graph_copies_every_triple_into_the_default_graph(
+    cli, oxigraph: Server, dataset
+) -> None:
+    """With --union-default-graph, push PUTs one more graph, the default one, holding every triple of the
+    four: a client that names no graph then sees the whole dataset (each distinct triple once)."""
+    code, out, _ = cli("push", "--endpoint", oxigraph.store, "--union-default-graph")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[5].split()[0] == "(default)"
+    distinct = {
+        str(pyoxigraph.Triple(q.subject, q.predicate, q.object))
+        for name in GRAPH_NAMES
+        for q in dataset.store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph_iri(name)))
+    }
+    assert _count_without_graphs(oxigraph) == len(distinct)
+    assert "(--union-default-graph)" in lines[-1]

@@ -49,8 +49,11 @@ class OpenDataset:
 
     @property
     def own_graphs(self) -> bool:
-        """Whether the store holds any of the dataset's named graphs (a build's output), or is a file."""
-        return any(self.store.contains_named_graph(NamedNode(graph_iri(name))) for name in GRAPH_NAMES)
+        """Whether the store holds any of the dataset's named graphs (a build's output) or nothing at all
+        (the empty store that checks a query meant for an endpoint), rather than some other file's graphs."""
+        if any(self.store.contains_named_graph(NamedNode(graph_iri(name))) for name in GRAPH_NAMES):
+            return True
+        return next(iter(self.store), None) is None
 
     def graphs(self, selection: GraphSelection = "all") -> list[NamedNode | DefaultGraph]:
         """The graphs whose merge is the default graph under `selection`: named graphs of a built dataset,
