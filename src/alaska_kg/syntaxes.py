@@ -86,7 +86,7 @@ def format_type(choices: Iterable[str], extra: dict[str, str] | None = None) -> 
         name = names.get(text.strip().casefold())
         if name not in allowed:
             known = sorted(n for n, c in names.items() if c in allowed)
-            raise argparse.ArgumentTypeError(f"unknown format {text!r}; use one of {', '.join(known)}")
+            raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(known)})")
         return name
 
     parse.__name__ = "format"  # argparse names the type in its messages
