@@ -406,7 +406,8 @@ def test_unknown_format_is_a_usage_error(cli) -> None:
 
 def test_format_that_does_not_fit_the_query_form(cli) -> None:
     code, _, err = cli("query", "participants", "--format", "ttl")
-    assert code == 2 and "a SELECT answer is written as table, csv, tsv, json, xml, md, not ttl" in _error(err)
+    assert code == 2
+    assert "a SELECT answer is written as table, csv, tsv, json, xml, md, not ttl" in _error(err)
     code, _, err = cli("query", "accusation-graph", "--format", "csv")
     assert code == 2 and "CONSTRUCT/DESCRIBE answer is written as ttl, jsonld, nt, xml" in _error(err)
 
