@@ -254,7 +254,16 @@ def test_every_canned_query_answers_remotely_as_locally(cli, oxigraph: Server, p
 
 @pytest.mark.parametrize(
     "extra",
-    [["--raw"], ["--format", "csv"], ["--format", "tsv"], ["--format", "md"], ["--raw", "--format", "md"]],
+    [
+        ["--raw"],
+        ["--format", "csv"],
+        ["--format", "tsv"],
+        ["--format", "md"],
+        ["--raw", "--format", "md"],
+        ["--format", "xml"],
+        ["--format", "csv", "--labels"],
+        ["--format", "json", "--labels"],
+    ],
 )
 def test_other_formats_are_the_same_remotely(cli, oxigraph: Server, pushed, extra: list[str]) -> None:
     args = ["query", "statements-by-actor", "--param", "actor=akr:yang-jiechi", *extra]
