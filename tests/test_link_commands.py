@@ -14,8 +14,7 @@ import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from alaska_kg import linking
-from alaska_kg.cli import main
+from alaska_kg.cli.app import main
 from alaska_kg.errors import (
     LinkRefused,
     OutputError,
@@ -24,7 +23,8 @@ from alaska_kg.errors import (
     WikidataError,
     WikidataUnreachable,
 )
-from alaska_kg.wikidata import API_ENV_VAR
+from alaska_kg.wikidata import links as linking
+from alaska_kg.wikidata.client import API_ENV_VAR
 from wikidata_fake_server import FakeWikidata, closed_port_url, hit, item, missing, redirect
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -75,7 +75,7 @@ def dataset_bytes(
                 announce(f"{exc}; rebuilding the cached dataset from {layout.root}")
     elif announce is not None:
         announce(f"no built dataset for the current sources in the cache; building it from {layout.root}")
-    from alaska_kg.build import ensure_dataset  # the heavy build path, only on a cache miss
+    from alaska_kg.build.pipeline import ensure_dataset  # the heavy build path, only on a cache miss
 
     path = ensure_dataset(layout, rebuild=True) if rebuild else ensure_dataset(layout)
     entry = read_manifest(path.parent)

@@ -4,7 +4,7 @@ A wrong QID is worse than none, so nothing here guesses: `check` compares each l
 today, `rank_candidates` only orders what wbsearchentities found (with the cues it used, for a person to
 judge), and `write_link` adds a link only when asked, with a note saying where it came from. Reading goes
 through rdflib (the link commands are not on the per-query hot path); the network through
-alaska_kg.wikidata.
+alaska_kg.wikidata.client.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SKOS
 
+from alaska_kg.build.loading import parse_files, parse_turtle
 from alaska_kg.errors import LinkRefused, OutputError, ResourceNotFound, UsageError
-from alaska_kg.loading import parse_files, parse_turtle
 from alaska_kg.namespaces import AK, AKR, PREFIXES, WIKIDATA_ENTITY, expand, shorten
 from alaska_kg.paths import Layout, ensure_writable
-from alaska_kg.wikidata import Item, SearchHit, WikidataClient
+from alaska_kg.wikidata.client import Item, SearchHit, WikidataClient
 
 REFERENCE_FILE = "reference/wikidata-qids.tsv"  # under data/
 LINK_PREDICATE = SKOS.exactMatch  # what `link suggest --accept` writes

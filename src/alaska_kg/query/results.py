@@ -24,9 +24,9 @@ from pyoxigraph import (
 from alaska_kg.display import printable
 from alaska_kg.errors import UsageError
 from alaska_kg.jsonld import to_jsonld
-from alaska_kg.labels import iris_in, labels, show
 from alaska_kg.namespaces import PREFIXES
-from alaska_kg.querying import Answer
+from alaska_kg.query.labels import iris_in, labels, show
+from alaska_kg.query.run import Answer
 
 OutputFormat = Literal["table", "csv", "tsv", "json", "md", "ttl", "jsonld"]
 OUTPUT_FORMATS: tuple[str, ...] = get_args(OutputFormat)

@@ -1,4 +1,4 @@
-"""The `alaska-kg link` commands (status, check, suggest): parse the options, call alaska_kg.linking, print.
+"""The `alaska-kg link` commands (status, check, suggest): parse the options, call alaska_kg.wikidata, print.
 
 rdflib and the HTTP client are imported inside the handlers, so that registering the commands keeps
 `alaska-kg --help` and the query path light.
@@ -10,23 +10,23 @@ import argparse
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
-from alaska_kg.command_sources import sources
+from alaska_kg.cli.sources import sources
 from alaska_kg.display import PrintableWriter
 from alaska_kg.errors import UsageError
 from alaska_kg.namespaces import shorten
 
 if TYPE_CHECKING:
-    from alaska_kg.linking import Candidate, Entity, LinkCheck
-    from alaska_kg.wikidata import WikidataClient
+    from alaska_kg.wikidata.client import WikidataClient
+    from alaska_kg.wikidata.links import Candidate, Entity, LinkCheck
 
 PROG = "alaska-kg"
-DEFAULT_TIMEOUT = 10.0  # = alaska_kg.wikidata.DEFAULT_TIMEOUT, kept here so that --help imports nothing
+DEFAULT_TIMEOUT = 10.0  # = wikidata.client.DEFAULT_TIMEOUT, kept here so that --help imports nothing
 DEFAULT_LIMIT = 7
 
 
 def _client(args: argparse.Namespace) -> WikidataClient:
     """A client on $ALASKA_KG_WIKIDATA_API (else the public API) with the --timeout given."""
-    from alaska_kg.wikidata import WikidataClient
+    from alaska_kg.wikidata.client import WikidataClient
 
     if args.timeout <= 0:
         raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
@@ -48,7 +48,7 @@ def _classes(entity: Entity) -> str:
 def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Linked entities with their QID, then the linkable entities with none; reads files only."""
     out = PrintableWriter(out)  # type: ignore[assignment]  # labels are data literals
-    from alaska_kg.linking import load_link_data
+    from alaska_kg.wikidata.links import load_link_data
 
     data = load_link_data(sources(args, err))
     print(f"linked to Wikidata ({len(data.links)}):", file=out)
@@ -95,7 +95,7 @@ def _print_check(result: LinkCheck, width: int, qid_width: int, out: TextIO) -> 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Fetch every linked item and compare; exit 1 when any link is not OK."""
     out = PrintableWriter(out)  # type: ignore[assignment]  # labels and descriptions from Wikidata
-    from alaska_kg.linking import check_links, load_link_data
+    from alaska_kg.wikidata.links import check_links, load_link_data
 
     data = load_link_data(sources(args, err))
     client = _client(args)
@@ -143,7 +143,8 @@ def _print_candidates(
 def _suggest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Rank Wikidata candidates for one or every unlinked entity; with --accept, write the chosen link."""
     out = PrintableWriter(out)  # type: ignore[assignment]  # labels and descriptions from Wikidata
-    from alaska_kg.linking import (
+    from alaska_kg.paths import ensure_writable
+    from alaska_kg.wikidata.links import (
         GIVEN_SOURCE,
         SEARCH_SOURCE,
         find_entity,
@@ -153,7 +154,6 @@ def _suggest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         suggest,
         write_link,
     )
-    from alaska_kg.paths import ensure_writable
 
     if args.limit < 1:
         raise UsageError(f"--limit must be at least 1, not {args.limit}")

@@ -13,24 +13,24 @@ import io
 import math
 from typing import TextIO
 
-from alaska_kg.catalog import QuerySource, canned_queries, find_query, inline_query
-from alaska_kg.command_sources import sources
-from alaska_kg.dataset import GRAPH_SELECTIONS, OpenDataset, dataset_path, open_dataset
-from alaska_kg.deadline import DEFAULT_TIMEOUT, run_with_deadline
+from alaska_kg.cli.sources import sources
 from alaska_kg.display import printable
 from alaska_kg.errors import AnswerCut, UsageError
-from alaska_kg.exporting import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read_context, write_atomically
-from alaska_kg.formats import OUTPUT_FORMATS, text_table, write_answer
 from alaska_kg.namespaces import PREFIXES
-from alaska_kg.parameters import bind
 from alaska_kg.paths import ROOT_HELP, Layout
-from alaska_kg.querying import DEFAULT_MAX_ROWS, Answer, bounded, run_query, service_error
+from alaska_kg.query.catalog import QuerySource, canned_queries, find_query, inline_query
+from alaska_kg.query.convert import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read_context, write_atomically
+from alaska_kg.query.dataset import GRAPH_SELECTIONS, OpenDataset, dataset_path, open_dataset
+from alaska_kg.query.deadline import DEFAULT_TIMEOUT, run_with_deadline
+from alaska_kg.query.params import bind
+from alaska_kg.query.results import OUTPUT_FORMATS, text_table, write_answer
+from alaska_kg.query.run import DEFAULT_MAX_ROWS, Answer, bounded, run_query, service_error
 
 PROG = "alaska-kg"
-REMOTE_TIMEOUT = 60.0  # = alaska_kg.remote.DEFAULT_TIMEOUT, kept here so that `query` stays light
+REMOTE_TIMEOUT = 60.0  # = alaska_kg.store.client.DEFAULT_TIMEOUT, kept here so that `query` stays light
 QUERY_TIMEOUT = DEFAULT_TIMEOUT  # a local query's deadline, and the endpoint's silence allowed
-PUSH_TIMEOUT = 300.0  # = alaska_kg.push.DEFAULT_PUSH_TIMEOUT
-PUSH_CONTENT_TYPES = ("application/n-triples", "text/turtle")  # = alaska_kg.push.CONTENT_TYPES
+PUSH_TIMEOUT = 300.0  # = alaska_kg.store.push.DEFAULT_PUSH_TIMEOUT
+PUSH_CONTENT_TYPES = ("application/n-triples", "text/turtle")  # = alaska_kg.store.push.CONTENT_TYPES
 
 
 
@@ -74,7 +74,7 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text.flush()
         return _status(answer), data.getvalue()
 
-    # "thread": the cheapest way to stop a query when the whole process may end (see alaska_kg.deadline)
+    # "thread": the cheapest way to stop a query when the whole process may end (see alaska_kg.query.deadline)
     status, payload = run_with_deadline(work, timeout=args.timeout, what=query.where, isolation="thread")
     out.write(payload.decode("utf-8"))
     return _finish(status, query, args.max_rows, out)
@@ -100,7 +100,7 @@ def _finish(status: int, query: QuerySource, max_rows: int | None, out: TextIO) 
 
 def _query_remote(args: argparse.Namespace, query: QuerySource, substitutions: dict, out: TextIO) -> int:
     """`query --endpoint URL`: the same checks, parameters and output, the answer from a SPARQL endpoint."""
-    from alaska_kg.remote_query import run_remote
+    from alaska_kg.store.remote_query import run_remote
 
     if args.dataset is not None:
         raise UsageError("give --dataset or --endpoint, not both: the endpoint holds its own copy")
@@ -122,8 +122,8 @@ def _query_remote(args: argparse.Namespace, query: QuerySource, substitutions: d
 def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Upload every graph of the dataset to a Graph Store Protocol endpoint, one PUT each."""
     from alaska_kg.namespaces import GRAPH_BASE
-    from alaska_kg.push import PushedGraph, push
-    from alaska_kg.remote import check_endpoint
+    from alaska_kg.store.client import check_endpoint
+    from alaska_kg.store.push import PushedGraph, push
 
     check_endpoint(args.endpoint)
 
@@ -162,7 +162,7 @@ def _queries(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _describe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from alaska_kg.describe import describe, render
+    from alaska_kg.query.describe import describe, render
 
     dataset = _open(args, sources(args, err), err)
     out.write(render(describe(dataset, args.thing), dataset.store, raw=args.raw))
@@ -170,7 +170,7 @@ def _describe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from alaska_kg.stats import render, stats
+    from alaska_kg.query.stats import render, stats
 
     out.write(render(stats(_open(args, sources(args, err), err))))
     return 0
