@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 
+from alaska_kg.cli.sources import make_dataset
 from alaska_kg.paths import locate
 from alaska_kg.query.catalog import find_query
 from alaska_kg.query.dataset import open_dataset
@@ -43,7 +44,7 @@ with contextlib.redirect_stdout(io.StringIO()):
 
 def _warm(rounds: int) -> None:
     layout = locate(None)
-    dataset = open_dataset(layout)
+    dataset = open_dataset(layout, make=make_dataset)
     query = find_query(layout, "participants")
 
     def work() -> tuple[int, bytes]:

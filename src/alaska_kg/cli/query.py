@@ -13,7 +13,7 @@ import io
 import math
 from typing import TextIO
 
-from alaska_kg.cli.sources import sources
+from alaska_kg.cli.sources import make_dataset, sources
 from alaska_kg.display import printable
 from alaska_kg.errors import AnswerCut, UsageError
 from alaska_kg.namespaces import PREFIXES
@@ -38,7 +38,7 @@ def _open(args: argparse.Namespace, layout: Layout, err: TextIO) -> OpenDataset:
     def announce(message: str) -> None:
         print(f"{PROG}: {printable(message)}…", file=err, flush=True)  # it may quote a path
 
-    return open_dataset(layout, args.dataset, announce)
+    return open_dataset(layout, args.dataset, announce, make_dataset)
 
 
 def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -130,7 +130,7 @@ def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def announce(message: str) -> None:
         print(f"{PROG}: {printable(message)}…", file=err, flush=True)  # it may quote a path
 
-    path, _ = dataset_path(sources(args, err), args.dataset, announce)
+    path, _ = dataset_path(sources(args, err), args.dataset, announce, make_dataset)
     print(f"{PROG}: pushing {path} to {args.endpoint} ({args.content_type}, one PUT per graph)", file=out)
 
     def progress(done: PushedGraph) -> None:

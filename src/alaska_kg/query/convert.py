@@ -20,7 +20,7 @@ from alaska_kg.errors import OutputError, SourceSyntaxError
 from alaska_kg.jsonld import to_jsonld
 from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, WIKIDATA_ENTITY, graph_iri
 from alaska_kg.query.dataset import OpenDataset
-from alaska_kg.query.results import turtle, used_prefixes
+from alaska_kg.turtle import turtle, used_prefixes
 
 ExportFormat = Literal["ttl", "jsonld", "nt", "trig", "xml"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
