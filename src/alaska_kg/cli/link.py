@@ -1,4 +1,4 @@
-"""The `alaska-kg link` commands (status, check, suggest): parse the options, call alaska_kg.wikidata, print.
+"""The `alaska-kg link` commands (status, check, suggest): parse the options, call the wikidata wing, print.
 
 rdflib and the HTTP client are imported inside the handlers, so that registering the commands keeps
 `alaska-kg --help` and the query path light.
@@ -16,8 +16,10 @@ from alaska_kg.errors import UsageError
 from alaska_kg.namespaces import shorten
 
 if TYPE_CHECKING:
+    from alaska_kg.wikidata.check import LinkCheck
     from alaska_kg.wikidata.client import WikidataClient
-    from alaska_kg.wikidata.links import Candidate, Entity, LinkCheck
+    from alaska_kg.wikidata.links import Entity
+    from alaska_kg.wikidata.suggest import Candidate
 
 PROG = "alaska-kg"
 DEFAULT_TIMEOUT = 10.0  # = wikidata.client.DEFAULT_TIMEOUT, kept here so that --help imports nothing
@@ -95,7 +97,8 @@ def _print_check(result: LinkCheck, width: int, qid_width: int, out: TextIO) -> 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Fetch every linked item and compare; exit 1 when any link is not OK."""
     out = PrintableWriter(out)  # type: ignore[assignment]  # labels and descriptions from Wikidata
-    from alaska_kg.wikidata.links import check_links, load_link_data
+    from alaska_kg.wikidata.check import check_links
+    from alaska_kg.wikidata.links import load_link_data
 
     data = load_link_data(sources(args, err))
     client = _client(args)
@@ -144,16 +147,9 @@ def _suggest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Rank Wikidata candidates for one or every unlinked entity; with --accept, write the chosen link."""
     out = PrintableWriter(out)  # type: ignore[assignment]  # labels and descriptions from Wikidata
     from alaska_kg.paths import ensure_writable
-    from alaska_kg.wikidata.links import (
-        GIVEN_SOURCE,
-        SEARCH_SOURCE,
-        find_entity,
-        load_link_data,
-        parse_qid,
-        refuse_if_wrong,
-        suggest,
-        write_link,
-    )
+    from alaska_kg.wikidata.links import GIVEN_SOURCE, SEARCH_SOURCE, find_entity, load_link_data, parse_qid
+    from alaska_kg.wikidata.suggest import suggest
+    from alaska_kg.wikidata.write import refuse_if_wrong, write_link
 
     if args.limit < 1:
         raise UsageError(f"--limit must be at least 1, not {args.limit}")
