@@ -615,13 +615,14 @@ def test_iris_that_could_break_out_are_refused(iri: str) -> None:
 
 
 def test_constants_kept_in_the_cli_match_their_modules() -> None:
+    from alaska_kg.cli import push as push_commands
     from alaska_kg.cli import query as query_commands
     from alaska_kg.store import client as remote
     from alaska_kg.store import push
 
     assert query_commands.REMOTE_TIMEOUT == remote.DEFAULT_TIMEOUT
-    assert query_commands.PUSH_TIMEOUT == push.DEFAULT_PUSH_TIMEOUT
-    assert query_commands.PUSH_CONTENT_TYPES == push.CONTENT_TYPES
+    assert push_commands.PUSH_TIMEOUT == push.DEFAULT_PUSH_TIMEOUT
+    assert push_commands.PUSH_CONTENT_TYPES == push.CONTENT_TYPES
 
 
 def test_a_local_query_imports_no_network_code(dataset_file: Path) -> None:

@@ -159,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     query_commands.register(commands)
+    from alaska_kg.cli import push as push_commands
+
+    push_commands.register(commands)
     from alaska_kg.cli import link as link_commands
 
     link_commands.register(commands)
