@@ -131,7 +131,7 @@ def test_every_construct_of_the_ontology_has_its_rule_fixtures():
 
 def test_the_ontology_relies_on_no_rule_the_default_reasoner_gets_wrong():
     """The default reasoner ignores property chains: an owl:propertyChainAxiom in the ontology fails here
-    (use owlrl, or add the chain to reasoning.py first)."""
+    (use owlrl, or add the chain to build/reason.py first)."""
     used = _constructs(Graph().parse(ROOT / "ontology" / "alaska.ttl"))
     rules = {rule for construct in used & set(RULES_OF) for rule in RULES_OF[construct]}
     assert not rules & set(DEFAULT_REASONER_GAPS), rules & set(DEFAULT_REASONER_GAPS)

@@ -217,7 +217,7 @@ def test_retry_after_forms() -> None:
 
 
 def test_the_cli_default_timeout_is_the_clients() -> None:
-    """link_commands keeps its own copy of the default timeout so that --help imports no HTTP code."""
+    """cli.link keeps its own copy of the default timeout so that --help imports no HTTP code."""
     from alaska_kg.cli import link as link_commands
     from alaska_kg.wikidata import client as wikidata
 
