@@ -185,7 +185,7 @@ def test_contradictory_time_order_catches_exactly_the_pairs_allen_excludes(layou
     other one."""
     from pyoxigraph import QuerySolutions, Store
 
-    from alaska_kg.catalog import find_query
+    from alaska_kg.query.catalog import find_query
 
     ak = "https://w3id.org/alaska-kg/ontology#"
     x, y = "<urn:x>", "<urn:y>"
@@ -202,7 +202,7 @@ def test_contradictory_time_order_catches_exactly_the_pairs_allen_excludes(layou
 def test_a_thing_before_itself_is_caught(layout):
     from pyoxigraph import QuerySolutions, Store
 
-    from alaska_kg.catalog import find_query
+    from alaska_kg.query.catalog import find_query
 
     store = Store()
     store.load(b"<urn:x> <https://w3id.org/alaska-kg/ontology#before> <urn:x> .", "application/n-triples")
@@ -569,7 +569,7 @@ def test_every_canned_query_gives_the_same_rows_under_all_and_asserted(select, l
     (ak:statementKind and the CAMEO code ⊑ it; ak:attendee ⊑ ak:participant ...): every canned query answers
     the same rows from what the sources state and from everything, except the one written to show what
     reasoning adds (talks-actors-in-sem, empty on the asserted graph)."""
-    from alaska_kg.catalog import canned_queries
+    from alaska_kg.query.catalog import canned_queries
 
     checked = 0
     for query in canned_queries(layout):

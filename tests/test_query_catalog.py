@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import QuerySolutions, RdfFormat, Store
 
-from alaska_kg.catalog import canned_queries, find_query, query_ids
+from alaska_kg.query.catalog import canned_queries, find_query, query_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests/fixtures/checks"
@@ -935,7 +935,7 @@ def test_every_canned_query_has_a_complete_header_and_explicit_prefixes(layout) 
 
 def test_every_canned_query_runs_with_its_declared_columns(dataset, layout) -> None:
     """The projection Oxigraph parses equals the header's columns (run_query checks it), for every query."""
-    from alaska_kg.querying import run_query
+    from alaska_kg.query.run import run_query
 
     for query in (q for q in canned_queries(layout) if not q.federated):  # test_federated_* cover those
         answer = run_query(dataset, query)
@@ -951,7 +951,7 @@ def _check_names(layout) -> list[str]:
 
 
 def test_checks_return_no_rows_on_the_real_data(layout) -> None:
-    from alaska_kg.checks import run_checks
+    from alaska_kg.build.checks import run_checks
 
     assert len(_check_names(layout)) >= 8
     assert run_checks(layout) == ()
@@ -981,7 +981,7 @@ def test_validate_runs_the_checks(tmp_path: Path, capsys: pytest.CaptureFixture[
     """If a quote no longer appears in its sentence, then SHACL still passes but `validate` fails the check."""
     import shutil
 
-    from alaska_kg.cli import main
+    from alaska_kg.cli.app import main
 
     for name in ("ontology", "data", "queries"):
         shutil.copytree(ROOT / name, tmp_path / name)
@@ -1001,12 +1001,12 @@ def test_validate_runs_the_checks(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_docs_queries_md_is_up_to_date(layout, dataset_file: Path) -> None:
     """docs/queries.md is generated from the headers with example runs; regenerate it after any change with
-    `python -m alaska_kg.query_docs`."""
-    from alaska_kg.query_docs import render_query_docs
+    `python -m alaska_kg.cli.query_docs`."""
+    from alaska_kg.cli.query_docs import render_query_docs
 
     expected = render_query_docs(layout, dataset_file)
     assert (ROOT / "docs/queries.md").read_text(encoding="utf-8") == expected, (
-        "docs/queries.md is out of date: run `python -m alaska_kg.query_docs`"
+        "docs/queries.md is out of date: run `python -m alaska_kg.cli.query_docs`"
     )
 
 

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from pyoxigraph import Literal, NamedNode, Variable
 
 from alaska_kg.errors import QueryParameterError, QuerySyntaxError
-from alaska_kg.guard import lex  # the guard's SPARQL lexer: strings, IRIs and comments are opaque
+from alaska_kg.query.guard import lex  # the guard's SPARQL lexer: strings, IRIs and comments are opaque
 
 _IRIREF = re.compile(r'[^<>"{}|^`\\\x00-\x20]*\Z')
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

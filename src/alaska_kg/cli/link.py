@@ -1,4 +1,4 @@
-"""The `alaska-kg link` commands (status, check, suggest): parse the options, call alaska_kg.linking, print.
+"""The `alaska-kg link` commands (status, check, suggest): parse the options, call the wikidata wing, print.
 
 rdflib and the HTTP client are imported inside the handlers, so that registering the commands keeps
 `alaska-kg --help` and the query path light.
@@ -10,23 +10,25 @@ import argparse
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
-from alaska_kg.command_sources import sources
+from alaska_kg.cli.sources import sources
 from alaska_kg.display import PrintableWriter
 from alaska_kg.errors import UsageError
 from alaska_kg.namespaces import shorten
 
 if TYPE_CHECKING:
-    from alaska_kg.linking import Candidate, Entity, LinkCheck
-    from alaska_kg.wikidata import WikidataClient
+    from alaska_kg.wikidata.check import LinkCheck
+    from alaska_kg.wikidata.client import WikidataClient
+    from alaska_kg.wikidata.links import Entity
+    from alaska_kg.wikidata.suggest import Candidate
 
 PROG = "alaska-kg"
-DEFAULT_TIMEOUT = 10.0  # = alaska_kg.wikidata.DEFAULT_TIMEOUT, kept here so that --help imports nothing
+DEFAULT_TIMEOUT = 10.0  # = wikidata.client.DEFAULT_TIMEOUT, kept here so that --help imports nothing
 DEFAULT_LIMIT = 7
 
 
 def _client(args: argparse.Namespace) -> WikidataClient:
     """A client on $ALASKA_KG_WIKIDATA_API (else the public API) with the --timeout given."""
-    from alaska_kg.wikidata import WikidataClient
+    from alaska_kg.wikidata.client import WikidataClient
 
     if args.timeout <= 0:
         raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
@@ -48,7 +50,7 @@ def _classes(entity: Entity) -> str:
 def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Linked entities with their QID, then the linkable entities with none; reads files only."""
     out = PrintableWriter(out)  # type: ignore[assignment]  # labels are data literals
-    from alaska_kg.linking import load_link_data
+    from alaska_kg.wikidata.links import load_link_data
 
     data = load_link_data(sources(args, err))
     print(f"linked to Wikidata ({len(data.links)}):", file=out)
@@ -95,7 +97,8 @@ def _print_check(result: LinkCheck, width: int, qid_width: int, out: TextIO) -> 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Fetch every linked item and compare; exit 1 when any link is not OK."""
     out = PrintableWriter(out)  # type: ignore[assignment]  # labels and descriptions from Wikidata
-    from alaska_kg.linking import check_links, load_link_data
+    from alaska_kg.wikidata.check import check_links
+    from alaska_kg.wikidata.links import load_link_data
 
     data = load_link_data(sources(args, err))
     client = _client(args)
@@ -143,17 +146,10 @@ def _print_candidates(
 def _suggest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Rank Wikidata candidates for one or every unlinked entity; with --accept, write the chosen link."""
     out = PrintableWriter(out)  # type: ignore[assignment]  # labels and descriptions from Wikidata
-    from alaska_kg.linking import (
-        GIVEN_SOURCE,
-        SEARCH_SOURCE,
-        find_entity,
-        load_link_data,
-        parse_qid,
-        refuse_if_wrong,
-        suggest,
-        write_link,
-    )
     from alaska_kg.paths import ensure_writable
+    from alaska_kg.wikidata.links import GIVEN_SOURCE, SEARCH_SOURCE, find_entity, load_link_data, parse_qid
+    from alaska_kg.wikidata.suggest import suggest
+    from alaska_kg.wikidata.write import refuse_if_wrong, write_link
 
     if args.limit < 1:
         raise UsageError(f"--limit must be at least 1, not {args.limit}")

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
-from alaska_kg.dataset import OpenDataset
 from alaska_kg.display import printable
 from alaska_kg.errors import ResourceNotFound
-from alaska_kg.labels import iris_in, labels, show
 from alaska_kg.namespaces import AK, PREFIXES, expand, graph_iri, shorten
+from alaska_kg.query.dataset import OpenDataset
+from alaska_kg.query.labels import iris_in, labels, show
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"

@@ -11,15 +11,15 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from alaska_kg import __version__
-from alaska_kg.command_sources import sources
+from alaska_kg.cli.sources import sources
 from alaska_kg.display import printable
 from alaska_kg.errors import AlaskaKgError, ValidationFailed
 from alaska_kg.namespaces import shorten
 from alaska_kg.paths import ROOT_HELP
 
 PROG = "alaska-kg"
-REASONER_CHOICES = ("owlrl", "reasonable")  # = alaska_kg.reasoning.REASONERS, kept here to stay light
-DEFAULT_REASONER = "reasonable"  # = alaska_kg.reasoning.DEFAULT_REASONER (tests/test_reasoning.py)
+REASONER_CHOICES = ("owlrl", "reasonable")  # = alaska_kg.build.reason.REASONERS, kept here to stay light
+DEFAULT_REASONER = "reasonable"  # = alaska_kg.build.reason.DEFAULT_REASONER (tests/test_reasoning.py)
 MAX_VIOLATIONS_SHOWN = 50
 
 
@@ -56,7 +56,7 @@ def _print_violations(report: object, err: TextIO) -> None:
 
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """parse → validate → reason → export; the heavy libraries are imported here, not at CLI import."""
-    from alaska_kg.build import build
+    from alaska_kg.build.pipeline import build
 
     layout = sources(args, err)
     progress = _progress(err)
@@ -95,7 +95,7 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the shapes over the data and print the report; exit 0 when it conforms, 1 when it does not."""
-    from alaska_kg.validation import render_report, validate_layout
+    from alaska_kg.build.validate import render_report, validate_layout
 
     report = validate_layout(sources(args, err))
     text = render_report(report, args.format)
@@ -154,10 +154,15 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     validate.set_defaults(handler=_validate)
 
-    from alaska_kg import query_commands  # the light query path: query, queries, describe, stats, export
+    from alaska_kg.cli import (
+        query as query_commands,  # the light query path: query, queries, describe, stats, export
+    )
 
     query_commands.register(commands)
-    from alaska_kg import link_commands
+    from alaska_kg.cli import push as push_commands
+
+    push_commands.register(commands)
+    from alaska_kg.cli import link as link_commands
 
     link_commands.register(commands)
     return parser
@@ -172,9 +177,9 @@ def _fail(message: str, code: int, debug: bool, err: TextIO) -> int:
 
 
 def _end_if_a_query_runs_on(code: int, err: TextIO) -> None:
-    """A query stopped at its deadline or by Ctrl-C runs on in a thread (alaska_kg.deadline): end the
+    """A query stopped at its deadline or by Ctrl-C runs on in a thread (alaska_kg.query.deadline): end the
     process now, with `code`, before the interpreter's shutdown frees objects the engine still reads."""
-    deadline = sys.modules.get("alaska_kg.deadline")
+    deadline = sys.modules.get("alaska_kg.query.deadline")
     if deadline is not None and deadline.abandoned():
         err.flush()
         sys.stdout.flush()

@@ -23,9 +23,9 @@ from typing import BinaryIO, Literal, get_args
 
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, parse
 
-from alaska_kg import remote
 from alaska_kg.errors import SourceNotFound, SourceSyntaxError
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
+from alaska_kg.store import client as remote
 
 ContentType = Literal["application/n-triples", "text/turtle"]
 CONTENT_TYPES: tuple[str, ...] = get_args(ContentType)  # N-Triples is Turtle too: the same bytes serve both

@@ -14,16 +14,16 @@ from pathlib import Path
 from rdflib import RDF, Graph
 
 from alaska_kg import __version__
+from alaska_kg.build.loading import load_sources
+from alaska_kg.build.outdir import check_target, recover, remove_leftovers
+from alaska_kg.build.publish import SUMMARY_NAME, ExportReport, copy_outputs, export
+from alaska_kg.build.reason import DEFAULT_REASONER, Reasoner, infer
+from alaska_kg.build.validate import ValidationReport, validate, with_checks
 from alaska_kg.cache import DATASET_FILE, cache_dir, cached_entry, source_key
 from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, ValidationFailed
-from alaska_kg.export import SUMMARY_NAME, ExportReport, copy_outputs, export
-from alaska_kg.loading import load_sources
 from alaska_kg.manifest import Manifest
 from alaska_kg.namespaces import AK
-from alaska_kg.outdir import check_target, recover, remove_leftovers
 from alaska_kg.paths import Layout
-from alaska_kg.reasoning import DEFAULT_REASONER, Reasoner, infer
-from alaska_kg.validation import ValidationReport, validate, with_checks
 
 Progress = Callable[[str], None]
 STAGES: tuple[str, ...] = ("parse", "validate", "reason", "export")

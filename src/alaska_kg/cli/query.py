@@ -1,9 +1,9 @@
-"""The query-path commands of the CLI (query, queries, describe, stats, export, push); light imports only.
+"""The query-path commands of the CLI (query, queries, describe, stats, export); light imports only.
 
 Each handler parses nothing itself and decides nothing about RDF: it calls the module that does the work
 and writes the result. Nothing here, nor in what it imports, loads rdflib, pyshacl or a reasoner, unless
-the build cache is empty and the dataset has to be built first. The network code (`query --endpoint`,
-`push`) is imported only by the commands that use it.
+the build cache is empty and the dataset has to be built first. The network code (`query --endpoint`) is
+imported only when an endpoint is given.
 """
 
 from __future__ import annotations
@@ -13,32 +13,29 @@ import io
 import math
 from typing import TextIO
 
-from alaska_kg.catalog import QuerySource, canned_queries, find_query, inline_query
-from alaska_kg.command_sources import sources
-from alaska_kg.dataset import GRAPH_SELECTIONS, OpenDataset, dataset_path, open_dataset
-from alaska_kg.deadline import DEFAULT_TIMEOUT, run_with_deadline
+from alaska_kg.cli.sources import make_dataset, sources
 from alaska_kg.display import printable
 from alaska_kg.errors import AnswerCut, UsageError
-from alaska_kg.exporting import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read_context, write_atomically
-from alaska_kg.formats import OUTPUT_FORMATS, text_table, write_answer
 from alaska_kg.namespaces import PREFIXES
-from alaska_kg.parameters import bind
 from alaska_kg.paths import ROOT_HELP, Layout
-from alaska_kg.querying import DEFAULT_MAX_ROWS, Answer, bounded, run_query, service_error
+from alaska_kg.query.catalog import QuerySource, canned_queries, find_query, inline_query
+from alaska_kg.query.convert import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read_context, write_atomically
+from alaska_kg.query.dataset import GRAPH_SELECTIONS, OpenDataset, open_dataset
+from alaska_kg.query.deadline import DEFAULT_TIMEOUT, run_with_deadline
+from alaska_kg.query.params import bind
+from alaska_kg.query.results import OUTPUT_FORMATS, text_table, write_answer
+from alaska_kg.query.run import DEFAULT_MAX_ROWS, Answer, bounded, run_query, service_error
 
 PROG = "alaska-kg"
-REMOTE_TIMEOUT = 60.0  # = alaska_kg.remote.DEFAULT_TIMEOUT, kept here so that `query` stays light
+REMOTE_TIMEOUT = 60.0  # = alaska_kg.store.client.DEFAULT_TIMEOUT, kept here so that `query` stays light
 QUERY_TIMEOUT = DEFAULT_TIMEOUT  # a local query's deadline, and the endpoint's silence allowed
-PUSH_TIMEOUT = 300.0  # = alaska_kg.push.DEFAULT_PUSH_TIMEOUT
-PUSH_CONTENT_TYPES = ("application/n-triples", "text/turtle")  # = alaska_kg.push.CONTENT_TYPES
-
 
 
 def _open(args: argparse.Namespace, layout: Layout, err: TextIO) -> OpenDataset:
     def announce(message: str) -> None:
         print(f"{PROG}: {printable(message)}…", file=err, flush=True)  # it may quote a path
 
-    return open_dataset(layout, args.dataset, announce)
+    return open_dataset(layout, args.dataset, announce, make_dataset)
 
 
 def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -74,7 +71,7 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text.flush()
         return _status(answer), data.getvalue()
 
-    # "thread": the cheapest way to stop a query when the whole process may end (see alaska_kg.deadline)
+    # "thread": the cheapest way to stop a query when the whole process may end (see alaska_kg.query.deadline)
     status, payload = run_with_deadline(work, timeout=args.timeout, what=query.where, isolation="thread")
     out.write(payload.decode("utf-8"))
     return _finish(status, query, args.max_rows, out)
@@ -100,7 +97,7 @@ def _finish(status: int, query: QuerySource, max_rows: int | None, out: TextIO) 
 
 def _query_remote(args: argparse.Namespace, query: QuerySource, substitutions: dict, out: TextIO) -> int:
     """`query --endpoint URL`: the same checks, parameters and output, the answer from a SPARQL endpoint."""
-    from alaska_kg.remote_query import run_remote
+    from alaska_kg.store.remote_query import run_remote
 
     if args.dataset is not None:
         raise UsageError("give --dataset or --endpoint, not both: the endpoint holds its own copy")
@@ -119,39 +116,6 @@ def _query_remote(args: argparse.Namespace, query: QuerySource, substitutions: d
     return _finish(_status(answer), query, args.max_rows, out)
 
 
-def _push(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Upload every graph of the dataset to a Graph Store Protocol endpoint, one PUT each."""
-    from alaska_kg.namespaces import GRAPH_BASE
-    from alaska_kg.push import PushedGraph, push
-    from alaska_kg.remote import check_endpoint
-
-    check_endpoint(args.endpoint)
-
-    def announce(message: str) -> None:
-        print(f"{PROG}: {printable(message)}…", file=err, flush=True)  # it may quote a path
-
-    path, _ = dataset_path(sources(args, err), args.dataset, announce)
-    print(f"{PROG}: pushing {path} to {args.endpoint} ({args.content_type}, one PUT per graph)", file=out)
-
-    def progress(done: PushedGraph) -> None:
-        name = "(default)" if done.graph is None else done.graph.removeprefix(GRAPH_BASE)
-        line = f"  {name:<10} {done.triples:>8} triples  {done.status} {done.reason}  {done.seconds:.2f}s"
-        print(line, file=out, flush=True)
-
-    result = push(
-        path, args.endpoint, content_type=args.content_type, timeout=args.timeout, progress=progress
-    )
-    total = sum(g.triples for g in result.graphs)
-    print(f"  {len(result.graphs)} graphs, {total} triples", file=out)
-    if result.shared_blank_nodes:
-        print(
-            f"{PROG}: warning: {result.shared_blank_nodes} blank node(s) occur in more than one graph; "
-            "each PUT gives them new identities, so the store holds them as distinct nodes",
-            file=err,
-        )
-    return 0
-
-
 def _queries(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rows = [
         (q.id, q.header.summary, ", ".join(f"{p.name} ({p.type})" for p in q.header.params))
@@ -162,7 +126,7 @@ def _queries(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _describe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from alaska_kg.describe import describe, render
+    from alaska_kg.query.describe import describe, render
 
     dataset = _open(args, sources(args, err), err)
     out.write(render(describe(dataset, args.thing), dataset.store, raw=args.raw))
@@ -170,7 +134,7 @@ def _describe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from alaska_kg.stats import render, stats
+    from alaska_kg.query.stats import render, stats
 
     out.write(render(stats(_open(args, sources(args, err), err))))
     return 0
@@ -333,43 +297,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     _common(export)
     export.set_defaults(handler=_export)
-
-    push = commands.add_parser(
-        "push",
-        help="upload the dataset's graphs to a triple store",
-        description="Replace each named graph of the built dataset in a triple store with one SPARQL 1.1 "
-        "Graph Store HTTP Protocol PUT (URL?graph=IRI). A login (HTTP basic or digest), if asked, comes from "
-        "$ALASKA_KG_ENDPOINT_AUTH=user:password, never from the command line.",
-    )
-    push.add_argument(
-        "--endpoint",
-        metavar="URL",
-        required=True,
-        help="the Graph Store endpoint, e.g. http://localhost:7878/store (Oxigraph), "
-        "http://localhost:3030/ds/data (Fuseki), http://localhost:8890/sparql-graph-crud (Virtuoso)",
-    )
-    push.add_argument(
-        "--content-type",
-        choices=PUSH_CONTENT_TYPES,
-        default=PUSH_CONTENT_TYPES[0],
-        help="media type of the bodies (N-Triples, which is also Turtle; default: application/n-triples)",
-    )
-    push.add_argument(
-        "--timeout",
-        type=float,
-        default=PUSH_TIMEOUT,
-        metavar="SECONDS",
-        help=f"give up on a PUT not answered in full within SECONDS (default: {PUSH_TIMEOUT:g})",
-    )
-    push.add_argument(
-        "--dataset",
-        metavar="FILE.nq",
-        default=None,
-        help="push this N-Quads dataset (default: the build cache, built if missing)",
-    )
-    push.add_argument("--debug", action="store_true", help="show a traceback on error")
-    push.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
-    push.set_defaults(handler=_push)
 
 
 __all__ = ["register"]

@@ -14,9 +14,9 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SKOS, VOID
 
 from alaska_kg import __version__
+from alaska_kg.build.outdir import check_target, replace_folder
 from alaska_kg.manifest import MANIFEST_NAME, Manifest
 from alaska_kg.namespaces import GRAPH_BASE, GRAPH_NAMES, PREFIXES, graph_iri
-from alaska_kg.outdir import check_target, replace_folder
 
 GRAPH_TITLES = {
     "ontology": "the alaska-kg ontology (TBox)",
@@ -100,7 +100,7 @@ def _declarations(sizes: Mapping[str, int]) -> str:
 
 def _trig(declarations: str, nquads: str) -> str:
     """TriG of the dataset, written by Oxigraph from N-Quads (rdflib's TriG writer is ~10x slower)."""
-    from alaska_kg.formats import used_prefixes
+    from alaska_kg.turtle import used_prefixes
 
     quads = list(
         pyoxigraph.parse((declarations + nquads).encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
@@ -118,7 +118,7 @@ def _oxigraph_triples(ntriples: str) -> list[pyoxigraph.Triple]:
 
 def _turtle(ntriples: str) -> str:
     """Turtle written by Oxigraph (subjects grouped, only the prefixes used)."""
-    from alaska_kg.formats import turtle
+    from alaska_kg.turtle import turtle
 
     return turtle(_oxigraph_triples(ntriples))
 
@@ -210,7 +210,7 @@ Writer = Callable[[Path], None]
 
 def write_atomically(out_dir: Path, writers: Mapping[str, Writer], *, owned: bool = False) -> ExportReport:
     """Write every file into a staging folder beside `out_dir`, list them in a manifest, then swap it into
-    place (alaska_kg.outdir): a failure leaves an earlier `out_dir` as it was, and a folder holding files a
+    place (build.outdir): a failure leaves an earlier `out_dir` as it was, and a folder holding files a
     build did not write is refused unless `owned` (a cache entry)."""
 
     def fill(staging: Path) -> None:

@@ -11,22 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal, TextIO, get_args
 
-from pyoxigraph import Literal as RdfLiteral
 from pyoxigraph import (
-    NamedNode,
     QueryResultsFormat,
-    RdfFormat,
     Store,
-    Triple,
-    serialize,
 )
 
 from alaska_kg.display import printable
 from alaska_kg.errors import UsageError
 from alaska_kg.jsonld import to_jsonld
-from alaska_kg.labels import iris_in, labels, show
 from alaska_kg.namespaces import PREFIXES
-from alaska_kg.querying import Answer
+from alaska_kg.query.labels import iris_in, labels, show
+from alaska_kg.query.run import Answer
+from alaska_kg.turtle import turtle
 
 OutputFormat = Literal["table", "csv", "tsv", "json", "md", "ttl", "jsonld"]
 OUTPUT_FORMATS: tuple[str, ...] = get_args(OutputFormat)
@@ -34,7 +30,6 @@ SOLUTION_FORMATS = ("table", "csv", "tsv", "json", "md")
 GRAPH_FORMATS = ("ttl", "jsonld")
 W3C_RESULTS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV, "json": QueryResultsFormat.JSON}
 MAX_CELL = 60  # characters of a table cell; csv, tsv, json and md keep every character
-_SILENT = {PREFIXES["rdf"] + "type", PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString"}
 
 
 def text_table(
@@ -66,30 +61,6 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> lis
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return lines
-
-
-def used_prefixes(triples: Iterable[Triple]) -> dict[str, str]:
-    """The curated prefixes whose namespace some IRI of `triples` is under (rdf:type written `a` aside)."""
-    iris: set[str] = set()
-    for triple in triples:
-        for term in (triple.subject, triple.predicate, triple.object):
-            if isinstance(term, NamedNode):
-                iris.add(term.value)
-            elif isinstance(term, RdfLiteral):
-                iris.add(term.datatype.value)
-    iris -= _SILENT
-    return {p: ns for p, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
-
-
-def _sorted(triples: Iterable[Triple]) -> list[Triple]:
-    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-
-
-def turtle(triples: Iterable[Triple]) -> str:
-    """Turtle (RDF 1.1 Turtle) with only the curated prefixes it uses, subjects in IRI order."""
-    ordered = _sorted(triples)
-    data = serialize(ordered, format=RdfFormat.TURTLE, prefixes=used_prefixes(ordered))
-    return (data or b"").decode("utf-8")
 
 
 def write_answer(
@@ -155,7 +126,5 @@ __all__ = [
     "OutputFormat",
     "markdown_table",
     "text_table",
-    "turtle",
-    "used_prefixes",
     "write_answer",
 ]

@@ -15,8 +15,6 @@ from typing import Literal, TypeVar
 
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, Triple, Variable, parse_query_results
 
-from alaska_kg.catalog import QuerySource
-from alaska_kg.dataset import GraphSelection, OpenDataset
 from alaska_kg.display import one_line
 from alaska_kg.errors import (
     AlaskaKgError,
@@ -27,8 +25,10 @@ from alaska_kg.errors import (
     QuerySyntaxError,
     UsageError,
 )
-from alaska_kg.guard import check_query
 from alaska_kg.namespaces import PREFIXES
+from alaska_kg.query.catalog import QuerySource
+from alaska_kg.query.dataset import GraphSelection, OpenDataset
+from alaska_kg.query.guard import check_query
 
 AnswerKind = Literal["select", "ask", "graph"]
 _ERROR_AT = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)

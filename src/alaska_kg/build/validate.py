@@ -162,7 +162,7 @@ class ValidationReport:
     shape_count: int
     shapes_file: Path | None
     report_turtle: str = ""
-    check_failures: tuple = ()  # alaska_kg.checks.CheckFailure: integrity queries that returned rows
+    check_failures: tuple = ()  # alaska_kg.build.checks.CheckFailure: integrity queries that returned rows
     # the report as a graph: its blank nodes are those of the data and shapes (report_turtle loses that)
     report_graph: Graph | None = field(default=None, compare=False, repr=False)
 
@@ -315,7 +315,7 @@ def locate_violations(report: ValidationReport, files: Iterable[Path]) -> Valida
 
 def with_checks(report: ValidationReport, layout: Layout) -> ValidationReport:
     """Add the integrity queries of queries/checks/ to a SHACL report: any row makes it not conform."""
-    from alaska_kg.checks import run_checks
+    from alaska_kg.build.checks import run_checks
 
     failures = run_checks(layout)
     return replace(report, check_failures=failures, conforms=report.conforms and not failures)
@@ -324,7 +324,7 @@ def with_checks(report: ValidationReport, layout: Layout) -> ValidationReport:
 def validate_layout(layout: Layout) -> ValidationReport:
     """Parse the sources under `layout`, validate them against the shapes and run the integrity checks;
     violations carry their file and line."""
-    from alaska_kg.loading import load_sources
+    from alaska_kg.build.loading import load_sources
 
     sources = load_sources(layout)
     report = validate(

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
-from alaska_kg.dataset import OpenDataset
-from alaska_kg.formats import text_table
-from alaska_kg.labels import labels
 from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, graph_iri, shorten
+from alaska_kg.query.dataset import OpenDataset
+from alaska_kg.query.labels import labels
+from alaska_kg.query.results import text_table
 
 _CLASS_COUNTS = """
 PREFIX ak: <https://w3id.org/alaska-kg/ontology#>

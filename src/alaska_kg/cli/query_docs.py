@@ -1,7 +1,7 @@
 """Render docs/queries.md from the query headers, with an example run of each query on the built dataset.
 
 One source of truth: the headers in queries/*.rq. A test regenerates the page and fails when the file in
-docs/ is out of date; `python -m alaska_kg.query_docs` rewrites it.
+docs/ is out of date; `python -m alaska_kg.cli.query_docs` rewrites it.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ import io
 import sys
 from pathlib import Path
 
-from alaska_kg.catalog import QuerySource, canned_queries, find_query, query_ids
 from alaska_kg.paths import Layout, ensure_writable, locate
+from alaska_kg.query.catalog import QuerySource, canned_queries, find_query, query_ids
 
 MAX_EXAMPLE_LINES = 14
 
 _INTRO = """\
 # The canned queries
 
-Generated from the `#+ ` headers of `queries/*.rq` by `python -m alaska_kg.query_docs`; do not edit by hand
-(a test fails when this page is out of date). `alaska-kg queries` prints the same list; `alaska-kg query
+Generated from the `#+ ` headers of `queries/*.rq` by `python -m alaska_kg.cli.query_docs`; do not edit by
+hand (a test fails when this page is out of date). `alaska-kg queries` prints the same list; `alaska-kg query
 NAME` runs one. Each example shows the first lines of the default, labelled table.
 
 | query | summary | parameters |
@@ -37,7 +37,7 @@ def _example_command(query: QuerySource) -> list[str]:
 
 
 def _run(argv: list[str], dataset: Path) -> str:
-    from alaska_kg.cli import main
+    from alaska_kg.cli.app import main
 
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(io.StringIO()):
@@ -92,7 +92,7 @@ def render_query_docs(layout: Layout, dataset: Path) -> str:
 
 
 def main() -> int:
-    from alaska_kg.build import ensure_dataset
+    from alaska_kg.build.pipeline import ensure_dataset
 
     layout = locate(None)
     ensure_writable(layout, "docs/queries.md")

@@ -1,9 +1,10 @@
 """The built dataset, opened for querying: find the N-Quads file, load it into an in-memory Oxigraph store.
 
-The file comes from `--dataset FILE.nq`, else from the build cache for the current sources; only when the
-cache has none (or its copy no longer matches its manifest) is the build path imported (rdflib, pyshacl,
-reasoner: slow) to make it. Loading ~6k quads takes ~10 ms, so every command loads afresh and nothing is
-kept between calls; the bytes are read once, checked against their SHA-256, then parsed.
+The file comes from `--dataset FILE.nq`, else from the build cache for the current sources; when the cache
+has none (or its copy no longer matches its manifest), the `make` function the caller passed fills it (the
+command layer passes the build: rdflib, pyshacl, a reasoner, slow; this wing never imports it). Loading ~6k
+quads takes ~10 ms, so every command loads afresh and nothing is kept between calls; the bytes are read
+once, checked against their SHA-256, then parsed.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ SELECTED_GRAPHS: dict[str, tuple[str, ...]] = {
     "asserted": ("ontology", "asserted", "links"),  # what the sources state
     "inferred": ("inferred",),  # only what reasoning added: to see what it contributes
 }
+# What fills the cache when it has no dataset: (layout, rebuild) -> the built N-Quads file.
+MakeDataset = Callable[[Layout, bool], Path]
 _POSITION = re.compile(r"\b(?:at|between line) (\d+)(?::| column )(\d+)")
 
 
@@ -47,7 +50,10 @@ class OpenDataset:
 
 
 def dataset_bytes(
-    layout: Layout, explicit: Path | str | None = None, announce: Callable[[str], None] | None = None
+    layout: Layout,
+    explicit: Path | str | None = None,
+    announce: Callable[[str], None] | None = None,
+    make: MakeDataset | None = None,
 ) -> tuple[Path, bytes, bool]:
     """The N-Quads file to load, its bytes, and whether it had to be built now (`announce` hears of it
     first). Bytes from a build (the cache, or a build folder with its manifest) are checked against the
@@ -73,11 +79,14 @@ def dataset_bytes(
             rebuild = True
             if announce is not None:
                 announce(f"{exc}; rebuilding the cached dataset from {layout.root}")
-    elif announce is not None:
+    if make is None:
+        raise SourceNotFound(
+            f"no built dataset for the current sources of {layout.root} in the cache"
+            " (build it with `alaska-kg build`)"
+        )
+    if not rebuild and announce is not None:
         announce(f"no built dataset for the current sources in the cache; building it from {layout.root}")
-    from alaska_kg.build import ensure_dataset  # the heavy build path, only on a cache miss
-
-    path = ensure_dataset(layout, rebuild=True) if rebuild else ensure_dataset(layout)
+    path = make(layout, rebuild)
     entry = read_manifest(path.parent)
     if entry is None:
         raise CorruptOutput(f"{path.parent}: the build left no manifest")
@@ -85,10 +94,13 @@ def dataset_bytes(
 
 
 def dataset_path(
-    layout: Layout, explicit: Path | str | None = None, announce: Callable[[str], None] | None = None
+    layout: Layout,
+    explicit: Path | str | None = None,
+    announce: Callable[[str], None] | None = None,
+    make: MakeDataset | None = None,
 ) -> tuple[Path, bool]:
     """The N-Quads file to load (checked as in `dataset_bytes`), and whether it had to be built now."""
-    path, _, built = dataset_bytes(layout, explicit, announce)
+    path, _, built = dataset_bytes(layout, explicit, announce, make)
     return path, built
 
 
@@ -110,10 +122,13 @@ def load_store(path: Path, data: bytes | None = None) -> Store:
 
 
 def open_dataset(
-    layout: Layout, explicit: Path | str | None = None, announce: Callable[[str], None] | None = None
+    layout: Layout,
+    explicit: Path | str | None = None,
+    announce: Callable[[str], None] | None = None,
+    make: MakeDataset | None = None,
 ) -> OpenDataset:
     """Find the dataset (see `dataset_bytes`) and load it."""
-    path, data, built = dataset_bytes(layout, explicit, announce)
+    path, data, built = dataset_bytes(layout, explicit, announce, make)
     return OpenDataset(load_store(path, data), path, built)
 
 
@@ -121,6 +136,7 @@ __all__ = [
     "GRAPH_SELECTIONS",
     "SELECTED_GRAPHS",
     "GraphSelection",
+    "MakeDataset",
     "OpenDataset",
     "dataset_bytes",
     "dataset_path",

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 
 from pyoxigraph import Literal, NamedNode, Variable
 
-from alaska_kg.catalog import QuerySource
 from alaska_kg.display import undecodable_at
 from alaska_kg.errors import QueryParameterError
-from alaska_kg.header import Param
 from alaska_kg.namespaces import expand
+from alaska_kg.query.catalog import QuerySource
+from alaska_kg.query.header import Param
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+\Z")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from alaska_kg.display import undecodable_at
 from alaska_kg.errors import QueryHeaderError, QueryNotFound, QuerySyntaxError
-from alaska_kg.header import QueryHeader, parse_header
 from alaska_kg.paths import Layout
+from alaska_kg.query.header import QueryHeader, parse_header
 
 CHECKS_DIR = "checks"
 FEDERATED_TAG = "federated"

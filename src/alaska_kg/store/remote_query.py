@@ -1,13 +1,13 @@
 """Run a query on a remote SPARQL endpoint so that it answers as the local dataset would: the same checks,
 the same parameters, the same default graph, and the labels for the table fetched from the same graphs.
 
-1. The query is checked as a local run checks it: the guard (`alaska_kg.guard`: no update ever, no
+1. The query is checked as a local run checks it: the guard (`alaska_kg.query.guard`: no update ever, no
    SERVICE unless allowed, FROM only on the dataset's graphs), then Oxigraph on an empty store for syntax
    errors with their line, the header's columns and parameters. Nothing is sent until it passes, and the
    text sent passes the guard again. The empty store is given the text with every `SERVICE` written
    `GRAPH` (`guard.without_service`), so that no check, with `--allow-service` or without, calls an
    endpoint from here: the SERVICE is the remote endpoint's to evaluate, once.
-2. Parameters become a VALUES block at the head of the WHERE group (`alaska_kg.sparql_values`); inline
+2. Parameters become a VALUES block at the head of the WHERE group (`alaska_kg.store.values`); inline
    `--sparql` text gets the curated PREFIX lines the local engine predeclares.
 3. `--graph` becomes `default-graph-uri` parameters (SPARQL 1.1 Protocol §2.1.4), one per named graph
    whose merge is the local default graph, and the dataset's four graphs are sent as `named-graph-uri`,
@@ -38,15 +38,15 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from alaska_kg import remote
-from alaska_kg.catalog import QuerySource
-from alaska_kg.dataset import SELECTED_GRAPHS, GraphSelection, OpenDataset
 from alaska_kg.errors import EndpointAnswerError, QueryParameterError, QuerySyntaxError, UsageError
-from alaska_kg.guard import check_query, without_service
-from alaska_kg.labels import RDFS_LABEL, iris_in
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
-from alaska_kg.querying import Answer, run_query
-from alaska_kg.sparql_values import iri_text, query_form, with_values
+from alaska_kg.query.catalog import QuerySource
+from alaska_kg.query.dataset import SELECTED_GRAPHS, GraphSelection, OpenDataset
+from alaska_kg.query.guard import check_query, without_service
+from alaska_kg.query.labels import RDFS_LABEL, iris_in
+from alaska_kg.query.run import Answer, run_query
+from alaska_kg.store import client as remote
+from alaska_kg.store.values import iri_text, query_form, with_values
 
 # What to ask for, by query form (SPARQL 1.1 Protocol §2.1.5 leaves the choice to content negotiation).
 # One kind per form: offered both, Virtuoso answers a CONSTRUCT as a results table of ?s ?p ?o.
@@ -130,7 +130,7 @@ def _solutions(response: remote.Response) -> QuerySolutions:
 
 
 def fetch_labels(url: str, iris: Iterable[str], *, timeout: float = remote.DEFAULT_TIMEOUT) -> Store:
-    """A store with every rdfs:label the dataset's graphs give the IRIs (as `alaska_kg.labels.labels`
+    """A store with every rdfs:label the dataset's graphs give the IRIs (as `alaska_kg.query.labels.labels`
     reads them from the local store), a few hundred IRIs per query."""
     store = Store()
     sendable = sorted(i for i in set(iris) if _sendable(i))

@@ -1,6 +1,6 @@
 """`export`: a graph of the built dataset, or all, in an RDF syntax, to stdout or to a file, atomically.
 
-The query-path twin of alaska_kg.export (which writes the build outputs with rdflib): this one reads the
+The query-path twin of build.publish (which writes the build outputs with rdflib): this one reads the
 built N-Quads with Oxigraph and needs no rdflib. TriG keeps the named graphs; every other syntax writes
 the merge of the chosen graphs. JSON-LD is compacted with the shipped ontology/context.jsonld (its
 prefixes), inline: a context is never referenced by URL, so no reader has to fetch one.
@@ -16,11 +16,11 @@ from typing import Literal, get_args
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
-from alaska_kg.dataset import OpenDataset
 from alaska_kg.errors import OutputError, SourceSyntaxError
-from alaska_kg.formats import turtle, used_prefixes
 from alaska_kg.jsonld import to_jsonld
 from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, WIKIDATA_ENTITY, graph_iri
+from alaska_kg.query.dataset import OpenDataset
+from alaska_kg.turtle import turtle, used_prefixes
 
 ExportFormat = Literal["ttl", "jsonld", "nt", "trig", "xml"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
