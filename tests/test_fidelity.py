@@ -436,7 +436,8 @@ def link_kind_problems(graph: rdflib.Graph, kinds: dict[str, str | None]) -> tup
             checked += 1
             ours = {SAME_KIND[c] for c in graph.objects(subject, RDF.type) if c in SAME_KIND}
             if predicate == SKOS.exactMatch and kind not in ours:
-                problems.append(f"{subject} skos:exactMatch wd:{qid}, but it is a {ours or 'thing'} and that a {kind}")
+                what = ours or "thing"
+                problems.append(f"{subject} skos:exactMatch wd:{qid}, but it is a {what} and that a {kind}")
             elif predicate == SKOS.closeMatch and kind in ours:
                 problems.append(f"{subject} skos:closeMatch wd:{qid}, of the same kind ({kind}): exactMatch")
     return problems, checked, unchecked
@@ -450,7 +451,8 @@ def test_each_link_relation_agrees_with_the_kinds_recorded_for_its_item(data):
     unrecorded and are not."""
     problems, checked, unchecked = link_kind_problems(data, _kinds())
     assert problems == []
-    assert (checked, unchecked) == (24, 21), f"{checked} links checked, {unchecked} unchecked (kind unrecorded)"
+    report = f"{checked} links checked, {unchecked} unchecked (kind unrecorded)"
+    assert (checked, unchecked) == (24, 21), report
 
 
 @pytest.mark.parametrize(
@@ -515,7 +517,8 @@ def test_coercion_is_a_neutral_topic_and_the_american_wordings_are_framings(data
 
 def test_the_iiss_assessment_cites_the_sentence_that_makes_the_meeting_day_1(data, article: str):
     """41-1 "the altercations during the meeting" does not say which day; 14-1 "The first day of talks were
-    noted for ending in mutual public denunciations" does: a context sentence of the assessment about day 1."""
+    noted for ending in mutual public denunciations" does: a context sentence of the assessment about
+    day 1."""
     iiss = AKR["iiss-assessment"]
     assert (iiss, AK.about, AKR["talks-day-1"]) in data
     assert set(data.objects(iiss, AK.sourceSentence)) == {AKR["sentence-41-1"]}
@@ -523,9 +526,9 @@ def test_the_iiss_assessment_cites_the_sentence_that_makes_the_meeting_day_1(dat
 
 
 def test_bidens_presidency_is_not_cited_from_inside_pangs_quotation(data, article: str):
-    """8-2 "just 50 days after Biden came into office" is Pang's quoted words, not the article's; 18-2 "President
-    Biden" states the office, 3-2 "the Biden administration's first face-to-face meeting" places it at the
-    talks. No fact is stated by a sentence only through words inside a quotation."""
+    """8-2 "just 50 days after Biden came into office" is Pang's quoted words, not the article's; 18-2
+    "President Biden" states the office, 3-2 "the Biden administration's first face-to-face meeting"
+    places it at the talks. No fact is stated by a sentence only through words inside a quotation."""
     holding = AKR["holding-biden-president"]
     assert "When asked to comment on Thursday's meetings, President Biden" in article
     assert set(data.objects(holding, AK.sourceSentence)) == {AKR["sentence-18-2"]}
@@ -558,8 +561,8 @@ def test_a_neutral_topic_carries_no_sides_quoted_wording(data, article: str):
 
 
 def test_statement_counts_leave_out_statements_of_unspecified_kind(select):
-    """43-4 "merchandise quoting statements made by Yang and Wang at the talks": the article does not say which
-    statements, so they may be ones already counted; the counts leave them out (Yang 5, as 14-3 and 43-5
+    """43-4 "merchandise quoting statements made by Yang and Wang at the talks": the article does not say
+    which statements, so they may be ones already counted; the counts leave them out (Yang 5, as 14-3 and 43-5
     give; Wang Yi, with no other statement, has no row), as the query's summary says."""
     counts = dict(select("statement-counts-by-speaker"))
     assert counts["akr:yang-jiechi"] == "5"
@@ -573,7 +576,8 @@ def test_docs_model_quotes_only_what_the_article_quotes(article: str):
     prose = re.sub(r"`[^`]*`", "", re.sub(r"```.*?```", "", doc, flags=re.S))
     prose = re.sub(r"^> ?", "", prose.replace("**", ""), flags=re.M)  # the quoted sentence, unmarked
     for quoted in re.findall(r'"([^"]{12,}?)"', " ".join(prose.split())):
-        assert quoted.rstrip(",.").lower() in article.lower() or "…" in quoted, f"docs/model.md quotes {quoted!r}"
+        found = quoted.rstrip(",.").lower() in article.lower()
+        assert found or "…" in quoted, f"docs/model.md quotes {quoted!r}, which the article does not"
 
 
 def test_the_change_in_power_relations_is_stated_by_the_articles_own_sentence(data, article: str):
