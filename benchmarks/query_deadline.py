@@ -19,15 +19,16 @@ import subprocess
 import sys
 import time
 
-from alaska_kg.catalog import find_query
-from alaska_kg.dataset import open_dataset
-from alaska_kg.deadline import run_with_deadline
+from alaska_kg.cli.sources import make_dataset
 from alaska_kg.paths import locate
-from alaska_kg.querying import run_query
+from alaska_kg.query.catalog import find_query
+from alaska_kg.query.dataset import open_dataset
+from alaska_kg.query.deadline import run_with_deadline
+from alaska_kg.query.run import run_query
 
 COLD = """
 import contextlib, io, sys
-import alaska_kg.query_commands as qc
+import alaska_kg.cli.query as qc
 mode = sys.argv[1]
 if mode != "thread":
     real = qc.run_with_deadline
@@ -35,7 +36,7 @@ if mode != "thread":
         (lambda work, **kw: real(work, **{**kw, "isolation": "process"})) if mode == "process"
         else (lambda work, **kw: work())
     )
-from alaska_kg.cli import main
+from alaska_kg.cli.app import main
 with contextlib.redirect_stdout(io.StringIO()):
     sys.exit(main(["query", "participants"]))
 """
@@ -43,7 +44,7 @@ with contextlib.redirect_stdout(io.StringIO()):
 
 def _warm(rounds: int) -> None:
     layout = locate(None)
-    dataset = open_dataset(layout)
+    dataset = open_dataset(layout, make=make_dataset)
     query = find_query(layout, "participants")
 
     def work() -> tuple[int, bytes]:

@@ -265,7 +265,8 @@ def machine() -> dict[str, object]:
             versions[package] = None
     defaults = {}
     try:
-        from alaska_kg import reasoning, validation
+        from alaska_kg.build import reason as reasoning
+        from alaska_kg.build import validate as validation
 
         defaults = {
             "validation engine": getattr(validation, "DEFAULT_ENGINE", "pyshacl"),
@@ -390,7 +391,7 @@ def bundled_graph(work: Path, args: argparse.Namespace) -> dict[str, object]:
     commands: dict[str, list[str]] = {
         "python -c pass": [PYTHON, "-c", "pass"],
         "python -c 'import pyoxigraph'": [PYTHON, "-c", "import pyoxigraph"],
-        "python -c 'import alaska_kg.cli'": [PYTHON, "-c", "import alaska_kg.cli"],
+        "python -c 'import alaska_kg.cli.app'": [PYTHON, "-c", "import alaska_kg.cli.app"],
     }
     for name in present:
         commands[f"alaska-kg query {name}"] = [ALASKA_KG, "query", name]
@@ -448,8 +449,8 @@ def runs_for(size: float, args: argparse.Namespace) -> tuple[int, int]:
 
 
 def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[str, object]:
+    from alaska_kg.build.synthetic import copies_for, generate, read_template
     from alaska_kg.paths import locate
-    from alaska_kg.synthetic import copies_for, generate, read_template
 
     label = f"{size:.0e}".replace("+0", "").replace("+", "")
     folder = work / f"corpus-{label}"

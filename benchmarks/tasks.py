@@ -54,9 +54,9 @@ def _takes(function: Callable[..., object], parameter: str) -> bool:
 
 
 def _validate(sources: object, engine: str | None = None) -> object:
-    """Validate as `alaska_kg.build` does: the data and the links read as one (older versions: a copy),
+    """Validate as the build does: the data and the links read as one (older versions: a copy),
     with the project's default engine unless `engine` names one."""
-    from alaska_kg import validation
+    from alaska_kg.build import validate as validation
 
     extra = {"engine": engine} if engine and _takes(validation.validate, "engine") else {}
     try:
@@ -70,10 +70,10 @@ def _validate(sources: object, engine: str | None = None) -> object:
 
 
 def _infer(sources: object, reasoner: str) -> object:
-    """Reason as `alaska_kg.build` does: over the ontology and the data chained, not copied."""
+    """Reason as `alaska_kg.build.pipeline` does: over the ontology and the data chained, not copied."""
     from itertools import chain
 
-    from alaska_kg.reasoning import infer
+    from alaska_kg.build.reason import infer
 
     try:
         return infer(chain(sources.ontology, sources.asserted), reasoner)
@@ -82,13 +82,13 @@ def _infer(sources: object, reasoner: str) -> object:
 
 
 def stages(root: str, out: str, reasoner: str, skip: set[str]) -> None:
-    """The stages of `alaska_kg.build` (parse → validate [→ checks] → reason → export), each timed, in one
+    """The build's stages (parse → validate [→ checks] → reason → export), each timed, in one
     process, as a fresh build runs them; `skip` leaves stages out (after one of them timed out)."""
     from rdflib import RDF
 
-    from alaska_kg import validation
-    from alaska_kg.export import export
-    from alaska_kg.loading import load_sources, new_graph
+    from alaska_kg.build import validate as validation
+    from alaska_kg.build.loading import load_sources, new_graph
+    from alaska_kg.build.publish import export
     from alaska_kg.namespaces import AK
     from alaska_kg.paths import locate
 
@@ -210,13 +210,13 @@ def queries(nq: str, queries_dir: str, runs: int, skip: set[str]) -> None:
 def bundled(root: str, nq: str, queries_dir: str, work: str, runs: int, names: list[str]) -> None:
     """The build stages and their plain alternatives on the bundled graph, interleaved: every round runs each
     item once, the first round is a warm-up. Items: rdflib parse; pyshacl and pyshacl-turbo with the
-    project's settings; owlrl and reasonable through alaska_kg.reasoning.infer; the export; loading the
+    project's settings; owlrl and reasonable through alaska_kg.build.reason.infer; the export; loading the
     N-Quads into pyoxigraph and into rdflib; and the chosen canned queries in pyoxigraph and in rdflib."""
     from rdflib import Dataset
 
-    from alaska_kg import validation
-    from alaska_kg.export import export
-    from alaska_kg.loading import load_sources
+    from alaska_kg.build import validate as validation
+    from alaska_kg.build.loading import load_sources
+    from alaska_kg.build.publish import export
     from alaska_kg.paths import locate
 
     layout = locate(root)

@@ -46,16 +46,16 @@ def layout() -> Layout:
 @pytest.fixture(scope="session")
 def dataset_file(private_cache: Path, layout: Layout) -> Path:
     """The N-Quads dataset of the repository's sources, built once into the session cache (the contract of
-    `alaska_kg.build.ensure_dataset`), so that query commands without --dataset find it there."""
-    from alaska_kg.build import ensure_dataset
+    `alaska_kg.build.pipeline.ensure_dataset`), so that query commands without --dataset find it there."""
+    from alaska_kg.build.pipeline import ensure_dataset
 
     return ensure_dataset(layout)
 
 
 @pytest.fixture(scope="session")
-def dataset(dataset_file: Path):  # -> alaska_kg.dataset.OpenDataset
+def dataset(dataset_file: Path):  # -> alaska_kg.query.dataset.OpenDataset
     """The dataset loaded into an Oxigraph store, shared read-only by the tests."""
-    from alaska_kg.dataset import OpenDataset, load_store
+    from alaska_kg.query.dataset import OpenDataset, load_store
 
     return OpenDataset(load_store(dataset_file), dataset_file)
 
@@ -69,7 +69,7 @@ def article(layout: Layout) -> str:
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], dataset_file: Path) -> Callable[..., tuple[int, str, str]]:
     """Run `alaska-kg ARGS` in-process against the session dataset: (exit code, stdout, stderr)."""
-    from alaska_kg.cli import main
+    from alaska_kg.cli.app import main
 
     def run(*argv: str) -> tuple[int, str, str]:
         capsys.readouterr()
@@ -98,9 +98,9 @@ def plain(term: object) -> str | None:
 @pytest.fixture(scope="session")
 def select(dataset, layout: Layout) -> Callable[..., list[tuple[str | None, ...]]]:
     """Run a canned query by name with `NAME=VALUE` params: its rows, terms made `plain`, in query order."""
-    from alaska_kg.catalog import find_query
-    from alaska_kg.parameters import bind
-    from alaska_kg.querying import run_query
+    from alaska_kg.query.catalog import find_query
+    from alaska_kg.query.params import bind
+    from alaska_kg.query.run import run_query
 
     def run(name: str, *params: str, graph: str | None = None) -> list[tuple[str | None, ...]]:
         query = find_query(layout, name)

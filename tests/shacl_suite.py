@@ -168,8 +168,8 @@ def _report_only(graph: Graph, report: Node) -> Graph:
 
 def run_case(case: Case, engine: str) -> Run:
     """Validate the case's data against its shapes with `engine`, as a user's shapes would go: through
-    alaska_kg.validation.validate, with an empty ontology (the suite's data carry their own classes)."""
-    from alaska_kg.validation import validate
+    alaska_kg.build.validate.validate, with an empty ontology (the suite's data carry their own classes)."""
+    from alaska_kg.build.validate import validate
 
     data = Graph().parse(case.data_file, format="turtle")
     shapes = Graph().parse(case.shapes_file, format="turtle")

@@ -2,7 +2,7 @@
 fails, sparqlkit (a Lark grammar of SPARQL 1.1). The tests compare the guard's verdict with these, never
 with the guard's own lexer.
 
-The two read codepoint escapes differently, as engines do (see alaska_kg.guard): rdflib replaces them in the
+The two read codepoint escapes differently, as engines do (see query.guard): rdflib replaces them in the
 whole text before parsing (SPARQL 1.1 §19.2), sparqlkit reads them only inside IRIs and strings (as Oxigraph
 does).
 """

@@ -16,7 +16,7 @@ from rdflib.namespace import VOID
 
 from alaska_kg import __version__
 from alaska_kg.cache import CACHE_ENV_VAR
-from alaska_kg.cli import main
+from alaska_kg.cli.app import main
 from alaska_kg.errors import OutputError, SourceNotFound, SourceSyntaxError, UsageError, ValidationFailed
 from alaska_kg.paths import ROOT_ENV_VAR
 
@@ -196,7 +196,7 @@ def test_failed_export_keeps_previous_output(
 ) -> None:
     """If writing an output fails half-way, then the build exits with OutputError's code, the earlier
     output folder is unchanged and no temporary folder is left behind."""
-    import alaska_kg.export
+    import alaska_kg.build.publish
 
     out = tmp_path / "dist"
     shutil.copytree(built, out)
@@ -205,7 +205,7 @@ def test_failed_export_keeps_previous_output(
     def disk_full(graph: Graph) -> str:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(alaska_kg.export, "_ntriples", disk_full)
+    monkeypatch.setattr(alaska_kg.build.publish, "_ntriples", disk_full)
     code = main(["build", "--root", str(REPO_ROOT), "--out", str(out)])
     err = capsys.readouterr().err
 
@@ -284,7 +284,7 @@ def test_console_entry_point_runs_in_a_subprocess(tmp_path: Path) -> None:
 def test_cli_import_stays_light() -> None:
     """If the CLI module is imported, then rdflib, pyshacl and owlrl are not (they load inside `build`)."""
     code = (
-        "import sys, alaska_kg.cli, alaska_kg.paths, alaska_kg.errors; "
+        "import sys, alaska_kg.cli.app, alaska_kg.paths, alaska_kg.errors; "
         "print(sorted(m for m in ('rdflib', 'pyshacl', 'owlrl', 'reasonable') if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -16,8 +16,8 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from alaska_kg.sentences import split_article
-from alaska_kg.source_units import render_source_units
+from alaska_kg.build.sentences import split_article
+from alaska_kg.build.source_units import render_source_units
 from alaska_kg.vocabulary import AK
 
 ROOT = Path(__file__).resolve().parents[1]

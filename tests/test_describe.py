@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from alaska_kg.describe import describe, resolve
 from alaska_kg.errors import ResourceNotFound
+from alaska_kg.query.describe import describe, resolve
 
 YANG = "https://w3id.org/alaska-kg/resource/yang-jiechi"
 

@@ -10,14 +10,14 @@ import pytest
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from alaska_kg.loading import load_sources
-from alaska_kg.paths import locate
-from alaska_kg.validation import (
+from alaska_kg.build.loading import load_sources
+from alaska_kg.build.validate import (
     DEFAULT_ENGINE,
     rewritten_ill_typed_datatypes,
     routed_to_reference,
     validate,
 )
+from alaska_kg.paths import locate
 
 ROOT = Path(__file__).resolve().parents[1]
 AK = "https://w3id.org/alaska-kg/ontology#"
@@ -129,10 +129,10 @@ def test_gap_pyshacl_accepts_a_malformed_gyearmonth_that_turbo_rejects(sources, 
 def test_reasoning_with_owlrl_leaves_rdflib_reading_literals_as_before():
     """owlrl registers its own literal converters in rdflib (xsd:gYearMonth among them) and left them there,
     so that after an owlrl build in the same process pySHACL suddenly rejected "2026-13"^^xsd:gYearMonth:
-    gap 2 depended on what ran before. alaska_kg.reasoning puts rdflib's converters back."""
+    gap 2 depended on what ran before. alaska_kg.build.reason puts rdflib's converters back."""
     from rdflib.term import _toPythonMapping
 
-    from alaska_kg.reasoning import infer
+    from alaska_kg.build.reason import infer
 
     before = dict(_toPythonMapping)
     infer([(TALKS, JOINT, Literal("2026-11", datatype=XSD.gYearMonth))], "owlrl")

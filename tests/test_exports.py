@@ -12,7 +12,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, VOID
 
-from alaska_kg.cli import main
+from alaska_kg.cli.app import main
 from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, graph_iri
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,8 +14,7 @@ import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from alaska_kg import linking
-from alaska_kg.cli import main
+from alaska_kg.cli.app import main
 from alaska_kg.errors import (
     LinkRefused,
     OutputError,
@@ -24,7 +23,8 @@ from alaska_kg.errors import (
     WikidataError,
     WikidataUnreachable,
 )
-from alaska_kg.wikidata import API_ENV_VAR
+from alaska_kg.wikidata import write
+from alaska_kg.wikidata.client import API_ENV_VAR
 from wikidata_fake_server import FakeWikidata, closed_port_url, hit, item, missing, redirect
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -356,13 +356,13 @@ def test_accept_replaces_the_file_by_rename(
     the rename, the file is as it was."""
     before = links_file(root).read_bytes()
     renames: list[tuple[Path, Path, bytes]] = []
-    real_replace = linking.os.replace
+    real_replace = write.os.replace
 
     def spy(source: str, target: str) -> None:
         renames.append((Path(source), Path(target), Path(target).read_bytes()))
         real_replace(source, target)
 
-    monkeypatch.setattr(linking.os, "replace", spy)
+    monkeypatch.setattr(write.os, "replace", spy)
     code, _, err = _accept(root, fake, capsys)
     assert code == 0, err
     ((source, target, target_then),) = renames
@@ -381,7 +381,7 @@ def test_a_failed_rename_leaves_links_as_they_were(
     def fail(source: str, target: str) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(linking.os, "replace", fail)
+    monkeypatch.setattr(write.os, "replace", fail)
     code, _, err = _accept(root, fake, capsys)
     assert code == OutputError.exit_code
     assert "cannot write" in err and err.count("\n") == 1

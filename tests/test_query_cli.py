@@ -458,11 +458,13 @@ def test_the_query_path_never_imports_the_build_path(dataset_file: Path) -> None
     reasonable."""
     script = """
 import contextlib, io, sys
-import alaska_kg.catalog, alaska_kg.dataset, alaska_kg.describe, alaska_kg.exporting, alaska_kg.formats
-import alaska_kg.guard, alaska_kg.header, alaska_kg.jsonld, alaska_kg.labels, alaska_kg.parameters
-import alaska_kg.query_commands, alaska_kg.querying, alaska_kg.stats
-import alaska_kg.result_labels, alaska_kg.search, alaska_kg.search_commands, alaska_kg.syntaxes
-from alaska_kg.cli import main
+import alaska_kg.query.catalog, alaska_kg.query.dataset, alaska_kg.query.describe, alaska_kg.query.convert
+import alaska_kg.query.results
+import alaska_kg.query.guard, alaska_kg.query.header, alaska_kg.jsonld, alaska_kg.query.labels
+import alaska_kg.query.params
+import alaska_kg.cli.query, alaska_kg.query.run, alaska_kg.query.stats
+import alaska_kg.query.result_labels, alaska_kg.query.search, alaska_kg.cli.search, alaska_kg.syntaxes
+from alaska_kg.cli.app import main
 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
     codes = [main(["query", "participants"]), main(["query", "accusation-graph", "--format", "jsonld"]),
              main(["describe", "Yang"]), main(["stats"]), main(["export", "--format", "jsonld"]),
@@ -481,14 +483,14 @@ print(codes, heavy)
 def test_an_empty_cache_is_filled_through_the_build_contract(
     cli, dataset_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With no dataset in the cache, `query` asks `alaska_kg.build.ensure_dataset` for one, saying so first
+    """With no dataset in the cache, `query` asks `build.pipeline.ensure_dataset` for one, saying so first
     (stubbed here: the session fixture has already tested a real build through the same call)."""
-    import alaska_kg.build
+    import alaska_kg.build.pipeline
 
     calls = []
     monkeypatch.setenv("ALASKA_KG_CACHE", str(tmp_path / "empty-cache"))
     monkeypatch.setattr(
-        alaska_kg.build, "ensure_dataset", lambda layout: calls.append(layout) or dataset_file
+        alaska_kg.build.pipeline, "ensure_dataset", lambda layout: calls.append(layout) or dataset_file
     )
     code, out, err = cli("query", "talks-joint-statement")
     assert (code, out) == (1, "no\n")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from alaska_kg.errors import ForbiddenQuery
-from alaska_kg.guard import check_query
 from alaska_kg.namespaces import PREFIXES, graph_iri
+from alaska_kg.query.guard import check_query
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from alaska_kg.catalog import canned_queries, read_query
 from alaska_kg.errors import QueryHeaderError
-from alaska_kg.header import Param, QueryHeader, parse_header
+from alaska_kg.query.catalog import canned_queries, read_query
+from alaska_kg.query.header import Param, QueryHeader, parse_header
 
 FULL = """\
 #+ summary: Statements by one speaker, with their sentences

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pyoxigraph
 import pytest
 
-from alaska_kg.catalog import find_query
-from alaska_kg.querying import run_query
+from alaska_kg.query.catalog import find_query
+from alaska_kg.query.run import run_query
 from conftest import plain
 
 DAY_1 = "2021-03-18"
@@ -312,7 +312,7 @@ def test_reasoning_does_not_change_the_answers(select, name: str) -> None:
 
 
 def test_every_canned_query_runs_under_every_graph_selection(dataset, layout) -> None:
-    from alaska_kg.catalog import canned_queries
+    from alaska_kg.query.catalog import canned_queries
 
     ran = []
     for query in (q for q in canned_queries(layout) if not q.federated):  # those need the network

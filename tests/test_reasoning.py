@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 
-from alaska_kg.loading import load_sources
+from alaska_kg.build.loading import load_sources
+from alaska_kg.build.reason import DEFAULT_REASONER, infer, is_noise
 from alaska_kg.paths import locate
-from alaska_kg.reasoning import DEFAULT_REASONER, infer, is_noise
 
 ROOT = Path(__file__).resolve().parents[1]
 AK = Namespace("https://w3id.org/alaska-kg/ontology#")
@@ -62,9 +62,9 @@ SYNTHETIC_COPIES = 2
 
 
 def test_reasonable_yields_exactly_the_entailments_of_owlrl_on_a_synthetic_corpus(tmp_path: Path):
-    """If both reasoners close a synthetic corpus (alaska_kg.synthetic: the data and a renamed copy of it),
+    """If both reasoners close a synthetic corpus (build.synthetic: the data and a renamed copy of it),
     then they entail the same triples, and each copy gets its own entailments."""
-    from alaska_kg.synthetic import copy_iri, generate
+    from alaska_kg.build.synthetic import copy_iri, generate
 
     corpus = generate(tmp_path / "corpus", SYNTHETIC_COPIES)
     sources = load_sources(corpus.layout)
@@ -155,7 +155,7 @@ def test_schema_rules_close_the_class_hierarchy(fast: Graph):
 def test_what_a_reasoner_derives_from_nothing_is_all_noise(reasoner: str):
     """The axiomatic triples each reasoner derives from an empty graph are about the built-in vocabularies
     only, so `is_noise` removes them and no separate list of them is needed."""
-    from alaska_kg.reasoning import _CLOSURES
+    from alaska_kg.build.reason import _CLOSURES
 
     derived = _CLOSURES[reasoner](set())
     assert derived, "the reasoner derived nothing from an empty graph: this test checks nothing"

@@ -10,8 +10,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, URIRef
 from rdflib.term import Node
 
+from alaska_kg.build.reason import DEFAULT_REASONER, infer
 from alaska_kg.errors import Inconsistent
-from alaska_kg.reasoning import DEFAULT_REASONER, infer
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "owl-rl"
@@ -45,7 +45,7 @@ DEFAULT_REASONER_GAPS = {
 }
 
 
-# What `reasonable` alone (without alaska_kg.reasoning's schema closure and cax-dw check) misses: the reason
+# What `reasonable` alone (without build.reason's schema closure and cax-dw check) misses: the reason
 # those two exist. If this set shrinks, the workaround for the rule that left it can go.
 REASONABLE_ALONE_MISSES = {"cax-dw", "prp-spo2", "scm-spo", "scm-dom1", "scm-dom2", "scm-rng1", "scm-rng2"}
 
@@ -100,7 +100,7 @@ def test_what_reasonable_alone_misses_is_what_alaska_kg_adds_or_forbids():
     `_schema_closure`), cax-dw (checked by `disjointness_clashes`) and prp-spo2 (the ontology uses none)."""
     import reasonable
 
-    from alaska_kg.reasoning import _canonical_triple
+    from alaska_kg.build.reason import _canonical_triple
 
     missed = set()
     for path in RULE_FILES:
@@ -131,7 +131,7 @@ def test_every_construct_of_the_ontology_has_its_rule_fixtures():
 
 def test_the_ontology_relies_on_no_rule_the_default_reasoner_gets_wrong():
     """The default reasoner ignores property chains: an owl:propertyChainAxiom in the ontology fails here
-    (use owlrl, or add the chain to reasoning.py first)."""
+    (use owlrl, or add the chain to build/reason.py first)."""
     used = _constructs(Graph().parse(ROOT / "ontology" / "alaska.ttl"))
     rules = {rule for construct in used & set(RULES_OF) for rule in RULES_OF[construct]}
     assert not rules & set(DEFAULT_REASONER_GAPS), rules & set(DEFAULT_REASONER_GAPS)
@@ -146,7 +146,7 @@ def test_build_of_inconsistent_data_exits_13_and_writes_nothing(
     import shutil
 
     from alaska_kg.cache import CACHE_ENV_VAR
-    from alaska_kg.cli import main
+    from alaska_kg.cli.app import main
 
     root = tmp_path / "src"
     for name in ("ontology", "data"):

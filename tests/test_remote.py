@@ -24,10 +24,10 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from alaska_kg.catalog import find_query, query_ids
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
 from alaska_kg.paths import locate
-from alaska_kg.sparql_values import iri_text, string_text, where_group, with_values
+from alaska_kg.query.catalog import find_query, query_ids
+from alaska_kg.store.values import iri_text, string_text, where_group, with_values
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CANNED = query_ids(locate(REPO_ROOT))
@@ -104,9 +104,9 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def pushed(oxigraph: Server, dataset_file: Path):  # -> alaska_kg.push.PushResult
+def pushed(oxigraph: Server, dataset_file: Path):  # -> alaska_kg.store.push.PushResult
     """The session's dataset pushed to the server once, through the library call the CLI makes."""
-    from alaska_kg.push import push
+    from alaska_kg.store.push import push
 
     return push(dataset_file, oxigraph.store)
 
@@ -231,7 +231,7 @@ def _param_args(name: str) -> list[str]:
 
 
 def _uses_service(text: str) -> bool:
-    from alaska_kg.guard import tokens
+    from alaska_kg.query.guard import tokens
 
     return any(kind == "word" and value.upper() == "SERVICE" for kind, value, _ in tokens(text))
 
@@ -624,19 +624,22 @@ def test_iris_that_could_break_out_are_refused(iri: str) -> None:
 
 
 def test_constants_kept_in_the_cli_match_their_modules() -> None:
-    from alaska_kg import push, query_commands, remote
+    from alaska_kg.cli import push as push_commands
+    from alaska_kg.cli import query as query_commands
+    from alaska_kg.store import client as remote
+    from alaska_kg.store import push
 
     assert query_commands.REMOTE_TIMEOUT == remote.DEFAULT_TIMEOUT
-    assert query_commands.PUSH_TIMEOUT == push.DEFAULT_PUSH_TIMEOUT
-    assert query_commands.PUSH_CONTENT_TYPES == push.CONTENT_TYPES
+    assert push_commands.PUSH_TIMEOUT == push.DEFAULT_PUSH_TIMEOUT
+    assert push_commands.PUSH_CONTENT_TYPES == push.CONTENT_TYPES
 
 
 def test_a_local_query_imports_no_network_code(dataset_file: Path) -> None:
     script = (
-        "import contextlib, io, sys\nfrom alaska_kg.cli import main\n"
+        "import contextlib, io, sys\nfrom alaska_kg.cli.app import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n    code = main(['query', 'participants'])\n"
-        "print(code, sorted(m for m in sys.modules if m in {'urllib.request', 'alaska_kg.remote', "
-        "'alaska_kg.remote_query', 'alaska_kg.push'}))\n"
+        "print(code, sorted(m for m in sys.modules if m in {'urllib.request', 'alaska_kg.store.client', "
+        "'alaska_kg.store.remote_query', 'alaska_kg.store.push'}))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)

@@ -13,10 +13,10 @@ import pytest
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions
 
-from alaska_kg.catalog import canned_queries
-from alaska_kg.dataset import SELECTED_GRAPHS
 from alaska_kg.namespaces import graph_iri
-from alaska_kg.querying import run_query
+from alaska_kg.query.catalog import canned_queries
+from alaska_kg.query.dataset import SELECTED_GRAPHS
+from alaska_kg.query.run import run_query
 
 ROOT = Path(__file__).resolve().parents[1]
 XSD = "http://www.w3.org/2001/XMLSchema#"

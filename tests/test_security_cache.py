@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from alaska_kg.cache import CACHE_ENV_VAR
-from alaska_kg.cli import main
+from alaska_kg.cli.app import main
 from alaska_kg.errors import SourceNotFound
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -222,11 +222,11 @@ def test_a_new_integrity_check_is_run_not_served_from_the_cache(
 
 _KILLED_BUILD = """
 import os, signal, sys
-import alaska_kg.export
+import alaska_kg.build.publish
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
-alaska_kg.export._turtle = die  # called while the outputs are being written into the staging folder
-from alaska_kg.cli import main
+alaska_kg.build.publish._turtle = die  # called while the outputs are being written into the staging folder
+from alaska_kg.cli.app import main
 sys.exit(main(["build", "--root", sys.argv[1], "--out", sys.argv[2]]))
 """
 

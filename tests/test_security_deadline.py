@@ -30,11 +30,11 @@ from pyoxigraph import (
     parse,
 )
 
-from alaska_kg.catalog import find_query, inline_query
-from alaska_kg.deadline import WorkerDied, run_with_deadline
 from alaska_kg.errors import AlaskaKgError, AnswerCut, QuerySyntaxError, QueryTimeout
 from alaska_kg.namespaces import PREFIXES
-from alaska_kg.querying import DEFAULT_MAX_ROWS, bounded, run_query
+from alaska_kg.query.catalog import find_query, inline_query
+from alaska_kg.query.deadline import WorkerDied, run_with_deadline
+from alaska_kg.query.run import DEFAULT_MAX_ROWS, bounded, run_query
 
 RUNAWAY = "SELECT (COUNT(*) AS ?count) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 HANG_GUARD = 20.0  # seconds; a query that obeys --timeout 1 or Ctrl-C is far inside it
@@ -146,10 +146,10 @@ def test_a_forked_worker_whose_caller_was_killed_ends_by_itself(cross_product: P
     pid_file = tmp_path / "worker.pid"
     script = f"""
 import os, sys
-from alaska_kg.catalog import inline_query
-from alaska_kg.dataset import load_store, OpenDataset
-from alaska_kg.deadline import run_with_deadline
-from alaska_kg.querying import run_query
+from alaska_kg.query.catalog import inline_query
+from alaska_kg.query.dataset import load_store, OpenDataset
+from alaska_kg.query.deadline import run_with_deadline
+from alaska_kg.query.run import run_query
 dataset = OpenDataset(load_store({str(cross_product)!r}), None)
 def work():
     open({str(pid_file)!r}, "w").write(str(os.getpid()))
@@ -322,7 +322,7 @@ def test_the_thread_isolation_returns_raises_and_abandons(monkeypatch: pytest.Mo
     thread running, and `abandoned()` then tells the caller to end the process."""
     import _thread
 
-    from alaska_kg import deadline
+    from alaska_kg.query import deadline
 
     monkeypatch.setattr(deadline, "_abandoned", [])
     assert run_with_deadline(lambda: (3, b"x"), timeout=10, what="q", isolation="thread") == (3, b"x")

@@ -178,7 +178,7 @@ def test_deeply_nested_json_from_wikidata_is_a_wikidata_error(hostile: HostileSe
     """If the Wikidata API answers valid JSON nested 100000 deep, then the client fails with WikidataError
     (exit 21), not RecursionError (exit 1)."""
     from alaska_kg.errors import WikidataError
-    from alaska_kg.wikidata import WikidataClient
+    from alaska_kg.wikidata.client import WikidataClient
 
     outcome: list[BaseException | None] = []
 

@@ -28,8 +28,8 @@ from pyoxigraph import Store
 
 from alaska_kg.cache import CACHE_ENV_VAR
 from alaska_kg.errors import AlaskaKgError, ForbiddenQuery, QuerySyntaxError
-from alaska_kg.guard import check_query, lex, without_service
 from alaska_kg.namespaces import PREFIXES, graph_iri
+from alaska_kg.query.guard import check_query, lex, without_service
 from sparql_oracle import read
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

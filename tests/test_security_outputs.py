@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from alaska_kg import outdir
+from alaska_kg.build import outdir
 from alaska_kg.cache import CACHE_ENV_VAR
-from alaska_kg.cli import main
+from alaska_kg.cli.app import main
 from alaska_kg.errors import OutputError
 from alaska_kg.manifest import MANIFEST_NAME, read_manifest
 
@@ -150,9 +150,9 @@ def rename(self, target):
     return real_rename(self, target)
 pathlib.Path.rename = rename
 if "--fallback" in sys.argv:
-    import alaska_kg.outdir
-    alaska_kg.outdir._exchange = lambda first, second: False
-from alaska_kg.cli import main
+    import alaska_kg.build.outdir
+    alaska_kg.build.outdir._exchange = lambda first, second: False
+from alaska_kg.cli.app import main
 sys.exit(main(["build", "--root", sys.argv[1], "--out", sys.argv[2]]))
 """
 
@@ -211,7 +211,7 @@ def die(self, name):
         os.kill(os.getpid(), signal.SIGKILL)  # now copying the cache entry into the staging folder
     return real(self, name)
 alaska_kg.manifest.Manifest.read_verified = die
-from alaska_kg.cli import main
+from alaska_kg.cli.app import main
 sys.exit(main(["build", "--root", sys.argv[1], "--out", sys.argv[2]]))
 """
 

@@ -16,10 +16,10 @@ import pytest
 
 from alaska_kg import paths
 from alaska_kg.cache import CACHE_ENV_VAR
-from alaska_kg.cli import main
+from alaska_kg.cli.app import main
 from alaska_kg.errors import ReadOnlySources
 from alaska_kg.paths import ROOT_ENV_VAR, locate
-from alaska_kg.wikidata import API_ENV_VAR
+from alaska_kg.wikidata.client import API_ENV_VAR
 from wikidata_fake_server import FakeWikidata, hit, item
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -229,12 +229,12 @@ def test_link_accept_in_a_clone_writes_the_clone(
     assert (packaged / "data" / "links.ttl").read_bytes() == before
 
 
-@pytest.mark.parametrize("module", ["alaska_kg.source_units", "alaska_kg.query_docs"])
+@pytest.mark.parametrize("module", ["alaska_kg.build.source_units", "alaska_kg.cli.query_docs"])
 def test_generators_refuse_to_write_into_the_packaged_copy(
     module: str, packaged: Path, elsewhere: Path
 ) -> None:
-    """If a generator of the source tree (`python -m alaska_kg.source_units` writes data/source.ttl,
-    `python -m alaska_kg.query_docs` docs/queries.md) runs outside a clone, then it refuses rather than
+    """If a generator of the source tree (`python -m alaska_kg.build.source_units` writes data/source.ttl,
+    `python -m alaska_kg.cli.query_docs` docs/queries.md) runs outside a clone, then it refuses rather than
     write into the packaged copy."""
     import importlib
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from alaska_kg.errors import EndpointAnswerError, EndpointUnreachable, WikidataError
-from alaska_kg.wikidata import API_ENV_VAR
+from alaska_kg.wikidata.client import API_ENV_VAR
 from hostile_server import TERMINAL_ATTACK, HostileServer
 from wikidata_fake_server import FakeWikidata, item
 
@@ -192,7 +192,7 @@ def test_wikidata_labels_are_escaped_in_link_check(tmp_path: Path) -> None:
 
 def test_wikidata_error_messages_are_one_escaped_line(hostile: HostileServer) -> None:
     """If the API refuses with a message on several lines holding escapes, then the error is one line."""
-    from alaska_kg.wikidata import WikidataClient
+    from alaska_kg.wikidata.client import WikidataClient
 
     outcome = bounded(lambda: WikidataClient(api_url=hostile.url("/wikidata-error")).get_items(["Q1"]))
     assert isinstance(outcome, WikidataError)
@@ -205,20 +205,21 @@ def test_wikidata_error_messages_are_one_escaped_line(hostile: HostileServer) ->
 
 
 def test_the_documented_settings_are_the_modules() -> None:
-    from alaska_kg import remote, wikidata
+    from alaska_kg.store import client as remote
+    from alaska_kg.wikidata import client as wikidata
 
     assert (remote.MAX_BYTES_ENV_VAR, wikidata.MAX_BYTES_ENV_VAR) == (ENDPOINT_MAX_BYTES, WIKIDATA_MAX_BYTES)
     assert (remote.DEFAULT_MAX_BYTES, wikidata.DEFAULT_MAX_BYTES) == (256 * 2**20, 16 * 2**20)
 
 
 def _endpoint(url: str, timeout: float = 30.0) -> object:
-    from alaska_kg.remote import query
+    from alaska_kg.store.client import query
 
     return bounded(lambda: query(url, SELECT, what="query '--sparql'", accept="*/*", timeout=timeout))
 
 
 def _wikidata(url: str, timeout: float = 30.0) -> object:
-    from alaska_kg.wikidata import WikidataClient
+    from alaska_kg.wikidata.client import WikidataClient
 
     return bounded(lambda: WikidataClient(api_url=url, timeout=timeout, retries=0).get_items(["Q1"]))
 

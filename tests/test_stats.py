@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
-from alaska_kg.stats import stats
+from alaska_kg.query.stats import stats
 
 
 def _quads_per_graph(dataset_file: Path) -> Counter[str]:

@@ -9,12 +9,12 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import Namespace
 
+from alaska_kg.build.loading import load_sources
+from alaska_kg.build.synthetic import Corpus, copy_iri, generate, read_template
+from alaska_kg.build.validate import validate
 from alaska_kg.errors import OutputError
-from alaska_kg.loading import load_sources
 from alaska_kg.namespaces import AK, AKR
 from alaska_kg.paths import Layout
-from alaska_kg.synthetic import Corpus, copy_iri, generate, read_template
-from alaska_kg.validation import validate
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 COPIES = 2  # ~5.1k data triples: enough to see two copies side by side, small enough for CI

@@ -9,9 +9,9 @@ import pytest
 import rdflib
 from rdflib.namespace import SH
 
-from alaska_kg.loading import load_sources
+from alaska_kg.build.loading import load_sources
+from alaska_kg.build.validate import DEFAULT_ENGINE, validate
 from alaska_kg.paths import locate
-from alaska_kg.validation import DEFAULT_ENGINE, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted((ROOT / "tests/fixtures/invalid").glob("*.ttl"))

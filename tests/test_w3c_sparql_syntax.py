@@ -21,7 +21,7 @@ from pyoxigraph import Store
 from rdflib import RDF, Graph, Namespace, URIRef
 
 from alaska_kg.errors import AlaskaKgError, ForbiddenQuery
-from alaska_kg.guard import check_query
+from alaska_kg.query.guard import check_query
 from sparql_oracle import read
 
 W3C = Path(__file__).resolve().parent / "w3c" / "rdf-tests"

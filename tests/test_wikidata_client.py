@@ -11,7 +11,7 @@ from email.utils import format_datetime
 import pytest
 
 from alaska_kg.errors import WikidataError, WikidataUnreachable
-from alaska_kg.wikidata import (
+from alaska_kg.wikidata.client import (
     API_ENV_VAR,
     BATCH_SIZE,
     DEFAULT_API_URL,
@@ -217,7 +217,8 @@ def test_retry_after_forms() -> None:
 
 
 def test_the_cli_default_timeout_is_the_clients() -> None:
-    """link_commands keeps its own copy of the default timeout so that --help imports no HTTP code."""
-    from alaska_kg import link_commands, wikidata
+    """cli.link keeps its own copy of the default timeout so that --help imports no HTTP code."""
+    from alaska_kg.cli import link as link_commands
+    from alaska_kg.wikidata import client as wikidata
 
     assert link_commands.DEFAULT_TIMEOUT == wikidata.DEFAULT_TIMEOUT

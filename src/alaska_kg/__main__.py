@@ -1,6 +1,6 @@
 """Run the command-line interface as `python -m alaska_kg`."""
 
-from alaska_kg.cli import main
+from alaska_kg.cli.app import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,6 +1,6 @@
 """Where built datasets are kept, keyed by a digest of their sources, so that unchanged sources build once.
 
-An entry is a folder `<cache>/<key>/` replaced as a whole (alaska_kg.outdir) and holding a manifest with
+An entry is a folder `<cache>/<key>/` replaced as a whole (alaska_kg.build.outdir) and holding a manifest with
 the size and SHA-256 of each file (alaska_kg.manifest); a file is used only if it still matches.
 Pure standard library: `alaska-kg query` asks this module for the dataset file on every call.
 """

@@ -7,7 +7,7 @@ the caller then sees a broken or short answer and asks `deadline.expired` what h
 an answer in chunks and stops at a cap, whatever Content-Length says (`Content-Length: 10^12` would
 otherwise be a 10^12-byte allocation, an endless body an endless one).
 
-Used by the endpoint client (alaska_kg.remote) and the Wikidata client (alaska_kg.wikidata); each turns
+Used by the endpoint client (store.client) and the Wikidata client (wikidata.client); each turns
 the two failures into its own error and exit code. The caps can be raised from the environment
 (`cap_from_env`), for an endpoint or a mirror that answers more than the defaults allow.
 """

@@ -1,0 +1,260 @@
+"""The build path: parse → validate → reason → export, once per set of sources (the result is cached)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+from rdflib import RDF, Graph
+
+from alaska_kg import __version__
+from alaska_kg.build.loading import load_sources
+from alaska_kg.build.outdir import check_target, recover, remove_leftovers
+from alaska_kg.build.publish import SUMMARY_NAME, ExportReport, copy_outputs, export
+from alaska_kg.build.reason import DEFAULT_REASONER, Reasoner, infer
+from alaska_kg.build.validate import ValidationReport, validate, with_checks
+from alaska_kg.cache import DATASET_FILE, cache_dir, cached_entry, source_key
+from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, ValidationFailed
+from alaska_kg.manifest import Manifest
+from alaska_kg.namespaces import AK
+from alaska_kg.paths import Layout
+
+Progress = Callable[[str], None]
+STAGES: tuple[str, ...] = ("parse", "validate", "reason", "export")
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build produced; stored beside the outputs so that a cached rebuild can report it too."""
+
+    version: str
+    source_key: str
+    reasoner: str
+    graph_sizes: dict[str, int]
+    class_counts: dict[str, int]
+    validation: str
+    seconds: dict[str, float]
+    # where the sources were read: {"root": path, "origin": how it was found (alaska_kg.paths.ORIGINS)}
+    sources: dict[str, str] | None = None
+    # entities per ak: class counting the instances of its sub-classes too (the README's table counts so);
+    # class_counts counts each entity under its asserted type only. None in the summary of an older build.
+    class_counts_with_subclasses: dict[str, int] | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_file(cls, path: Path) -> BuildSummary:
+        return cls.from_bytes(path.read_bytes())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> BuildSummary:
+        return cls(**json.loads(data.decode("utf-8")))
+
+    def to_bytes(self) -> bytes:
+        return (json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _sources(layout: Layout) -> dict[str, str]:
+    return {"root": str(layout.root), "origin": layout.origin}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The outcome of `build`: where the outputs are, what they hold, and whether the cache served them."""
+
+    out_dir: Path
+    files: tuple[Path, ...]
+    summary: BuildSummary
+    cached: bool
+
+
+class _Stopwatch:
+    def __init__(self, progress: Progress | None) -> None:
+        self.seconds: dict[str, float] = {}
+        self._progress = progress
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self._progress is not None:
+            self._progress(name)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(time.perf_counter() - start, 3)
+
+
+def _class_counts(asserted: Graph) -> dict[str, int]:
+    """Instances per ak: class, by their asserted (most specific) types."""
+    counts = Counter(str(o) for o in asserted.objects(None, RDF.type) if str(o).startswith(AK))
+    return dict(sorted(counts.items()))
+
+
+def _class_counts_with_subclasses(asserted: Graph, inferred: Graph) -> dict[str, int]:
+    """Instances per ak: class, an instance of a sub-class counted too (the OWL RL closure types it so)."""
+    members: dict[str, set[str]] = {}
+    for graph in (asserted, inferred):
+        for entity, cls in graph.subject_objects(RDF.type):
+            if str(cls).startswith(AK):
+                members.setdefault(str(cls), set()).add(str(entity))
+    return {cls: len(entities) for cls, entities in sorted(members.items())}
+
+
+def _load_context(layout: Layout) -> dict[str, object]:
+    path = layout.context_file
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["@context"]
+    except FileNotFoundError:
+        raise SourceNotFound(f"{path}: file not found") from None
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise SourceSyntaxError(
+            path,
+            getattr(exc, "lineno", None),
+            getattr(exc, "colno", None),
+            f"not a JSON-LD context document ({exc})",
+        ) from exc
+
+
+def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress | None) -> BuildResult:
+    """Do the heavy work and write the outputs into `target` (the cache folder for these sources)."""
+    watch = _Stopwatch(progress)
+    with watch.stage("parse"):
+        sources = load_sources(layout)
+        context = _load_context(layout)
+    with watch.stage("validate"):
+        report = validate(
+            (sources.asserted, sources.links),
+            sources.ontology,
+            sources.shapes,
+            shapes_file=layout.shapes_file,
+        )
+        if report.conforms:
+            report = with_checks(report, layout)
+    if not report.conforms:
+        raise ValidationFailed(_failure_message(layout, report), report=report)
+    with watch.stage("reason"):
+        inferred = infer(chain(sources.ontology, sources.asserted), reasoner)
+    sizes = {
+        "ontology": len(sources.ontology),
+        "asserted": len(sources.asserted),
+        "inferred": len(inferred),
+        "links": len(sources.links),
+    }
+    counts = _class_counts(sources.asserted)
+    warnings = len(report.violations) - report.error_count
+    summary = BuildSummary(
+        version=__version__,
+        source_key=source_key(layout),
+        reasoner=reasoner,
+        graph_sizes=sizes,
+        class_counts=counts,
+        validation=f"conforms ({report.shape_count} shapes, {warnings} warning(s))",
+        seconds={},
+        sources=_sources(layout),
+        class_counts_with_subclasses=_class_counts_with_subclasses(sources.asserted, inferred),
+    )
+    remove_leftovers(target.parent)  # staging folders of builds killed earlier
+    started = time.perf_counter()
+
+    def timed_summary() -> dict[str, object]:  # written last: its export time runs up to here
+        seconds = {**watch.seconds, "export": round(time.perf_counter() - started, 3)}
+        return {**summary.to_json(), "seconds": seconds}
+
+    with watch.stage("export"):
+        written = export(
+            target,
+            ontology=sources.ontology,
+            asserted=sources.asserted,
+            inferred=inferred,
+            links=sources.links,
+            context=context,
+            summary=timed_summary,
+            class_counts=counts,
+            owned=True,
+        )
+    timed = BuildSummary.from_file(written.out_dir / SUMMARY_NAME)
+    return BuildResult(out_dir=written.out_dir, files=written.files, summary=timed, cached=False)
+
+
+def _failure_message(layout: Layout, report: ValidationReport) -> str:
+    if report.error_count == 0 and report.check_failures:
+        return f"data does not pass the integrity checks: {report.check_failures[0]}"
+    first = next((v for v in report.violations if v.severity == "Violation"), None)
+    return f"{layout.shapes_file}: data does not conform: {report.error_count} violation(s)" + (
+        f"; first: {first}" if first else ""
+    )
+
+
+def _cached(layout: Layout, reasoner: Reasoner) -> tuple[Manifest, BuildSummary] | None:
+    """The complete cache entry of these sources built with `reasoner`, if any."""
+    entry = cached_entry(layout)
+    if entry is None:
+        return None
+    data = entry.read_verified(SUMMARY_NAME)  # CorruptOutput if changed; the others are checked as copied
+    try:
+        summary = BuildSummary.from_bytes(data)
+    except (ValueError, TypeError):
+        return None  # a summary of another version of this class: rebuilt
+    return (entry, summary) if summary.reasoner == reasoner and summary.version == __version__ else None
+
+
+def _publish(
+    entry: Manifest, summary: BuildSummary, layout: Layout, out_dir: Path
+) -> tuple[ExportReport, BuildSummary]:
+    """Copy a cache entry into `out_dir`, its summary naming the sources of this run."""
+    current = BuildSummary(**{**summary.to_json(), "sources": _sources(layout)})
+    return copy_outputs(entry, out_dir, rewrite={SUMMARY_NAME: lambda _: current.to_bytes()}), current
+
+
+def build(
+    layout: Layout,
+    out_dir: Path,
+    reasoner: Reasoner = DEFAULT_REASONER,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build the dataset into `out_dir`; unchanged sources reuse the cached outputs of an earlier build,
+    once each file is checked against its manifest (a mismatch is reported to `warn` and rebuilt)."""
+    out_dir = Path(out_dir).absolute()
+    recover(out_dir)  # a build killed between the two renames of a fallback swap
+    check_target(out_dir)  # fail before the slow stages, not after them
+    try:
+        cached = _cached(layout, reasoner)
+        if cached is not None:
+            if progress is not None:
+                progress("copy")
+            written, summary = _publish(*cached, layout, out_dir)
+            return BuildResult(out_dir=written.out_dir, files=written.files, summary=summary, cached=True)
+    except CorruptOutput as exc:  # a cached file changed since its build wrote it: never publish it
+        if warn is not None:
+            warn(f"{exc}; rebuilding the cache entry")
+    _fresh(layout, cache_dir(layout), reasoner, progress)
+    entry, summary = _cached(layout, reasoner) or _incomplete(layout)  # checked again: just written
+    if progress is not None:
+        progress("publish")
+    written, summary = _publish(entry, summary, layout, out_dir)
+    return BuildResult(out_dir=written.out_dir, files=written.files, summary=summary, cached=False)
+
+
+def _incomplete(layout: Layout):  # -> NoReturn
+    raise CorruptOutput(f"{cache_dir(layout)}: the build left no complete cache entry")
+
+
+def ensure_dataset(layout: Layout, progress: Progress | None = None, rebuild: bool = False) -> Path:
+    """The N-Quads dataset for the current sources, building it into the cache first if needed (or if
+    `rebuild`: the cached copy failed its check)."""
+    entry = None if rebuild else cached_entry(layout)
+    if entry is not None:
+        return entry.folder / DATASET_FILE
+    _fresh(layout, cache_dir(layout), DEFAULT_REASONER, progress)
+    return cache_dir(layout) / DATASET_FILE
+
+
+__all__ = ["STAGES", "BuildResult", "BuildSummary", "build", "ensure_dataset"]

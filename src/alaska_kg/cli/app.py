@@ -1,0 +1,260 @@
+"""The `alaska-kg` command line: argument parsing, stage timing and error reporting, nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from alaska_kg import __version__
+from alaska_kg.cli.sources import sources
+from alaska_kg.display import printable
+from alaska_kg.errors import AlaskaKgError, UsageError, ValidationFailed
+from alaska_kg.namespaces import shorten
+from alaska_kg.paths import ROOT_HELP
+from alaska_kg.syntaxes import RDF_SYNTAXES, format_type
+
+PROG = "alaska-kg"
+REASONER_CHOICES = ("owlrl", "reasonable")  # = alaska_kg.build.reason.REASONERS, kept here to stay light
+DEFAULT_REASONER = "reasonable"  # = alaska_kg.build.reason.DEFAULT_REASONER (tests/test_reasoning.py)
+MAX_VIOLATIONS_SHOWN = 50
+
+
+def _progress(err: TextIO) -> Callable[[str], None] | None:
+    """On a terminal, one self-overwriting status line per build stage; elsewhere, silence."""
+    if not err.isatty():
+        return None
+    stages = {
+        "parse": "parsing",
+        "validate": "validating",
+        "reason": "reasoning",
+        "export": "writing",
+        "copy": "copying cached outputs",
+        "publish": "publishing",
+    }
+
+    def show(stage: str) -> None:
+        err.write(f"\r\033[K{PROG}: {stages.get(stage, stage)}…")
+        err.flush()
+
+    return show
+
+
+def _print_violations(report: object, err: TextIO) -> None:
+    violations = getattr(report, "violations", ())
+    for violation in violations[:MAX_VIOLATIONS_SHOWN]:
+        print(f"  {printable(str(violation))}", file=err)
+    if len(violations) > MAX_VIOLATIONS_SHOWN:
+        print(f"  … and {len(violations) - MAX_VIOLATIONS_SHOWN} more", file=err)
+    for failure in getattr(report, "check_failures", ()):
+        print(f"  check failed: {printable(str(failure))}", file=err)
+
+
+
+def _print_class_counts(direct: dict[str, int], closed: dict[str, int] | None, out: TextIO) -> None:
+    """Entities per class, two ways: by asserted type only, and with the sub-classes' instances (as the
+    README's table and `alaska-kg stats` count)."""
+    if closed is None:  # the summary of a build from before both were kept
+        print("  entities per class (asserted type only, sub-classes not counted):", file=out)
+        closed = {}
+    else:
+        print("  entities per class: asserted type only / with sub-classes (as the README table):", file=out)
+    classes = sorted(set(direct) | set(closed), key=lambda c: (-direct.get(c, 0), -closed.get(c, 0), c))
+    width = max((len(shorten(c)) for c in classes), default=0)
+    for cls in classes:
+        both = f" {closed.get(cls, 0):>5}" if closed else ""
+        print(f"    {shorten(cls):<{width}} {direct.get(cls, 0):>5}{both}", file=out)
+
+
+def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """parse → validate → reason → export; the heavy libraries are imported here, not at CLI import."""
+    from alaska_kg.build.pipeline import build
+
+    layout = sources(args, err)
+    progress = _progress(err)
+
+    def warn(message: str) -> None:
+        if progress is not None:
+            err.write("\r\033[K")
+        print(f"{PROG}: warning: {message}", file=err, flush=True)
+
+    try:
+        result = build(layout, Path(args.out), args.reasoner, progress, warn)
+    except ValidationFailed as exc:
+        _print_violations(exc.report, err)
+        raise
+    finally:
+        if progress is not None:
+            err.write("\r\033[K")
+    summary = result.summary
+    origin = "reused the cached build of these sources" if result.cached else "built"
+    print(f"{PROG} {__version__}: {origin} → {result.out_dir}", file=out)
+    print(f"  sources: {layout.origin_text}", file=out)
+    print("  triples per graph:", file=out)
+    for name, size in summary.graph_sizes.items():
+        print(f"    {name:<10}{size:>7}", file=out)
+    _print_class_counts(summary.class_counts, summary.class_counts_with_subclasses, out)
+    print(f"  validation: {summary.validation}", file=out)
+    print(f"  reasoner: {summary.reasoner}", file=out)
+    timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in summary.seconds.items())
+    print(f"  time per stage{' (of the cached build)' if result.cached else ''}: {timings}", file=out)
+    print(f"  files: {', '.join(p.name for p in result.files)}", file=out)
+    return 0
+
+
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the shapes over the data (or FILE) and print the report; exit 0 when it conforms, 1 when not."""
+    from alaska_kg.build.validate import render_report, validate_layout
+
+    if args.file is not None:
+        from alaska_kg.build.validate_file import validate_file
+
+        report = validate_file(
+            sources(args, err),
+            args.file,
+            data_format=args.data_format,
+            with_sources=args.with_sources,
+            stdin=sys.stdin.buffer,
+        )
+    else:
+        if args.with_sources or args.data_format:
+            raise UsageError("--with-sources and --data-format apply to a FILE given to validate")
+        report = validate_layout(sources(args, err))
+    text = render_report(report, args.format)
+    out.write(printable(text, newlines=True) if args.format == "text" else text)
+    return 0 if report.conforms else 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (`alaska-kg query: error: …`, exit 2), like every error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {printable(message)} (see `{self.prog} --help`)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG, description="Build the knowledge graph of the United States–China talks in Alaska."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = commands.add_parser(
+        "build",
+        help="validate the sources, reason, and write the dataset",
+        description="Parse ontology/ and data/, validate the data against the SHACL shapes and the integrity "
+        "checks, compute the OWL 2 RL entailments, and write the dataset into DIR: Turtle, N-Triples and "
+        "JSON-LD of the stated triples, TriG and N-Quads with one named graph per origin, a VoID/DCAT "
+        "description and a summary. Unchanged sources reuse the cached build.",
+    )
+    build.add_argument("--out", default="dist", metavar="DIR", help="output folder (default: dist)")
+    build.add_argument(
+        "--reasoner",
+        choices=REASONER_CHOICES,
+        default=DEFAULT_REASONER,
+        help="OWL RL reasoner (default: reasonable, shown by a test to give owlrl's entailments here; "
+        "owlrl is the slower reference)",
+    )
+    build.add_argument("--debug", action="store_true", help="show a traceback on error")
+    build.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
+    build.set_defaults(handler=_build)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check the data against the SHACL shapes",
+        description="Validate data/*.ttl (or FILE, or - for stdin) against ontology/shapes.ttl. Exit 0 when "
+        "the data conforms, 1 when it does not; each violation names its focus node, path, message, "
+        "severity, and the data file and line where the focus node is described. FILE is validated alone, "
+        "read with the ontology's class hierarchy (as pyshacl -s shapes.ttl -e alaska.ttl FILE would), "
+        "unless --with-sources adds data/.",
+    )
+    validate.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="a data file to validate instead of data/ (- reads stdin); its syntax by extension",
+    )
+    validate.add_argument(
+        "--data-format",
+        type=format_type(tuple(RDF_SYNTAXES)),
+        default=None,
+        help="syntax of FILE (default: by extension; turtle for stdin)",
+    )
+    validate.add_argument(
+        "--with-sources",
+        action="store_true",
+        help="validate FILE together with data/*.ttl (the types of the resources it refers to)",
+    )
+    validate.add_argument(
+        "--format",
+        type=format_type(("text", "json", "turtle"), {"turtle": "turtle", "ttl": "turtle", "text": "text"}),
+        default="text",
+        help="report format (default: text; turtle/ttl is the SHACL validation report graph)",
+    )
+    validate.add_argument("--debug", action="store_true", help="show a traceback on error")
+    validate.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
+    validate.set_defaults(handler=_validate)
+
+    from alaska_kg.cli import (
+        query as query_commands,  # the light query path: query, queries, describe, stats, export
+    )
+
+    query_commands.register(commands)
+    from alaska_kg.cli import search as search_commands  # search, prefixes: the way in
+
+    search_commands.register(commands)
+    from alaska_kg.cli import push as push_commands
+
+    push_commands.register(commands)
+    from alaska_kg.cli import link as link_commands
+
+    link_commands.register(commands)
+    return parser
+
+
+def _fail(message: str, code: int, debug: bool, err: TextIO) -> int:
+    if debug:
+        traceback.print_exc(file=err)
+    print(f"{PROG}: error: {printable(message)}", file=err)
+    _end_if_a_query_runs_on(code, err)
+    return code
+
+
+def _end_if_a_query_runs_on(code: int, err: TextIO) -> None:
+    """A query stopped at its deadline or by Ctrl-C runs on in a thread (alaska_kg.query.deadline): end the
+    process now, with `code`, before the interpreter's shutdown frees objects the engine still reads."""
+    deadline = sys.modules.get("alaska_kg.query.deadline")
+    if deadline is not None and deadline.abandoned():
+        err.flush()
+        sys.stdout.flush()
+        os._exit(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `alaska-kg` console script; returns the process exit code (or, after a query
+    was stopped at its deadline or by Ctrl-C, ends the process with it)."""
+    out, err = sys.stdout, sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
+        return exc.code if isinstance(exc.code, int) else 2
+    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
+    debug = bool(getattr(args, "debug", False))
+    try:
+        return handler(args, out, err)
+    except AlaskaKgError as exc:
+        return _fail(exc.message, exc.exit_code, debug, err)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130, debug, err)
+    except BrokenPipeError:  # the reader (`| head`) went away: stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except Exception as exc:  # a bug: still one line, the traceback with --debug
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", 1, debug, err)
+
+
+__all__ = ["main"]

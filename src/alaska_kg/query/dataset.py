@@ -1,0 +1,173 @@
+"""The built dataset, opened for querying: find the N-Quads file, load it into an in-memory Oxigraph store.
+
+The file comes from `--dataset FILE` (any RDF syntax, told by its extension: alaska_kg.syntaxes), else
+from the build cache for the current sources; when the cache has none (or its copy no longer matches its
+manifest), the `make` function the caller passed fills it (the command layer passes the build: rdflib,
+pyshacl, a reasoner, slow; this wing never imports it). Loading ~6k quads takes ~10 ms, so every command
+loads afresh and nothing is kept between calls; the bytes are read once, checked against their SHA-256,
+then parsed.
+
+A file that holds none of the dataset's named graphs (an N-Triples or Turtle file, or a TriG of other
+graphs) is queried whole: its default graph and every named graph it has are the query's default graph,
+under `--graph all` or `asserted` (everything in a file is stated); `--graph inferred` is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, get_args
+
+from pyoxigraph import DefaultGraph, NamedNode, Store
+
+from alaska_kg.cache import DATASET_FILE, cached_entry
+from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, UsageError
+from alaska_kg.manifest import read_manifest
+from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
+from alaska_kg.paths import Layout
+from alaska_kg.syntaxes import RDF_SYNTAXES, SYNTAX_NAMES, dataset_syntax, syntax_of
+
+GraphSelection = Literal["all", "asserted", "inferred"]
+GRAPH_SELECTIONS: tuple[str, ...] = get_args(GraphSelection)
+# What each selection makes the query's default graph: the RDF merge of these named graphs.
+SELECTED_GRAPHS: dict[str, tuple[str, ...]] = {
+    "all": GRAPH_NAMES,  # what the sources state, with what OWL RL entails from them
+    "asserted": ("ontology", "asserted", "links"),  # what the sources state
+    "inferred": ("inferred",),  # only what reasoning added: to see what it contributes
+}
+# What fills the cache when it has no dataset: (layout, rebuild) -> the built N-Quads file.
+MakeDataset = Callable[[Layout, bool], Path]
+_POSITION = re.compile(r"\b(?:at|between line) (\d+)(?::| column )(\d+)")
+
+
+@dataclass(frozen=True)
+class OpenDataset:
+    """A loaded dataset and where it came from (`built`: the cache had to be filled first)."""
+
+    store: Store
+    path: Path
+    built: bool = False
+
+    @property
+    def own_graphs(self) -> bool:
+        """Whether the store holds any of the dataset's named graphs (a build's output) or nothing at all
+        (the empty store that checks a query meant for an endpoint), rather than some other file's graphs."""
+        if any(self.store.contains_named_graph(NamedNode(graph_iri(name))) for name in GRAPH_NAMES):
+            return True
+        return next(iter(self.store), None) is None
+
+    def graphs(self, selection: GraphSelection = "all") -> list[NamedNode | DefaultGraph]:
+        """The graphs whose merge is the default graph under `selection`: named graphs of a built dataset,
+        or, for a file with none of them, all its graphs (module docstring)."""
+        if self.own_graphs:
+            return [NamedNode(graph_iri(name)) for name in SELECTED_GRAPHS[selection]]
+        if selection == "inferred":
+            raise UsageError(
+                f"{self.path}: holds none of the dataset's named graphs (not a dataset built by alaska-kg), "
+                "so nothing in it is known to be inferred; --graph inferred needs a built dataset"
+            )
+        return [DefaultGraph(), *(g for g in self.store.named_graphs() if isinstance(g, NamedNode))]
+
+
+def dataset_bytes(
+    layout: Layout,
+    explicit: Path | str | None = None,
+    announce: Callable[[str], None] | None = None,
+    make: MakeDataset | None = None,
+) -> tuple[Path, bytes, bool]:
+    """The N-Quads file to load, its bytes, and whether it had to be built now (`announce` hears of it
+    first). Bytes from a build (the cache, or a build folder with its manifest) are checked against the
+    size and SHA-256 recorded with them: a cache entry that fails is rebuilt (announced), a build folder
+    given by `--dataset` is refused (CorruptOutput). A file without a manifest is the user's, read as is."""
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise SourceNotFound(f"{path}: no such dataset file (build one with `alaska-kg build`)")
+        dataset_syntax(path)  # an extension that names no RDF syntax is refused before anything is read
+        manifest = read_manifest(path.parent)
+        if manifest is not None and path.name in manifest.entries:
+            return path, manifest.read_verified(path.name), False
+        try:
+            return path, path.read_bytes(), False
+        except OSError as exc:
+            raise SourceNotFound(f"{path}: cannot read the dataset: {exc.strerror or exc}") from None
+    entry = cached_entry(layout)
+    rebuild = False
+    if entry is not None:
+        try:
+            return entry.folder / DATASET_FILE, entry.read_verified(DATASET_FILE), False
+        except CorruptOutput as exc:
+            rebuild = True
+            if announce is not None:
+                announce(f"{exc}; rebuilding the cached dataset from {layout.root}")
+    if make is None:
+        raise SourceNotFound(
+            f"no built dataset for the current sources of {layout.root} in the cache"
+            " (build it with `alaska-kg build`)"
+        )
+    if not rebuild and announce is not None:
+        announce(f"no built dataset for the current sources in the cache; building it from {layout.root}")
+    path = make(layout, rebuild)
+    entry = read_manifest(path.parent)
+    if entry is None:
+        raise CorruptOutput(f"{path.parent}: the build left no manifest")
+    return path, entry.read_verified(path.name), True
+
+
+def dataset_path(
+    layout: Layout,
+    explicit: Path | str | None = None,
+    announce: Callable[[str], None] | None = None,
+    make: MakeDataset | None = None,
+) -> tuple[Path, bool]:
+    """The N-Quads file to load (checked as in `dataset_bytes`), and whether it had to be built now."""
+    path, _, built = dataset_bytes(layout, explicit, announce, make)
+    return path, built
+
+
+def load_store(path: Path, data: bytes | None = None) -> Store:
+    """An in-memory store holding the quads of the RDF file at `path` (its bytes `data`, if read), read in
+    the syntax its extension names (N-Quads if none is known: the build cache's file); the triples of a
+    one-graph syntax go into the default graph."""
+    store = Store()
+    syntax = syntax_of(path) or "nq"
+    rdf_format = RDF_SYNTAXES[syntax][0]
+    base = Path(path).resolve().as_uri() if syntax not in ("nq", "nt") else None
+    try:
+        if data is None:
+            store.load(path=str(path), format=rdf_format, base_iri=base)
+        else:
+            store.load(data, format=rdf_format, base_iri=base)
+    except SyntaxError as exc:
+        position = _POSITION.search(str(exc))
+        line, column = (int(position[1]), int(position[2])) if position else (None, None)
+        raise SourceSyntaxError(path, line, column, f"not valid {SYNTAX_NAMES[syntax]}: {exc}") from None
+    except OSError as exc:
+        raise SourceNotFound(f"{path}: cannot read the dataset: {exc}") from None
+    return store
+
+
+def open_dataset(
+    layout: Layout,
+    explicit: Path | str | None = None,
+    announce: Callable[[str], None] | None = None,
+    make: MakeDataset | None = None,
+) -> OpenDataset:
+    """Find the dataset (see `dataset_bytes`) and load it."""
+    path, data, built = dataset_bytes(layout, explicit, announce, make)
+    return OpenDataset(load_store(path, data), path, built)
+
+
+__all__ = [
+    "GRAPH_SELECTIONS",
+    "SELECTED_GRAPHS",
+    "GraphSelection",
+    "MakeDataset",
+    "OpenDataset",
+    "dataset_bytes",
+    "dataset_path",
+    "load_store",
+    "open_dataset",
+]

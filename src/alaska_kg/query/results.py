@@ -1,0 +1,160 @@
+"""Write a query's answer as text: aligned table, W3C CSV/TSV/JSON/XML results, Markdown, or an RDF syntax.
+
+SELECT: `table` (default; labels in place of IRIs, long cells cut on a terminal unless `--wide`) and `md`
+are for people, their control characters escaped (display.printable); `csv`, `tsv`, `json` and `xml` are
+the SPARQL 1.1 Query Results formats (W3C CSV/TSV, JSON, XML), written by Oxigraph, exact.
+ASK: yes/no (or the W3C formats). CONSTRUCT/DESCRIBE: Turtle with the curated prefixes it uses, JSON-LD,
+N-Triples or RDF/XML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal, TextIO, get_args
+
+from pyoxigraph import QueryResultsFormat, RdfFormat, Store, Triple, serialize
+
+from alaska_kg.display import printable
+from alaska_kg.errors import UsageError
+from alaska_kg.jsonld import to_jsonld
+from alaska_kg.namespaces import PREFIXES
+from alaska_kg.query.labels import iris_in, labels, show
+from alaska_kg.query.run import Answer
+from alaska_kg.turtle import turtle, used_prefixes
+
+OutputFormat = Literal["table", "csv", "tsv", "json", "xml", "md", "ttl", "jsonld", "nt"]
+OUTPUT_FORMATS: tuple[str, ...] = get_args(OutputFormat)
+SOLUTION_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
+GRAPH_FORMATS = ("ttl", "jsonld", "nt", "xml")  # xml: SPARQL XML results for solutions, RDF/XML for triples
+MACHINE_FORMATS = ("csv", "tsv", "json", "xml")  # an ASK answer written in one of these exits 0
+W3C_RESULTS = {
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+    "json": QueryResultsFormat.JSON,
+    "xml": QueryResultsFormat.XML,
+}
+MAX_CELL = 60  # characters of a table cell on a terminal; csv, tsv, json, xml and md keep every character
+
+
+def text_table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], *, max_cell: int | None = MAX_CELL
+) -> list[str]:
+    """Lines of a left-aligned table with a dashed rule under the header; cells cut at `max_cell` (None:
+    never), their control characters escaped (display.printable)."""
+
+    def cut(cell: str) -> str:
+        cell = printable(" ".join(cell.split()))
+        return cell if max_cell is None or len(cell) <= max_cell else cell[: max_cell - 1] + "…"
+
+    body = [[cut(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in body)]
+
+
+def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """Lines of a GitHub-flavoured Markdown table; `|`, line breaks and control characters in cells are
+    escaped."""
+
+    def cell(text: str) -> str:
+        return printable(" ".join(text.split())).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def write_answer(
+    answer: Answer,
+    fmt: OutputFormat | None,
+    out: TextIO,
+    *,
+    store: Store,
+    raw: bool = False,
+    where: str = "query",
+    max_cell: int | None = MAX_CELL,
+) -> None:
+    """Write `answer` to `out` in `fmt` (None: table for solutions and ASK, Turtle for triples); table
+    cells cut at `max_cell` characters (None: never)."""
+    if answer.kind == "graph":
+        fmt = fmt or "ttl"
+        if fmt not in GRAPH_FORMATS:
+            raise UsageError(
+                f"{where}: a CONSTRUCT/DESCRIBE answer is written as {', '.join(GRAPH_FORMATS)}, not {fmt}"
+            )
+        out.write(_graph_text(answer.triples, fmt))
+        return
+    fmt = fmt or "table"
+    if fmt not in SOLUTION_FORMATS:
+        kind = answer.kind.upper()
+        raise UsageError(f"{where}: a {kind} answer is written as {', '.join(SOLUTION_FORMATS)}, not {fmt}")
+    if answer.kind == "ask":
+        out.write(
+            (_w3c_boolean(answer.boolean, fmt) if fmt in W3C_RESULTS else _yes_no(answer.boolean)) + "\n"
+        )
+    elif fmt in W3C_RESULTS:
+        assert answer.solutions is not None
+        out.write((answer.solutions.serialize(format=W3C_RESULTS[fmt]) or b"").decode("utf-8"))
+        out.write("\n" if fmt in ("json", "xml") else "")  # Oxigraph ends CSV and TSV with a newline
+    else:
+        out.write("\n".join(_for_people(answer, fmt, store, raw, max_cell)) + "\n")
+
+
+def _graph_text(triples: Sequence[Triple], fmt: str) -> str:
+    """Triples in an RDF syntax: Turtle and RDF/XML with the curated prefixes used, JSON-LD, N-Triples."""
+    if fmt == "ttl":
+        return turtle(triples)
+    if fmt == "jsonld":
+        return to_jsonld(triples, PREFIXES)
+    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    if fmt == "xml":
+        data = serialize(ordered, format=RdfFormat.RDF_XML, prefixes=used_prefixes(ordered))
+    else:
+        data = serialize(ordered, format=RdfFormat.N_TRIPLES)
+    return (data or b"").decode("utf-8")
+
+
+def _for_people(answer: Answer, fmt: str, store: Store, raw: bool, max_cell: int | None) -> list[str]:
+    """The solutions as an aligned table or a Markdown table, IRIs by their labels unless `raw`."""
+    assert answer.solutions is not None
+    rows = [tuple(solution[v] for v in answer.variables) for solution in answer.solutions]
+    names = None if raw else labels(store, iris_in(t for row in rows for t in row))
+    cells = [[show(term, names) for term in row] for row in rows]
+    if fmt == "md":
+        return markdown_table(answer.variables, cells)
+    count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+    footer = f"(the first {count}; more were left out, see --max-rows)" if answer.cut else f"({count})"
+    return [*text_table(answer.variables, cells, max_cell=max_cell), footer]
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _w3c_boolean(value: bool, fmt: str) -> str:
+    """SPARQL 1.1 Query Results JSON §3.2.3 and XML §2.3.2 for ASK; CSV/TSV define no boolean form:
+    `true`/`false`."""
+    if fmt == "json":
+        return '{"head":{},"boolean":' + ("true" if value else "false") + "}"
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head></head>'
+            f"<boolean>{'true' if value else 'false'}</boolean></sparql>"
+        )
+    return "true" if value else "false"
+
+
+__all__ = [
+    "GRAPH_FORMATS",
+    "MACHINE_FORMATS",
+    "MAX_CELL",
+    "OUTPUT_FORMATS",
+    "SOLUTION_FORMATS",
+    "OutputFormat",
+    "markdown_table",
+    "text_table",
+    "write_answer",
+]

@@ -1,0 +1,219 @@
+"""Run one SPARQL query against the loaded dataset: guard it, bind its parameters, report errors by line.
+
+SPARQL 1.1 Query §16 forms: SELECT and ASK answer with solutions or a boolean, CONSTRUCT and DESCRIBE
+with triples. The default graph is the merge of the named graphs chosen by `--graph` (§13.2), unless the
+query names its own dataset with FROM, which then wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from itertools import islice
+from typing import Literal, TypeVar
+
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, Triple, Variable, parse_query_results
+
+from alaska_kg.display import one_line
+from alaska_kg.errors import (
+    AlaskaKgError,
+    EndpointFailed,
+    EndpointRefused,
+    EndpointUnreachable,
+    QueryHeaderError,
+    QuerySyntaxError,
+    UsageError,
+)
+from alaska_kg.namespaces import PREFIXES
+from alaska_kg.query.catalog import QuerySource
+from alaska_kg.query.dataset import GraphSelection, OpenDataset
+from alaska_kg.query.guard import check_query
+
+AnswerKind = Literal["select", "ask", "graph"]
+_ERROR_AT = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
+MAX_REASON = 200
+DEFAULT_MAX_ROWS = 100_000  # solutions or triples of one answer; a table of more is for no one to read
+_T = TypeVar("_T")
+# what may stand before a prefixed name, and the IRIs and strings blanked out before looking for one
+_PNAME_END = re.compile(r"(?<![\w?$:\-.])([A-Za-z][\w.-]*)?:[\w.:%\\-]*\Z")
+_OPAQUE = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+_SERVICE_STATUS = re.compile(r"Error (\d{3}) ")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a query returned: solutions (SELECT, read once), a boolean (ASK) or triples (CONSTRUCT).
+
+    `cut`: more solutions or triples came than the caller's cap (`max_rows`); only the first ones are here.
+    """
+
+    kind: AnswerKind
+    variables: tuple[str, ...] = ()
+    solutions: QuerySolutions | None = None
+    boolean: bool = False
+    triples: tuple[Triple, ...] = ()
+    cut: bool = False
+
+
+def syntax_error(query: QuerySource, exc: SyntaxError) -> QuerySyntaxError:
+    """QuerySyntaxError naming the query and the line:column the parser reports, in one line."""
+    message = str(exc)
+    match = _ERROR_AT.match(message)
+    where = f"{query.where}:{match[1]}:{match[2]}" if match else query.where
+    reason = " ".join((match[3] if match else message).split())
+    if match and "Prefix not found" in reason:
+        prefix = _prefix_before(query.text, int(match[1]), int(match[2]))
+        if prefix is not None:
+            known = f"; predeclared: {', '.join(PREFIXES)}" if query.id == "--sparql" else ""
+            return QuerySyntaxError(
+                f"{where}: SPARQL syntax error: unknown prefix {prefix + ':'!r} "
+                f"(declare it with PREFIX {prefix}: <…>{known})"
+            )
+    if len(reason) > MAX_REASON:
+        reason = reason[:MAX_REASON] + "…"
+    return QuerySyntaxError(f"{where}: SPARQL syntax error: {reason}")
+
+
+def _prefix_before(text: str, line: int, column: int) -> str | None:
+    """The prefix of the prefixed name that ends where the parser stopped (line, column: 1-based), for an
+    error that says only "Prefix not found"; None if no prefixed name ends there."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    before = _OPAQUE.sub(lambda m: " " * len(m.group()), lines[line - 1][: max(column - 1, 0)])
+    found = _PNAME_END.search(before.rstrip())
+    return (found[1] or "") if found else None
+
+
+def service_error(query: QuerySource, exc: OSError) -> AlaskaKgError:
+    """A SERVICE call that failed, in one line: 4xx → 31, 5xx → 32, no answer → 30 (like `--endpoint`)."""
+    text = str(exc)
+    head, _, payload = text.partition(" with payload:")
+    status = _SERVICE_STATUS.search(head)
+    detail = one_line(payload)
+    detail = detail if len(detail) <= MAX_REASON else detail[: MAX_REASON - 1] + "…"
+    message = f"{query.where}: SERVICE failed: {one_line(head)}" + (f": {detail}" if detail else "")
+    if status is None:
+        return EndpointUnreachable(message)
+    return EndpointFailed(message) if int(status[1]) >= 500 else EndpointRefused(message)
+
+
+def run_query(
+    dataset: OpenDataset,
+    query: QuerySource,
+    *,
+    graph: GraphSelection | None = None,
+    substitutions: Mapping[Variable, object] | None = None,
+    allow_service: bool = False,
+    prefixes: Mapping[str, str] | None = None,
+    max_rows: int | None = None,
+) -> Answer:
+    """Run `query`; `graph` None means "all" unless the query has FROM. `prefixes`: extra default prefixes.
+
+    With `max_rows`, the answer holds at most that many solutions or triples (see `bounded`); without, the
+    solutions of a SELECT are left for the caller to read, which is when Oxigraph evaluates most queries.
+    """
+    own_dataset = check_query(query.text, query.where, allow_service=allow_service, prefixes=prefixes)
+    if own_dataset and graph is not None:
+        raise UsageError(f"{query.where}: the query names its graphs with FROM; --graph does not apply to it")
+    default_graph = None if own_dataset else dataset.graphs(graph or "all")
+    try:
+        result = dataset.store.query(
+            query.text,
+            default_graph=default_graph,
+            substitutions=dict(substitutions or {}),
+            prefixes=dict(prefixes) if prefixes else None,
+        )
+    except SyntaxError as exc:
+        raise syntax_error(query, exc) from None
+    except OSError as exc:  # only SERVICE (allowed) does I/O while a query runs
+        if type(exc) is not OSError:
+            raise
+        raise service_error(query, exc) from None
+    except RuntimeError as exc:  # Oxigraph refuses to substitute a variable a SELECT does not project
+        if substitutions and "projection" in str(exc):
+            raise QueryHeaderError(
+                f"{query.where}: query header: a parameter of a SELECT query must be a "
+                f"projected variable ({exc})"
+            ) from None
+        raise
+    columns = query.header.columns
+    if isinstance(result, QuerySolutions):
+        variables = tuple(v.value for v in result.variables)
+        if columns and columns != variables:
+            raise QueryHeaderError(
+                f"{query.where}: query header: columns [{', '.join(columns)}] do not match the projection "
+                f"[{', '.join(variables)}]"
+            )
+        try:
+            return bounded(Answer("select", variables=variables, solutions=result), max_rows)
+        except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
+            if type(exc) is not OSError:
+                raise
+            raise service_error(query, exc) from None
+    if columns:
+        raise QueryHeaderError(f"{query.where}: query header: 'columns' is for SELECT queries only")
+    if isinstance(result, QueryBoolean):
+        return Answer("ask", boolean=bool(result))
+    try:
+        triples, cut = _take(result, max_rows)
+    except OSError as exc:  # the triples are computed as they are read, SERVICE calls with them
+        if type(exc) is not OSError:
+            raise
+        raise service_error(query, exc) from None
+    return Answer("graph", triples=tuple(triples), cut=cut)
+
+
+def bounded(answer: Answer, max_rows: int | None) -> Answer:
+    """`answer` with at most `max_rows` solutions or triples (None: all of them), `cut` if some were left.
+
+    The solutions are read here and handed on as a fresh QuerySolutions that Oxigraph's own parser of
+    SPARQL 1.1 Query Results TSV (§3, terms in Turtle syntax, lossless) rebuilds from the rows kept, so the
+    CSV, TSV and JSON written from a cut answer are complete documents, written by the same serializer as
+    an uncut one.
+    """
+    if answer.kind == "graph":
+        if max_rows is None or len(answer.triples) <= max_rows:
+            return answer
+        return replace(answer, triples=answer.triples[:max_rows], cut=True)
+    if answer.kind != "select" or max_rows is None or answer.solutions is None:
+        return answer
+    names = answer.variables
+    lines = ["\t".join(f"?{name}" for name in names)]  # the rows as text only: no solution objects kept
+    cut = False
+    for solution in answer.solutions:
+        if len(lines) > max_rows:
+            cut = True
+            break
+        lines.append("\t".join(_tsv_term(solution[name]) for name in names))
+    tsv = ("\n".join(lines) + "\n").encode("utf-8")
+    return replace(answer, solutions=parse_query_results(tsv, format=QueryResultsFormat.TSV), cut=cut)
+
+
+def _take(items: Iterable[_T], limit: int | None) -> tuple[list[_T], bool]:
+    """The first `limit` items (None: all) and whether there were more: reads at most one item too many."""
+    if limit is None:
+        return list(items), False
+    taken = list(islice(items, limit + 1))
+    return taken[:limit], len(taken) > limit
+
+
+def _tsv_term(term: object) -> str:
+    """A term as SPARQL Results TSV writes it: Turtle syntax, `<<( s p o )>>` for a triple term."""
+    if term is None:
+        return ""
+    if isinstance(term, Triple):
+        return f"<<( {_tsv_term(term.subject)} {_tsv_term(term.predicate)} {_tsv_term(term.object)} )>>"
+    return str(term)
+
+
+__all__ = [
+    "DEFAULT_MAX_ROWS",
+    "Answer",
+    "AnswerKind",
+    "bounded",
+    "run_query",
+    "service_error",
+    "syntax_error",
+]

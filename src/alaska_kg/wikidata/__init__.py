@@ -1,0 +1,1 @@
+"""The Wikidata wing: the API client, and our links to Wikidata items (read/write, check, suggest)."""
