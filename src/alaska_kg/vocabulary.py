@@ -121,6 +121,8 @@ class AK(DefinedNamespace):
     reportedBy: URIRef
     respondsTo: URIRef
     saidToAgree: URIRef
+    saidToDisagree: URIRef
+    saidToDisagreeWith: URIRef
     seeAlsoTopic: URIRef
     sentBy: URIRef
     sourceSentence: URIRef
