@@ -389,3 +389,45 @@ def test_trig_is_the_n_quads_plus_the_graph_declarations(dataset_file: Path) -> 
         "http://purl.org/dc/terms/title",
         "http://rdfs.org/ns/void#triples",
     }
+
+
+def test_validate_never_fetches_a_remote_json_ld_context(cli, tmp_path: Path) -> None:
+    """A JSON-LD file the user names may reference its @context by URL (or @import one); rdflib would fetch
+    it. It is refused (exit 3, naming the file and the context) and nothing is requested: a local server
+    records every request it gets."""
+    import http.server
+    import threading
+
+    requests: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.end_headers()
+            self.wfile.write(b'{"@context": {"name": "http://schema.org/name"}}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/context.jsonld"
+    try:
+        documents = {
+            "by-url.jsonld": {"@context": url, "@id": "http://x/a", "name": "A"},
+            "in-a-list.jsonld": {"@context": [{"ex": "http://x/"}, url], "@id": "http://x/a"},
+            "nested.jsonld": {"@context": {"ex": "http://x/"}, "@graph": [{"@context": url, "@id": "ex:a"}]},
+            "imported.jsonld": {"@context": {"@version": 1.1, "@import": url}, "@id": "http://x/a"},
+        }
+        for name, document in documents.items():
+            draft = tmp_path / name
+            draft.write_text(json.dumps(document), encoding="utf-8")
+            code, _, err = cli("validate", str(draft))
+            assert code == 3, (name, err)
+            assert name in err and url in err and "never fetched" in err, err
+        assert requests == []
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -13,6 +13,7 @@ file is added there. The syntax is told by the extension (alaska_kg.syntaxes), o
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,8 +38,48 @@ RDFLIB_PARSERS = {
 }
 
 
+def _remote_context(node: object) -> str | None:
+    """The first context a JSON-LD document names by reference (a string in `@context`, or `@import`):
+    rdflib would fetch it over the network, which this tool never does."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "@import" and isinstance(value, str):
+                    return value
+                if key == "@context":
+                    for context in value if isinstance(value, list) else [value]:
+                        if isinstance(context, str):
+                            return context
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _refuse_remote_contexts(data: bytes, where: Path) -> None:
+    """Refuse a JSON-LD document whose context would be fetched; what rdflib fetches, we never parse."""
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        reason = " ".join(str(exc).split())[:200] or "nested too deeply"
+        raise SourceSyntaxError(where, None, None, f"not valid JSON-LD: {reason}") from None
+    remote = _remote_context(document)
+    if remote is not None:
+        raise SourceSyntaxError(
+            where,
+            None,
+            None,
+            f"the JSON-LD names a remote context {remote!r}, which is never fetched "
+            "(no network access); put the context inline",
+        )
+
+
 def _parse(data: bytes, syntax: str, where: Path) -> Graph:
     """The triples of `data` in one graph (the named graphs of a quad syntax merged); errors name `where`."""
+    if syntax == "jsonld":
+        _refuse_remote_contexts(data, where)
     try:
         if syntax in QUAD_SYNTAXES:
             dataset = Dataset()
