@@ -252,7 +252,7 @@ def test_every_pn_local_escape_is_part_of_the_name(char: str) -> None:
         'SELECT ?s WHERE { ?s ?p "\\u00e9 SERVICE" }',
         "SELECT ?s WHERE { ?s <http://x/#SERVICE> ?o }",
         "SELECT ?s WHERE { ?s ?p ?o } # SERVICE <http://x/> { ?s ?p ?o }",
-        "PREFIX service: <http://x/>\nSELECT ?service WHERE { ?service service:service ?o }",
+        "PREFIX ex: <http://x/>\nSELECT ?service WHERE { ?service ex:service ?o }",
         "SELECT ?s WHERE { _:service ?p ?o }",
         'SELECT ?s WHERE { ?s ?p "x"@service }',
         "SELECT ?s WHERE { ?s ?p ?o # \\u0041 is A\n}",
