@@ -223,6 +223,116 @@ def test_a_check_with_service_is_refused_not_run(
     assert not out_dir.exists()
 
 
+# ---------------------------------------------------------------- keywords glued to prefixed names
+# Oxigraph matches a keyword without looking where the word ends: `SERVICE:x` is `SERVICE :x` to it, and one
+# prefixed name (PNAME_LN, the longest token) to the grammar. Every one of these reached the recorder (or,
+# for FROM, was sent to an endpoint / silently ignored) before the guard refused such names.
+
+GLUED = {
+    "service-colon-x": "PREFIX : <{base}/> SELECT * WHERE { SERVICE:x { ?s ?p ?o } }",
+    "service-colon": "PREFIX : <{base}/bare> SELECT * WHERE { SERVICE: { ?s ?p ?o } }",
+    "service-x-glued": "PREFIX x: <{base}/> SELECT * WHERE { SERVICEx:glued { ?s ?p ?o } }",
+    "service-silent-colon": "PREFIX : <{base}/> SELECT * WHERE { SERVICESILENT:s { ?s ?p ?o } }",
+    "service-silent-prefix": "PREFIX s: <{base}/> SELECT * WHERE { SERVICESILENTs:s { ?s ?p ?o } }",
+    "lowercase": "PREFIX : <{base}/> SELECT * WHERE { service:x { ?s ?p ?o } }",
+    "in-optional": "PREFIX : <{base}/> SELECT * WHERE { OPTIONAL { SeRvIcE:x { ?s ?p ?o } } }",
+    "in-subselect": "PREFIX : <{base}/> SELECT * WHERE { { SELECT * WHERE { sErViCe:x { ?s ?p ?o } } } }",
+    "in-filter-exists": "PREFIX : <{base}/> SELECT * WHERE { BIND(1 AS ?one) "
+    "FILTER EXISTS { Service:x { ?s ?p ?o } } }",
+    "ask": "PREFIX : <{base}/> ASK { SERVICE:x { ?s ?p ?o } }",
+    "construct": "PREFIX : <{base}/> CONSTRUCT { ?s ?p ?o } WHERE { SERVICE:x { ?s ?p ?o } }",
+    "describe": "PREFIX : <{base}/> DESCRIBE ?s WHERE { SERVICE:x { ?s ?p ?o } }",
+    "from": "PREFIX : <{base}/> SELECT * FROM:x WHERE { ?s ?p ?o }",
+    "from-named": "PREFIX : <{base}/> SELECT * FROMNAMED:y WHERE { GRAPH ?g { ?s ?p ?o } }",
+}
+
+
+@pytest.mark.parametrize("name", GLUED)
+@pytest.mark.parametrize("allow", [(), ("--allow-service",)], ids=["", "allow-service"])
+def test_a_keyword_glued_to_a_prefixed_name_is_refused(
+    cli, recorder: Recorder, name: str, allow: tuple[str, ...]
+) -> None:
+    """If SERVICE or FROM (any letter case, anywhere, any query form) is glued to a prefixed name, then
+    `query` exits 12 saying to put a space, with --allow-service too, and the recorder hears nothing."""
+    sparql = GLUED[name].replace("{base}", recorder.base)
+    code, out, err = cli("query", "--sparql", sparql, *allow)
+    assert (code, out) == (12, ""), err
+    assert "put a space after" in _error(err)
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize("name", GLUED)
+@pytest.mark.parametrize("allow", [(), ("--allow-service",)], ids=["", "allow-service"])
+def test_a_keyword_glued_to_a_prefixed_name_never_reaches_an_endpoint(
+    cli, recorder: Recorder, name: str, allow: tuple[str, ...]
+) -> None:
+    """If the same queries go to `--endpoint`, then nothing is sent (FROM:x was sent), and the local check
+    on an empty store calls nothing either."""
+    sparql = GLUED[name].replace("{base}", recorder.base)
+    code, out, err = cli("query", "--sparql", sparql, *allow, "--endpoint", f"{recorder.base}/endpoint")
+    assert (code, out) == (12, ""), err
+    assert "put a space after" in _error(err)
+    assert recorder.requests == []
+
+
+def test_a_predeclared_prefix_glued_to_service_is_refused() -> None:
+    """If `SERVICEwd:Q1` is written with no PREFIX line (wd: is predeclared for --sparql), then the guard
+    refuses it: Oxigraph would call the Wikidata entity IRI (not run here: no network in tests)."""
+    with pytest.raises(ForbiddenQuery, match=r"^q:1:18: SERVICEwd:Q1 reads as the keyword SERVICE followed"):
+        check_query("SELECT * WHERE { SERVICEwd:Q1 { ?s ?p ?o } }", "q", prefixes=PREFIXES)
+    with pytest.raises(ForbiddenQuery, match="put a space after FROM"):
+        check_query("SELECT * FROMwd:Q1 WHERE { ?s ?p ?o }", "q", prefixes=PREFIXES, allow_service=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PREFIX service: <http://x/> SELECT * WHERE { ?s service:p ?o }",  # a PREFIX naming it is refused too
+        "PREFIX fromage: <http://x/> SELECT * WHERE { ?s fromage:p ?o }",
+        "PREFIX named: <http://x/> SELECT * WHERE { ?s named:p ?o }",
+        "PREFIX loader: <http://x/> SELECT * WHERE { ?s loader:p ?o }",
+    ],
+)
+def test_a_prefix_that_begins_with_such_a_keyword_is_refused(text: str) -> None:
+    """If a prefix begins with SERVICE, FROM, NAMED or an update operation, then any name using it may be
+    read as that keyword by Oxigraph: refused, with or without --allow-service."""
+    for allow in (False, True):
+        with pytest.raises(ForbiddenQuery, match="put a space after"):
+            check_query(text, "q", allow_service=allow)
+
+
+def test_other_keywords_glued_to_a_name_are_left_to_the_engine() -> None:
+    """If GRAPH (which reads a local graph either way) or a name merely containing SERVICE is written, then
+    the guard lets it through: the rule is about the start of the prefix only."""
+    for text in (
+        "PREFIX : <http://x/> SELECT * WHERE { GRAPH:g { ?s ?p ?o } }",
+        "PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:SERVICE ?o }",
+        "PREFIX myservice: <http://x/> SELECT * WHERE { ?s myservice:p ?o }",
+    ):
+        assert check_query(text, "q") is False
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_a_check_with_a_glued_service_is_refused_not_run(
+    cli, recorder: Recorder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """If a file of queries/checks/ holds `SERVICE:beacon`, then `validate` and `build` stop with exit 12
+    naming the file, line and column, and the recorder hears nothing."""
+    monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "cache"))
+    check = BEACON.replace("SELECT ?s", "PREFIX : <{base}/>\nSELECT ?s").replace(
+        "SERVICE SILENT <{base}/beacon>", "SERVICE:beacon"
+    )
+    root = _sources_with_check(tmp_path / "src", check.replace("{base}", recorder.base))
+    out_dir = tmp_path / "dist"
+    extra = ("--out", str(out_dir)) if command == "build" else ()
+    code, _, err = cli(command, "--root", str(root), *extra)
+    assert code == 12, err
+    beacon = root / "queries" / "checks" / "beacon.rq"
+    assert f"{beacon}:10:3: SERVICE:beacon reads as the keyword SERVICE" in _error(err)
+    assert recorder.requests == []
+    assert not out_dir.exists()
+
+
 # ---------------------------------------------------------------- what the lexer reads
 
 
@@ -646,17 +756,23 @@ def test_fuzz_oxigraph_never_calls_a_service_the_guard_let_through(
     shared_recorder: Recorder, seed: int
 ) -> None:
     """If random fragments (quotes, `#`, backslashes, escapes, CR, prefixed names …) stand before a SERVICE
-    clause that names the recorder, and the guard lets the text through (it reads no SERVICE there), then
-    Oxigraph, the engine itself, run on the text, calls no endpoint: it refuses the text, or reads no SERVICE
-    either."""
+    clause that names the recorder (written apart, or glued to a prefixed name: `SERVICE:x`, `serviceRec:x`),
+    and the guard lets the text through, then Oxigraph, the engine itself, run on the text, calls no
+    endpoint: it refuses the text, or reads no SERVICE either."""
     writer = Writer(seed)
     junk = "".join(writer.pick(JUNK) for _ in range(writer.random.randint(1, 8)))
-    service = f"SERVICE <{shared_recorder.base}/s{seed}> {{ ?s ?p ?o }}"
-    text = writer.pick(
+    keyword = writer.keyword("SERVICE") + writer.pick(["", "", " " + writer.keyword("SILENT")])
+    target = writer.pick(  # a keyword glued to a prefixed name is SERVICE to Oxigraph (`SERVICE:x`)
+        [f" <{shared_recorder.base}/s{seed}>", f":s{seed}", f"rec:s{seed}", ":", f" rec:s{seed}"]
+    )
+    service = f"{keyword}{target} {{ ?s ?p ?o }}"
+    prologue = f"PREFIX : <{shared_recorder.base}/> PREFIX rec: <{shared_recorder.base}/> "
+    text = prologue + writer.pick(
         [
             f"SELECT * WHERE {{ VALUES ?z {{ {junk} }} {service} }}",
             f"SELECT * WHERE {{ BIND({junk} AS ?z) {service} }}",
             f"SELECT * WHERE {{ {junk} {service} }}",
+            f"ASK {{ OPTIONAL {{ {junk} }} {service} }}",
         ]
     )
     try:

@@ -130,12 +130,13 @@ UPDATE_KEYWORDS = frozenset(
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 # Oxigraph matches a keyword without looking where the word ends, so `SERVICE:x` is `SERVICE :x` to it and
 # one prefixed name to the grammar (longest token). A prefix that begins with one of these keywords, which
-# open a clause that reaches outside the dataset or writes (SERVICE [SILENT], FROM [NAMED], the update
-# operations), is refused: the two readers disagree on it (measured: `SERVICE:x`, `SERVICEx:y`, `FROM:x`
-# are evaluated as clauses). Gluing any other keyword changes nothing the guard decides on (`GRAPH:x`
+# open a clause that reaches outside the dataset or writes (SERVICE [SILENT], FROM [NAMED] and NAMED after
+# it, the update operations), is refused, in any letter case and with --allow-service too: the two readers
+# disagree on it (measured: `SERVICE:x`, `SERVICEx:y`, `FROM:x` are evaluated as clauses). Gluing any other keyword changes nothing the guard decides on (`GRAPH:x`
 # reads a local graph either way), so it is left to the engine's syntax check.
 GLUED_KEYWORDS = (
-    "SERVICE", "FROM", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "INSERT", "DELETE", "WITH"
+    "SERVICE", "FROM", "NAMED", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "INSERT", "DELETE",
+    "WITH",
 )  # fmt: skip
 MAX_NESTING = 128  # `{`, `(`, `[` open at once; Oxigraph's recursive parser overflows its stack from ~900
 
