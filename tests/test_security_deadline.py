@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
+import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -569,3 +572,66 @@ def test_max_rows_cuts_an_endpoints_answer_too(cli) -> None:
     assert code == 14, err
     assert out.splitlines() == ["s", "http://example.org/0", "http://example.org/1"]
     assert whole[0] == 0 and len(whole[1].splitlines()) == 1 + 5
+
+
+# ---------------------------------------------------------------- the --endpoint check on an empty store
+
+VALUES_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
+    f"VALUES ?{v} {{ {' '.join(str(i) for i in range(300))} }}" for v in "abcd"
+) + " }"
+
+
+@contextlib.contextmanager
+def _silent_endpoint() -> Iterator[tuple[str, socket.socket]]:
+    """A socket on 127.0.0.1 that listens and never accepts: (endpoint URL, the socket)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.setblocking(False)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/sparql", listener
+
+
+def _nobody_called(listener: socket.socket) -> bool:
+    try:
+        listener.accept()[0].close()
+    except BlockingIOError:
+        return True
+    return False
+
+
+def test_the_endpoint_pre_check_stops_at_its_deadline(cross_product: Path) -> None:
+    """If a query that evaluates for ever even on an empty store (4 VALUES blocks of 300: 8.1·10⁹ rows) goes
+    to --endpoint with --timeout 1, then the local check stops at the deadline (it ran >40 s in the main
+    thread): exit 13, one line naming the check, nothing sent."""
+    with _silent_endpoint() as (url, listener):
+        process = _start("query", "--endpoint", url, "--timeout", "1", "--sparql", VALUES_PRODUCT)
+        try:
+            out, err = process.communicate(timeout=HANG_GUARD)
+        finally:
+            process.kill()
+            process.wait()
+        assert process.returncode == 13, err
+        assert err == (
+            "alaska-kg: error: --sparql (its check on an empty store) ran past its 1 s deadline; "
+            "rerun with --timeout SECONDS\n"
+        )
+        assert out == ""
+        assert _nobody_called(listener)
+
+
+def test_ctrl_c_stops_the_endpoint_pre_check(cross_product: Path) -> None:
+    """If SIGINT reaches `query --endpoint` while its local check counts, then it exits 130 at once (it
+    used to be ignored: the engine held the main thread)."""
+    with _silent_endpoint() as (url, listener):
+        process = _start("query", "--endpoint", url, "--sparql", VALUES_PRODUCT)
+        try:
+            running = _wait_for_query_thread(process, HANG_GUARD)
+            time.sleep(0.3)
+            process.send_signal(signal.SIGINT)
+            _, err = process.communicate(timeout=HANG_GUARD)
+        finally:
+            process.kill()
+            process.wait()
+        assert running
+        assert (process.returncode, err) == (130, "alaska-kg: error: interrupted\n")
+        assert _nobody_called(listener)
