@@ -208,6 +208,34 @@ def test_ctrl_c_stops_a_runaway_integrity_check(tmp_path: Path) -> None:
     assert err.endswith("alaska-kg: error: interrupted\n")
 
 
+def test_a_check_past_its_deadline_is_named_once(tmp_path: Path) -> None:
+    """If a check runs past its deadline (made 1 s here instead of 60 s, in the CLI's own process), then the
+    message names it `checks/NAME` once (it said `checks/checks/zz-heavy`), exit 13."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(root / name, tmp_path / name)
+    (tmp_path / "queries/checks/zz-heavy.rq").write_text(
+        "#+ summary: A check that never ends\n#+ columns: [count]\n\n" + RUNAWAY + "\n", encoding="utf-8"
+    )
+    program = (
+        "import sys; import alaska_kg.build.checks as checks; checks.DEFAULT_TIMEOUT = 1.0; "
+        "from alaska_kg.cli.app import main; sys.exit(main(sys.argv[1:]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, "validate", "--root", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=HANG_GUARD * 3,
+    )
+    assert done.returncode == 13, done.stderr
+    assert done.stderr.endswith(
+        "alaska-kg: error: checks/zz-heavy ran past its 1 s deadline; a check must be quicker\n"
+    )
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "soon"])
 def test_a_timeout_must_be_a_positive_number_of_seconds(cli, value: str) -> None:
     """--timeout takes a positive, finite number of seconds; anything else is a usage error (exit 2)."""

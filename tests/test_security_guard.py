@@ -14,8 +14,11 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import os
 import random
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,7 +32,7 @@ from pyoxigraph import Store
 from alaska_kg.cache import CACHE_ENV_VAR
 from alaska_kg.errors import AlaskaKgError, ForbiddenQuery, QuerySyntaxError
 from alaska_kg.namespaces import PREFIXES, graph_iri
-from alaska_kg.query.guard import check_query, lex, without_service
+from alaska_kg.query.guard import MAX_NESTING, check_query, lex, without_service
 from sparql_oracle import read
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -331,6 +334,61 @@ def test_a_check_with_a_glued_service_is_refused_not_run(
     assert f"{beacon}:10:3: SERVICE:beacon reads as the keyword SERVICE" in _error(err)
     assert recorder.requests == []
     assert not out_dir.exists()
+
+
+# ---------------------------------------------------------------- nesting
+# Oxigraph's parser recurses once per nesting level and overflows its stack (segmentation fault, exit 139):
+# measured in a thread as the CLI runs it, from ~900 nested `FILTER EXISTS {`, ~1500 sub-selects, ~3000
+# groups, ~5000 parentheses. The guard refuses more than MAX_NESTING (128) levels: a wide margin.
+
+DEEP = {
+    "groups": ("SELECT * WHERE " + "{" * 5000 + "}" * 5000, 1, 15 + MAX_NESTING + 1),
+    "parentheses": ("SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }", 1, 23 + MAX_NESTING),
+}
+
+
+def _cli_process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in a process of its own: a crash of the engine (exit 139) must not take the suite with it."""
+    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src"), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "alaska_kg", *args], capture_output=True, text=True, env=environment, timeout=120
+    )
+
+
+@pytest.mark.parametrize("name", DEEP)
+def test_nesting_deeper_than_the_limit_is_refused_not_crashed(
+    recorder: Recorder, dataset_file: Path, name: str
+) -> None:
+    """If 5000 groups or parentheses nest (Oxigraph crashed: exit 139), then `query` refuses with exit 9 and
+    one line naming line:column where the limit is passed, locally and with --endpoint (nothing sent)."""
+    text, line, column = DEEP[name]
+    for endpoint in ((), ("--endpoint", f"{recorder.base}/endpoint")):
+        done = _cli_process("query", "--sparql", text, *endpoint)
+        assert (done.returncode, done.stdout) == (9, ""), done.stderr
+        assert f"--sparql:{line}:{column}: groups, brackets and parentheses nest deeper than 128" in _error(
+            done.stderr
+        )
+    assert recorder.requests == []
+
+
+def test_nesting_within_the_limit_runs() -> None:
+    """If groups nest exactly MAX_NESTING deep, then the guard passes the query and Oxigraph answers it."""
+    text = "SELECT * WHERE " + "{" * MAX_NESTING + "}" * MAX_NESTING
+    assert check_query(text, "q") is False
+    assert len(list(Store().query(text))) == 1
+    with pytest.raises(QuerySyntaxError, match=r"^q:1:144: groups, brackets and parentheses nest deeper"):
+        check_query("SELECT * WHERE " + "{" * (MAX_NESTING + 1) + "}" * (MAX_NESTING + 1), "q")
+
+
+def test_a_check_nesting_too_deep_is_refused_not_crashed(tmp_path: Path) -> None:
+    """If a file of queries/checks/ nests 5000 groups, then `validate` exits 9 naming the file, line and
+    column (it crashed with exit 139)."""
+    check = BEACON.replace("  SERVICE SILENT <{base}/beacon> { ?s ?p ?o }", "  " + "{" * 5000 + "}" * 5000)
+    root = _sources_with_check(tmp_path / "src", check)
+    done = _cli_process("validate", "--root", str(root), env={CACHE_ENV_VAR: str(tmp_path / "cache")})
+    assert done.returncode == 9, done.stderr
+    beacon = root / "queries" / "checks" / "beacon.rq"
+    assert f"{beacon}:9:{2 + MAX_NESTING}: groups, brackets and parentheses nest deeper" in _error(done.stderr)
 
 
 # ---------------------------------------------------------------- what the lexer reads
