@@ -7,9 +7,9 @@ subprocess timeouts below are hang guards (a broken deadline would hang the suit
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-import contextlib
 import json
 import os
 import signal
@@ -604,9 +604,11 @@ def test_max_rows_cuts_an_endpoints_answer_too(cli) -> None:
 
 # ---------------------------------------------------------------- the --endpoint check on an empty store
 
-VALUES_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
-    f"VALUES ?{v} {{ {' '.join(str(i) for i in range(300))} }}" for v in "abcd"
-) + " }"
+VALUES_PRODUCT = (
+    "SELECT (COUNT(*) AS ?n) WHERE { "
+    + " ".join(f"VALUES ?{v} {{ {' '.join(str(i) for i in range(300))} }}" for v in "abcd")
+    + " }"
+)
 
 
 @contextlib.contextmanager

@@ -351,7 +351,11 @@ def _cli_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Co
     """The CLI in a process of its own: a crash of the engine (exit 139) must not take the suite with it."""
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src"), **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "alaska_kg", *args], capture_output=True, text=True, env=environment, timeout=120
+        [sys.executable, "-m", "alaska_kg", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
     )
 
 
@@ -388,7 +392,8 @@ def test_a_check_nesting_too_deep_is_refused_not_crashed(tmp_path: Path) -> None
     done = _cli_process("validate", "--root", str(root), env={CACHE_ENV_VAR: str(tmp_path / "cache")})
     assert done.returncode == 9, done.stderr
     beacon = root / "queries" / "checks" / "beacon.rq"
-    assert f"{beacon}:9:{2 + MAX_NESTING}: groups, brackets and parentheses nest deeper" in _error(done.stderr)
+    expected = f"{beacon}:9:{2 + MAX_NESTING}: groups, brackets and parentheses nest deeper"
+    assert expected in _error(done.stderr)
 
 
 # ---------------------------------------------------------------- what the lexer reads
@@ -625,7 +630,7 @@ class Writer:
 
     def __init__(self, seed: int, glue: bool = False) -> None:
         self.random = random.Random(seed)
-        self.glue = glue  # sometimes write a keyword glued to the prefixed name after it (no grammar reads it)
+        self.glue = glue  # sometimes write a keyword glued to the prefixed name after it (`SERVICE:x`)
         self.glued = 0
 
     def pick(self, options: list[str]) -> str:

@@ -291,5 +291,8 @@ def test_a_literal_with_unicode_line_separators_builds_queries_and_exports_exact
     assert ODD in literals
     published = tmp_path / "dist" / "alaska-kg.ttl"
     assert ODD in {t.object.value for t in parse(published.read_bytes(), format=RdfFormat.TURTLE)}
-    assert all(isinstance(t.object, Literal) for t in parse(out.encode(), format=RdfFormat.N_TRIPLES)
-               if t.object.value == ODD)
+    assert all(
+        isinstance(t.object, Literal)
+        for t in parse(out.encode(), format=RdfFormat.N_TRIPLES)
+        if t.object.value == ODD
+    )

@@ -115,8 +115,10 @@ def test_a_missing_source_root_is_exit_6_naming_it(
     code, out, err = _run(capsys, "query", "participants", *args)
     given = "--root" if how == "option" else "$ALASKA_KG_ROOT"
     assert (code, out) == (6, "")
-    assert err.endswith(f"alaska-kg: error: {missing}: source root not found (given by {given}); it must hold "
-                        "ontology/, data/\n")
+    assert err.endswith(
+        f"alaska-kg: error: {missing}: source root not found (given by {given}); "
+        "it must hold ontology/, data/\n"
+    )
 
 
 def test_a_folder_with_data_but_no_ontology_is_not_a_clone(

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from alaska_kg.errors import EndpointAnswerError, EndpointUnreachable, WikidataError
+from alaska_kg.namespaces import graph_iri
 from alaska_kg.wikidata.client import API_ENV_VAR
 from hostile_server import TERMINAL_ATTACK, HostileServer
 from wikidata_fake_server import FakeWikidata, item
@@ -179,7 +180,7 @@ def test_line_breaks_and_tabs_in_data_literals_are_shown_escaped(tmp_path: Path,
     path = tmp_path / "breaks.nq"
     path.write_text(
         "".join(
-            f'<http://example.org/{n}> <http://example.org/says> "A\\{c}B" <https://w3id.org/alaska-kg/graph/asserted> .\n'
+            f'<http://example.org/{n}> <http://example.org/says> "A\\{c}B" <{graph_iri("asserted")}> .\n'
             for n, c in enumerate("nrt")
         ),
         encoding="utf-8",

@@ -159,7 +159,9 @@ def locate(root: Path | str | None = None) -> Layout:
     found, origin = find_root(root)
     if origin in ("option", "environment") and not found.is_dir():
         given = "--root" if origin == "option" else f"${ROOT_ENV_VAR}"
-        raise SourceNotFound(f"{found}: source root not found (given by {given}); it must hold ontology/, data/")
+        raise SourceNotFound(
+            f"{found}: source root not found (given by {given}); it must hold ontology/, data/"
+        )
     layout = Layout(found, origin)
     if layout.is_packaged:
         return Layout(found, "packaged")

@@ -132,8 +132,9 @@ QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 # one prefixed name to the grammar (longest token). A prefix that begins with one of these keywords, which
 # open a clause that reaches outside the dataset or writes (SERVICE [SILENT], FROM [NAMED] and NAMED after
 # it, the update operations), is refused, in any letter case and with --allow-service too: the two readers
-# disagree on it (measured: `SERVICE:x`, `SERVICEx:y`, `FROM:x` are evaluated as clauses). Gluing any other keyword changes nothing the guard decides on (`GRAPH:x`
-# reads a local graph either way), so it is left to the engine's syntax check.
+# disagree on it (measured: `SERVICE:x`, `SERVICEx:y`, `FROM:x` are evaluated as clauses). Gluing any
+# other keyword changes nothing the guard decides on (`GRAPH:x` reads a local graph either way), so it is
+# left to the engine's syntax check.
 GLUED_KEYWORDS = (
     "SERVICE", "FROM", "NAMED", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "INSERT", "DELETE",
     "WITH",

@@ -101,7 +101,7 @@ def _check_locally(
     def work() -> tuple[int, bytes]:
         empty = OpenDataset(Store(), Path(os.devnull))
         run_query(empty, local, graph=graph, substitutions=substitutions, prefixes=prefixes)
-        if rewritten is not None:  # the rewritten text must parse too (a failure here is a bug of the rewrite)
+        if rewritten is not None:  # the rewritten text must parse too (if not: a bug of the rewrite)
             try:
                 empty.store.query(rewritten)
             except SyntaxError as exc:
