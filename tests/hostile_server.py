@@ -105,6 +105,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._whole(200, "application/sparql-results+json", json.dumps(_ESC_RESULTS).encode())
         elif path == "/html-500":  # a server error explained in 15 lines of HTML, one with escapes
             self._whole(500, "text/html", _HTML_500.encode())
+        elif path == "/redirect":  # a redirect (to itself): the SPARQL client follows none
+            self.send_response(302)
+            self.send_header("Location", self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif path == "/latin1-500":  # a server error whose body is not UTF-8
+            self._whole(500, "text/plain", "Erreur: base indisponible, réessayez".encode("latin-1"))
         elif path == "/terabyte":  # declares 10^12 bytes, sends a few, then waits
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")

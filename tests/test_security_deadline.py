@@ -7,14 +7,17 @@ subprocess timeouts below are hang guards (a broken deadline would hang the suit
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -203,6 +206,34 @@ def test_ctrl_c_stops_a_runaway_integrity_check(tmp_path: Path) -> None:
         process.wait()
     assert process.returncode == 130, err
     assert err.endswith("alaska-kg: error: interrupted\n")
+
+
+def test_a_check_past_its_deadline_is_named_once(tmp_path: Path) -> None:
+    """If a check runs past its deadline (made 1 s here instead of 60 s, in the CLI's own process), then the
+    message names it `checks/NAME` once (it said `checks/checks/zz-heavy`), exit 13."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(root / name, tmp_path / name)
+    (tmp_path / "queries/checks/zz-heavy.rq").write_text(
+        "#+ summary: A check that never ends\n#+ columns: [count]\n\n" + RUNAWAY + "\n", encoding="utf-8"
+    )
+    program = (
+        "import sys; import alaska_kg.build.checks as checks; checks.DEFAULT_TIMEOUT = 1.0; "
+        "from alaska_kg.cli.app import main; sys.exit(main(sys.argv[1:]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, "validate", "--root", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=HANG_GUARD * 3,
+    )
+    assert done.returncode == 13, done.stderr
+    assert done.stderr.endswith(
+        "alaska-kg: error: checks/zz-heavy ran past its 1 s deadline; a check must be quicker\n"
+    )
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "soon"])
@@ -569,3 +600,68 @@ def test_max_rows_cuts_an_endpoints_answer_too(cli) -> None:
     assert code == 14, err
     assert out.splitlines() == ["s", "http://example.org/0", "http://example.org/1"]
     assert whole[0] == 0 and len(whole[1].splitlines()) == 1 + 5
+
+
+# ---------------------------------------------------------------- the --endpoint check on an empty store
+
+VALUES_PRODUCT = (
+    "SELECT (COUNT(*) AS ?n) WHERE { "
+    + " ".join(f"VALUES ?{v} {{ {' '.join(str(i) for i in range(300))} }}" for v in "abcd")
+    + " }"
+)
+
+
+@contextlib.contextmanager
+def _silent_endpoint() -> Iterator[tuple[str, socket.socket]]:
+    """A socket on 127.0.0.1 that listens and never accepts: (endpoint URL, the socket)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.setblocking(False)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/sparql", listener
+
+
+def _nobody_called(listener: socket.socket) -> bool:
+    try:
+        listener.accept()[0].close()
+    except BlockingIOError:
+        return True
+    return False
+
+
+def test_the_endpoint_pre_check_stops_at_its_deadline(cross_product: Path) -> None:
+    """If a query that evaluates for ever even on an empty store (4 VALUES blocks of 300: 8.1·10⁹ rows) goes
+    to --endpoint with --timeout 1, then the local check stops at the deadline (it ran >40 s in the main
+    thread): exit 13, one line naming the check, nothing sent."""
+    with _silent_endpoint() as (url, listener):
+        process = _start("query", "--endpoint", url, "--timeout", "1", "--sparql", VALUES_PRODUCT)
+        try:
+            out, err = process.communicate(timeout=HANG_GUARD)
+        finally:
+            process.kill()
+            process.wait()
+        assert process.returncode == 13, err
+        assert err == (
+            "alaska-kg: error: --sparql (its check on an empty store) ran past its 1 s deadline; "
+            "rerun with --timeout SECONDS\n"
+        )
+        assert out == ""
+        assert _nobody_called(listener)
+
+
+def test_ctrl_c_stops_the_endpoint_pre_check(cross_product: Path) -> None:
+    """If SIGINT reaches `query --endpoint` while its local check counts, then it exits 130 at once (it
+    used to be ignored: the engine held the main thread)."""
+    with _silent_endpoint() as (url, listener):
+        process = _start("query", "--endpoint", url, "--sparql", VALUES_PRODUCT)
+        try:
+            running = _wait_for_query_thread(process, HANG_GUARD)
+            time.sleep(0.3)
+            process.send_signal(signal.SIGINT)
+            _, err = process.communicate(timeout=HANG_GUARD)
+        finally:
+            process.kill()
+            process.wait()
+        assert running
+        assert (process.returncode, err) == (130, "alaska-kg: error: interrupted\n")
+        assert _nobody_called(listener)

@@ -174,6 +174,20 @@ def test_a_failing_service_is_one_line_with_an_endpoint_code(cli, hostile: Hosti
     assert "internal error" not in message
 
 
+@pytest.mark.parametrize(("path", "code"), [("/redirect", 31), ("/latin1-500", 32)])
+def test_a_service_answer_maps_to_the_code_of_its_status(
+    cli, hostile: HostileServer, path: str, code: int
+) -> None:
+    """If an allowed SERVICE answers 302 (documented: 4xx or redirected → 31) or 500 with a body that is not
+    UTF-8 (a 5xx → 32), then the exit code says so; both were 30, "endpoint unreachable"."""
+    url = hostile.url(path)
+    result, out, err = cli(
+        "query", "--allow-service", "--sparql", f"SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"
+    )
+    assert (result, out) == (code, "")
+    assert "--sparql: SERVICE failed: " in one_line(err)
+
+
 def test_deeply_nested_json_from_wikidata_is_a_wikidata_error(hostile: HostileServer) -> None:
     """If the Wikidata API answers valid JSON nested 100000 deep, then the client fails with WikidataError
     (exit 21), not RecursionError (exit 1)."""

@@ -14,8 +14,11 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import os
 import random
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,7 +32,7 @@ from pyoxigraph import Store
 from alaska_kg.cache import CACHE_ENV_VAR
 from alaska_kg.errors import AlaskaKgError, ForbiddenQuery, QuerySyntaxError
 from alaska_kg.namespaces import PREFIXES, graph_iri
-from alaska_kg.query.guard import check_query, lex, without_service
+from alaska_kg.query.guard import MAX_NESTING, check_query, lex, without_service
 from sparql_oracle import read
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -223,6 +226,176 @@ def test_a_check_with_service_is_refused_not_run(
     assert not out_dir.exists()
 
 
+# ---------------------------------------------------------------- keywords glued to prefixed names
+# Oxigraph matches a keyword without looking where the word ends: `SERVICE:x` is `SERVICE :x` to it, and one
+# prefixed name (PNAME_LN, the longest token) to the grammar. Every one of these reached the recorder (or,
+# for FROM, was sent to an endpoint / silently ignored) before the guard refused such names.
+
+GLUED = {
+    "service-colon-x": "PREFIX : <{base}/> SELECT * WHERE { SERVICE:x { ?s ?p ?o } }",
+    "service-colon": "PREFIX : <{base}/bare> SELECT * WHERE { SERVICE: { ?s ?p ?o } }",
+    "service-x-glued": "PREFIX x: <{base}/> SELECT * WHERE { SERVICEx:glued { ?s ?p ?o } }",
+    "service-silent-colon": "PREFIX : <{base}/> SELECT * WHERE { SERVICESILENT:s { ?s ?p ?o } }",
+    "service-silent-prefix": "PREFIX s: <{base}/> SELECT * WHERE { SERVICESILENTs:s { ?s ?p ?o } }",
+    "lowercase": "PREFIX : <{base}/> SELECT * WHERE { service:x { ?s ?p ?o } }",
+    "in-optional": "PREFIX : <{base}/> SELECT * WHERE { OPTIONAL { SeRvIcE:x { ?s ?p ?o } } }",
+    "in-subselect": "PREFIX : <{base}/> SELECT * WHERE { { SELECT * WHERE { sErViCe:x { ?s ?p ?o } } } }",
+    "in-filter-exists": "PREFIX : <{base}/> SELECT * WHERE { BIND(1 AS ?one) "
+    "FILTER EXISTS { Service:x { ?s ?p ?o } } }",
+    "ask": "PREFIX : <{base}/> ASK { SERVICE:x { ?s ?p ?o } }",
+    "construct": "PREFIX : <{base}/> CONSTRUCT { ?s ?p ?o } WHERE { SERVICE:x { ?s ?p ?o } }",
+    "describe": "PREFIX : <{base}/> DESCRIBE ?s WHERE { SERVICE:x { ?s ?p ?o } }",
+    "from": "PREFIX : <{base}/> SELECT * FROM:x WHERE { ?s ?p ?o }",
+    "from-named": "PREFIX : <{base}/> SELECT * FROMNAMED:y WHERE { GRAPH ?g { ?s ?p ?o } }",
+}
+
+
+@pytest.mark.parametrize("name", GLUED)
+@pytest.mark.parametrize("allow", [(), ("--allow-service",)], ids=["", "allow-service"])
+def test_a_keyword_glued_to_a_prefixed_name_is_refused(
+    cli, recorder: Recorder, name: str, allow: tuple[str, ...]
+) -> None:
+    """If SERVICE or FROM (any letter case, anywhere, any query form) is glued to a prefixed name, then
+    `query` exits 12 saying to put a space, with --allow-service too, and the recorder hears nothing."""
+    sparql = GLUED[name].replace("{base}", recorder.base)
+    code, out, err = cli("query", "--sparql", sparql, *allow)
+    assert (code, out) == (12, ""), err
+    assert "put a space after" in _error(err)
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize("name", GLUED)
+@pytest.mark.parametrize("allow", [(), ("--allow-service",)], ids=["", "allow-service"])
+def test_a_keyword_glued_to_a_prefixed_name_never_reaches_an_endpoint(
+    cli, recorder: Recorder, name: str, allow: tuple[str, ...]
+) -> None:
+    """If the same queries go to `--endpoint`, then nothing is sent (FROM:x was sent), and the local check
+    on an empty store calls nothing either."""
+    sparql = GLUED[name].replace("{base}", recorder.base)
+    code, out, err = cli("query", "--sparql", sparql, *allow, "--endpoint", f"{recorder.base}/endpoint")
+    assert (code, out) == (12, ""), err
+    assert "put a space after" in _error(err)
+    assert recorder.requests == []
+
+
+def test_a_predeclared_prefix_glued_to_service_is_refused() -> None:
+    """If `SERVICEwd:Q1` is written with no PREFIX line (wd: is predeclared for --sparql), then the guard
+    refuses it: Oxigraph would call the Wikidata entity IRI (not run here: no network in tests)."""
+    with pytest.raises(ForbiddenQuery, match=r"^q:1:18: SERVICEwd:Q1 reads as the keyword SERVICE followed"):
+        check_query("SELECT * WHERE { SERVICEwd:Q1 { ?s ?p ?o } }", "q", prefixes=PREFIXES)
+    with pytest.raises(ForbiddenQuery, match="put a space after FROM"):
+        check_query("SELECT * FROMwd:Q1 WHERE { ?s ?p ?o }", "q", prefixes=PREFIXES, allow_service=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PREFIX service: <http://x/> SELECT * WHERE { ?s service:p ?o }",  # a PREFIX naming it is refused too
+        "PREFIX fromage: <http://x/> SELECT * WHERE { ?s fromage:p ?o }",
+        "PREFIX named: <http://x/> SELECT * WHERE { ?s named:p ?o }",
+        "PREFIX loader: <http://x/> SELECT * WHERE { ?s loader:p ?o }",
+    ],
+)
+def test_a_prefix_that_begins_with_such_a_keyword_is_refused(text: str) -> None:
+    """If a prefix begins with SERVICE, FROM, NAMED or an update operation, then any name using it may be
+    read as that keyword by Oxigraph: refused, with or without --allow-service."""
+    for allow in (False, True):
+        with pytest.raises(ForbiddenQuery, match="put a space after"):
+            check_query(text, "q", allow_service=allow)
+
+
+def test_other_keywords_glued_to_a_name_are_left_to_the_engine() -> None:
+    """If GRAPH (which reads a local graph either way) or a name merely containing SERVICE is written, then
+    the guard lets it through: the rule is about the start of the prefix only."""
+    for text in (
+        "PREFIX : <http://x/> SELECT * WHERE { GRAPH:g { ?s ?p ?o } }",
+        "PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:SERVICE ?o }",
+        "PREFIX myservice: <http://x/> SELECT * WHERE { ?s myservice:p ?o }",
+    ):
+        assert check_query(text, "q") is False
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_a_check_with_a_glued_service_is_refused_not_run(
+    cli, recorder: Recorder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """If a file of queries/checks/ holds `SERVICE:beacon`, then `validate` and `build` stop with exit 12
+    naming the file, line and column, and the recorder hears nothing."""
+    monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "cache"))
+    check = BEACON.replace("SELECT ?s", "PREFIX : <{base}/>\nSELECT ?s").replace(
+        "SERVICE SILENT <{base}/beacon>", "SERVICE:beacon"
+    )
+    root = _sources_with_check(tmp_path / "src", check.replace("{base}", recorder.base))
+    out_dir = tmp_path / "dist"
+    extra = ("--out", str(out_dir)) if command == "build" else ()
+    code, _, err = cli(command, "--root", str(root), *extra)
+    assert code == 12, err
+    beacon = root / "queries" / "checks" / "beacon.rq"
+    assert f"{beacon}:10:3: SERVICE:beacon reads as the keyword SERVICE" in _error(err)
+    assert recorder.requests == []
+    assert not out_dir.exists()
+
+
+# ---------------------------------------------------------------- nesting
+# Oxigraph's parser recurses once per nesting level and overflows its stack (segmentation fault, exit 139):
+# measured in a thread as the CLI runs it, from ~900 nested `FILTER EXISTS {`, ~1500 sub-selects, ~3000
+# groups, ~5000 parentheses. The guard refuses more than MAX_NESTING (128) levels: a wide margin.
+
+DEEP = {
+    "groups": ("SELECT * WHERE " + "{" * 5000 + "}" * 5000, 1, 15 + MAX_NESTING + 1),
+    "parentheses": ("SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }", 1, 23 + MAX_NESTING),
+}
+
+
+def _cli_process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in a process of its own: a crash of the engine (exit 139) must not take the suite with it."""
+    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src"), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "alaska_kg", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("name", DEEP)
+def test_nesting_deeper_than_the_limit_is_refused_not_crashed(
+    recorder: Recorder, dataset_file: Path, name: str
+) -> None:
+    """If 5000 groups or parentheses nest (Oxigraph crashed: exit 139), then `query` refuses with exit 9 and
+    one line naming line:column where the limit is passed, locally and with --endpoint (nothing sent)."""
+    text, line, column = DEEP[name]
+    for endpoint in ((), ("--endpoint", f"{recorder.base}/endpoint")):
+        done = _cli_process("query", "--sparql", text, *endpoint)
+        assert (done.returncode, done.stdout) == (9, ""), done.stderr
+        assert f"--sparql:{line}:{column}: groups, brackets and parentheses nest deeper than 128" in _error(
+            done.stderr
+        )
+    assert recorder.requests == []
+
+
+def test_nesting_within_the_limit_runs() -> None:
+    """If groups nest exactly MAX_NESTING deep, then the guard passes the query and Oxigraph answers it."""
+    text = "SELECT * WHERE " + "{" * MAX_NESTING + "}" * MAX_NESTING
+    assert check_query(text, "q") is False
+    assert len(list(Store().query(text))) == 1
+    with pytest.raises(QuerySyntaxError, match=r"^q:1:144: groups, brackets and parentheses nest deeper"):
+        check_query("SELECT * WHERE " + "{" * (MAX_NESTING + 1) + "}" * (MAX_NESTING + 1), "q")
+
+
+def test_a_check_nesting_too_deep_is_refused_not_crashed(tmp_path: Path) -> None:
+    """If a file of queries/checks/ nests 5000 groups, then `validate` exits 9 naming the file, line and
+    column (it crashed with exit 139)."""
+    check = BEACON.replace("  SERVICE SILENT <{base}/beacon> { ?s ?p ?o }", "  " + "{" * 5000 + "}" * 5000)
+    root = _sources_with_check(tmp_path / "src", check)
+    done = _cli_process("validate", "--root", str(root), env={CACHE_ENV_VAR: str(tmp_path / "cache")})
+    assert done.returncode == 9, done.stderr
+    beacon = root / "queries" / "checks" / "beacon.rq"
+    expected = f"{beacon}:9:{2 + MAX_NESTING}: groups, brackets and parentheses nest deeper"
+    assert expected in _error(done.stderr)
+
+
 # ---------------------------------------------------------------- what the lexer reads
 
 
@@ -252,7 +425,7 @@ def test_every_pn_local_escape_is_part_of_the_name(char: str) -> None:
         'SELECT ?s WHERE { ?s ?p "\\u00e9 SERVICE" }',
         "SELECT ?s WHERE { ?s <http://x/#SERVICE> ?o }",
         "SELECT ?s WHERE { ?s ?p ?o } # SERVICE <http://x/> { ?s ?p ?o }",
-        "PREFIX service: <http://x/>\nSELECT ?service WHERE { ?service service:service ?o }",
+        "PREFIX ex: <http://x/>\nSELECT ?service WHERE { ?service ex:service ?o }",
         "SELECT ?s WHERE { _:service ?p ?o }",
         'SELECT ?s WHERE { ?s ?p "x"@service }',
         "SELECT ?s WHERE { ?s ?p ?o # \\u0041 is A\n}",
@@ -448,14 +621,17 @@ class Generated:
     text: str
     services: int
     body: str
+    glued: int = 0  # SERVICE clauses written glued to their prefixed name (`SERVICE:x`, `serviceex:a`)
 
 
 class Writer:
     """Writes random SPARQL 1.1 text from the grammar (§19.8), with escapes, comments, the four string forms
     and SERVICE groups at random places."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, glue: bool = False) -> None:
         self.random = random.Random(seed)
+        self.glue = glue  # sometimes write a keyword glued to the prefixed name after it (`SERVICE:x`)
+        self.glued = 0
 
     def pick(self, options: list[str]) -> str:
         return self.random.choice(options)
@@ -540,14 +716,18 @@ class Writer:
                     if kind == "service" and self.random.random() < 0.5:
                         head.append(self.keyword("SILENT"))
                     target = self.pick([self.iri(), self.prefixed_name(), "?endpoint"])
-                    text += self.join(*head, target, "{", inner, "}")
+                    if self.glue and target[0] not in "<?" and self.random.random() < 0.3:
+                        head[-1] += target  # `SERVICE:x`: Oxigraph reads the keyword, the grammar a name
+                        target = ""
+                        self.glued += len(head) == 1 and kind == "service"
+                    text += self.join(*head, *([target] if target else []), "{", inner, "}")
                     services += kind == "service"
         return text, services
 
     def query(self) -> Generated:
         body, services = self.elements()
         text = PROLOGUE + self.join(self.keyword("SELECT"), "?s", self.keyword("WHERE"), "{", body, "}")
-        return Generated(text, services, body)
+        return Generated(text, services, body, self.glued)
 
 
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
@@ -557,6 +737,8 @@ def _guard_verdict(text: str) -> str:
     try:
         check_query(text, "fuzz")
     except ForbiddenQuery as exc:
+        if "put a space after" in str(exc):
+            return "glued"
         return "service" if "SERVICE would query" in str(exc) else f"refused: {exc}"
     except AlaskaKgError as exc:
         return f"refused: {exc}"
@@ -575,10 +757,16 @@ FUZZ = settings(
 @given(SEEDS)
 def test_fuzz_the_guard_finds_every_service_and_nothing_else(seed: int) -> None:
     """If a generated query holds n SERVICE clauses, then the guard refuses it for SERVICE exactly when
-    n > 0, passes it otherwise, and passes it whenever --allow-service is given."""
-    query = Writer(seed).query()
-    assert _guard_verdict(query.text) == ("service" if query.services else "pass"), query.text
-    assert check_query(query.text, "fuzz", allow_service=True) is False
+    n > 0, passes it otherwise, and passes it whenever --allow-service is given; a SERVICE glued to its
+    prefixed name (`SERVICE:x`, in any letter case) is refused for that, --allow-service or not."""
+    query = Writer(seed, glue=True).query()
+    expected = "glued" if query.glued else "service" if query.services else "pass"
+    assert _guard_verdict(query.text) == expected, query.text
+    if query.glued:
+        with pytest.raises(ForbiddenQuery, match="put a space after"):
+            check_query(query.text, "fuzz", allow_service=True)
+    else:
+        assert check_query(query.text, "fuzz", allow_service=True) is False
 
 
 @settings(FUZZ, max_examples=100)
@@ -646,17 +834,23 @@ def test_fuzz_oxigraph_never_calls_a_service_the_guard_let_through(
     shared_recorder: Recorder, seed: int
 ) -> None:
     """If random fragments (quotes, `#`, backslashes, escapes, CR, prefixed names …) stand before a SERVICE
-    clause that names the recorder, and the guard lets the text through (it reads no SERVICE there), then
-    Oxigraph, the engine itself, run on the text, calls no endpoint: it refuses the text, or reads no SERVICE
-    either."""
+    clause that names the recorder (written apart, or glued to a prefixed name: `SERVICE:x`, `serviceRec:x`),
+    and the guard lets the text through, then Oxigraph, the engine itself, run on the text, calls no
+    endpoint: it refuses the text, or reads no SERVICE either."""
     writer = Writer(seed)
     junk = "".join(writer.pick(JUNK) for _ in range(writer.random.randint(1, 8)))
-    service = f"SERVICE <{shared_recorder.base}/s{seed}> {{ ?s ?p ?o }}"
-    text = writer.pick(
+    keyword = writer.keyword("SERVICE") + writer.pick(["", "", " " + writer.keyword("SILENT")])
+    target = writer.pick(  # a keyword glued to a prefixed name is SERVICE to Oxigraph (`SERVICE:x`)
+        [f" <{shared_recorder.base}/s{seed}>", f":s{seed}", f"rec:s{seed}", ":", f" rec:s{seed}"]
+    )
+    service = f"{keyword}{target} {{ ?s ?p ?o }}"
+    prologue = f"PREFIX : <{shared_recorder.base}/> PREFIX rec: <{shared_recorder.base}/> "
+    text = prologue + writer.pick(
         [
             f"SELECT * WHERE {{ VALUES ?z {{ {junk} }} {service} }}",
             f"SELECT * WHERE {{ BIND({junk} AS ?z) {service} }}",
             f"SELECT * WHERE {{ {junk} {service} }}",
+            f"ASK {{ OPTIONAL {{ {junk} }} {service} }}",
         ]
     )
     try:

@@ -246,3 +246,53 @@ def test_a_live_builds_staging_folder_is_not_removed(tmp_path: Path) -> None:
     live.mkdir()
     outdir.recover(out)
     assert live.is_dir()
+
+
+# ---------------------------------------------------------------- line ends N-Triples does not escape
+
+# RDF 1.1 N-Triples §2.4 escapes only `"`, `\`, LF and CR in a literal; these stand raw in its lines, and
+# Python's str.splitlines() (not the N-Triples grammar) takes every one of them for a line end.
+ODD = "A\u2028B\u0085C\vD\fE\x1cF\x1dG\x1eH\u2029I"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_a_literal_with_unicode_line_separators_builds_queries_and_exports_exactly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """If a data literal holds U+2028, U+0085, \\v, \\f, U+001C-1E and U+2029 (valid Turtle), then `build`
+    succeeds (it used to fail: "Line jumps are not allowed in string literals"), `query` answers the literal
+    exactly in JSON, and `export --format nt` carries it exactly."""
+    import json
+    import shutil
+
+    from pyoxigraph import Literal, RdfFormat, parse
+
+    root = tmp_path / "src"
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(REPO_ROOT / name, root / name)
+    with (root / "data" / "agents.ttl").open("a", encoding="utf-8") as file:
+        file.write(f'\nakr:american-delegation skos:altLabel "{ODD}"@en .\n')
+    code, _, err = _run(capsys, "build", "--root", str(root), "--out", str(tmp_path / "dist"))
+    assert code == 0, err
+    sparql = 'SELECT ?l WHERE { akr:american-delegation skos:altLabel ?l FILTER(STRSTARTS(?l, "A")) }'
+    code, out, err = _run(capsys, "query", "--root", str(root), "--sparql", sparql, "--format", "json")
+    assert code == 0, err
+    values = [b["l"]["value"] for b in json.loads(out)["results"]["bindings"]]
+    assert ODD in values
+    code, out, err = _run(capsys, "export", "--root", str(root), "--format", "nt")
+    assert code == 0, err
+    literals = {t.object.value for t in parse(out.encode(), format=RdfFormat.N_TRIPLES)}
+    assert ODD in literals
+    published = tmp_path / "dist" / "alaska-kg.ttl"
+    assert ODD in {t.object.value for t in parse(published.read_bytes(), format=RdfFormat.TURTLE)}
+    assert all(
+        isinstance(t.object, Literal)
+        for t in parse(out.encode(), format=RdfFormat.N_TRIPLES)
+        if t.object.value == ODD
+    )

@@ -102,6 +102,25 @@ def test_elsewhere_the_environment_then_the_packaged_copy(
     assert (locate(packaged).root, locate(packaged).origin) == (packaged, "packaged")
 
 
+@pytest.mark.parametrize("how", ["environment", "option"])
+def test_a_missing_source_root_is_exit_6_naming_it(
+    how: str, elsewhere: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """If $ALASKA_KG_ROOT (or --root) names a folder that does not exist, then `query participants` exits 6
+    naming that folder and how it was given (it said "no query named 'participants'", exit 7)."""
+    missing = elsewhere / "nonexistent"
+    if how == "environment":
+        monkeypatch.setenv(ROOT_ENV_VAR, str(missing))
+    args = ("--root", str(missing)) if how == "option" else ()
+    code, out, err = _run(capsys, "query", "participants", *args)
+    given = "--root" if how == "option" else "$ALASKA_KG_ROOT"
+    assert (code, out) == (6, "")
+    assert err.endswith(
+        f"alaska-kg: error: {missing}: source root not found (given by {given}); "
+        "it must hold ontology/, data/\n"
+    )
+
+
 def test_a_folder_with_data_but_no_ontology_is_not_a_clone(
     clone: Path, packaged: Path, elsewhere: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from alaska_kg.errors import EndpointAnswerError, EndpointUnreachable, WikidataError
+from alaska_kg.namespaces import graph_iri
 from alaska_kg.wikidata.client import API_ENV_VAR
 from hostile_server import TERMINAL_ATTACK, HostileServer
 from wikidata_fake_server import FakeWikidata, item
@@ -169,6 +170,29 @@ def test_data_literals_in_query_tables_are_escaped(hostile_dataset: Path, fmt: s
     )
     assert done.returncode == 0, done.stderr
     assert_harmless(done.stdout)
+
+
+@pytest.mark.parametrize("fmt", ["table", "md"])
+def test_line_breaks_and_tabs_in_data_literals_are_shown_escaped(tmp_path: Path, fmt: str) -> None:
+    """If data literals hold a line feed, a carriage return or a tab ("A\\nB" in N-Quads), then the table
+    and Markdown show `A\\nB`, `A\\rB`, `A\\tB` (they showed "A B", the same as a space), while CSV keeps
+    the characters exactly."""
+    path = tmp_path / "breaks.nq"
+    path.write_text(
+        "".join(
+            f'<http://example.org/{n}> <http://example.org/says> "A\\{c}B" <{graph_iri("asserted")}> .\n'
+            for n, c in enumerate("nrt")
+        ),
+        encoding="utf-8",
+    )
+    query = ("query", "--sparql", "SELECT ?x WHERE { ?s ?p ?x } ORDER BY ?s", "--dataset", str(path))
+    done = run_cli(*query, "--format", fmt)
+    assert done.returncode == 0, done.stderr
+    for escape in (b"A\\nB", b"A\\rB", b"A\\tB"):
+        assert escape in done.stdout
+    assert b"A B" not in done.stdout
+    csv = run_cli(*query, "--format", "csv")
+    assert csv.stdout.split(b"\r\n", 1)[1] == b'"A\nB"\r\n"A\rB"\r\nA\tB\r\n'
 
 
 def test_wikidata_labels_are_escaped_in_link_check(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from alaska_kg.errors import ReadOnlySources
+from alaska_kg.errors import ReadOnlySources, SourceNotFound
 
 ROOT_ENV_VAR = "ALASKA_KG_ROOT"
 
@@ -154,8 +154,14 @@ def resolve_root(root: Path | str | None = None) -> Path:
 
 
 def locate(root: Path | str | None = None) -> Layout:
-    """Return the layout of the sources found by `find_root(root)`."""
+    """Return the layout of the sources found by `find_root(root)`; SourceNotFound (6) when a root given by
+    --root or $ALASKA_KG_ROOT is no folder (else a query by name would say only "no query named …")."""
     found, origin = find_root(root)
+    if origin in ("option", "environment") and not found.is_dir():
+        given = "--root" if origin == "option" else f"${ROOT_ENV_VAR}"
+        raise SourceNotFound(
+            f"{found}: source root not found (given by {given}); it must hold ontology/, data/"
+        )
     layout = Layout(found, origin)
     if layout.is_packaged:
         return Layout(found, "packaged")

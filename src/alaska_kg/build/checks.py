@@ -91,7 +91,7 @@ def _evaluate(
     status, payload = run_with_deadline(
         work,
         timeout=DEFAULT_TIMEOUT,
-        what=f"checks/{name}",
+        what=name,  # already `checks/NAME`
         hint="a check must be quicker",
         isolation="thread",
     )

@@ -68,13 +68,15 @@ def _bind_prefixes(graph: Graph, prefixes: Mapping[str, str] = PREFIXES) -> None
 
 def _ntriples(graph: Graph) -> str:
     """N-Triples (RDF 1.1 N-Triples §2), one triple per line, lines sorted so that builds diff cleanly."""
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    # split on LF only: a literal may hold U+2028, U+0085, \v, \f, U+001C-1E raw, which N-Triples allows
+    # (§2.4: only `"`, `\`, LF and CR are escaped) and str.splitlines() would take for line ends
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n")
     return "".join(sorted(f"{line}\n" for line in lines if line.strip()))
 
 
 def _merge(*ntriples: str) -> str:
     """The union of sorted N-Triples documents, sorted, each triple once."""
-    return "".join(sorted({line for text in ntriples for line in text.splitlines(keepends=True)}))
+    return "".join(sorted({f"{line}\n" for text in ntriples for line in text.split("\n") if line}))
 
 
 def _nquads(named: Mapping[str, str]) -> str:
@@ -82,7 +84,7 @@ def _nquads(named: Mapping[str, str]) -> str:
     quads = []
     for name, ntriples in named.items():
         suffix = f" <{graph_iri(name)}> .\n"
-        quads += (line.rstrip()[:-1].rstrip() + suffix for line in ntriples.splitlines() if line.strip())
+        quads += (line.rstrip()[:-1].rstrip() + suffix for line in ntriples.split("\n") if line.strip())
     return "".join(sorted(quads))
 
 

@@ -286,7 +286,7 @@ def _subject_lines(files: Iterable[Path]) -> dict[str, tuple[str, int]]:
     for path in files:
         text = path.read_text(encoding="utf-8")
         prefixes = {prefix or "": namespace for prefix, namespace in _PREFIX_LINE.findall(text)}
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(text.split("\n"), start=1):  # line numbers as parsers count them
             head = line.split(None, 1)[0] if line and not line[0].isspace() else ""
             if head.startswith("<") and head.endswith(">"):
                 iri = head[1:-1]

@@ -128,6 +128,18 @@ UPDATE_KEYWORDS = frozenset(
     "LOAD CLEAR DROP CREATE ADD MOVE COPY TO INTO INSERT DELETE DATA WITH USING DEFAULT ALL".split()  # noqa: SIM905
 )
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+# Oxigraph matches a keyword without looking where the word ends, so `SERVICE:x` is `SERVICE :x` to it and
+# one prefixed name to the grammar (longest token). A prefix that begins with one of these keywords, which
+# open a clause that reaches outside the dataset or writes (SERVICE [SILENT], FROM [NAMED] and NAMED after
+# it, the update operations), is refused, in any letter case and with --allow-service too: the two readers
+# disagree on it (measured: `SERVICE:x`, `SERVICEx:y`, `FROM:x` are evaluated as clauses). Gluing any
+# other keyword changes nothing the guard decides on (`GRAPH:x` reads a local graph either way), so it is
+# left to the engine's syntax check.
+GLUED_KEYWORDS = (
+    "SERVICE", "FROM", "NAMED", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "INSERT", "DELETE",
+    "WITH",
+)  # fmt: skip
+MAX_NESTING = 128  # `{`, `(`, `[` open at once; Oxigraph's recursive parser overflows its stack from ~900
 
 
 @dataclass(frozen=True)
@@ -305,21 +317,48 @@ def _graph_iri(token: Token, declared: Mapping[str, str]) -> str | None:
     return None
 
 
+def _check_glued(token: Token, where: str) -> None:
+    """Refuse a prefixed name whose prefix begins with a keyword of GLUED_KEYWORDS (see there)."""
+    prefix = token.text.partition(":")[0].upper()
+    for keyword in GLUED_KEYWORDS:
+        if prefix.startswith(keyword):
+            glued = token.text[: len(keyword)]
+            raise ForbiddenQuery(
+                f"{where}:{token.line}:{token.column}: {token.text} reads as the keyword {glued} followed by "
+                f"{token.text[len(keyword) :]} to Oxigraph but as one prefixed name to the grammar; put a "
+                f"space after {glued}, or rename the prefix"
+            )
+
+
 def check_query(
     text: str, where: str, *, allow_service: bool = False, prefixes: Mapping[str, str] | None = None
 ) -> bool:
     """Refuse `text` unless it is one SPARQL query that stays inside the dataset:
-    - QuerySyntaxError (9): the lexer cannot read it, a bare word is no SPARQL 1.1 keyword, or it is not
-      a query (SELECT, CONSTRUCT, DESCRIBE or ASK after its PREFIX and BASE lines);
+    - QuerySyntaxError (9): the lexer cannot read it, a bare word is no SPARQL 1.1 keyword, it nests
+      deeper than MAX_NESTING, or it is not a query (SELECT, CONSTRUCT, DESCRIBE or ASK after its PREFIX
+      and BASE lines);
     - ForbiddenQuery (12): an update operation (always), SERVICE (unless `allow_service`), FROM or FROM
-      NAMED naming a graph other than the dataset's, a codepoint escape read differently by two readers.
+      NAMED naming a graph other than the dataset's, a codepoint escape read differently by two readers,
+      a prefixed name glued to a keyword (GLUED_KEYWORDS, always).
 
     `prefixes` are the default prefixes the engine will accept besides the query's own PREFIX lines.
     Returns whether the query names its own dataset (FROM / FROM NAMED, all of them the dataset's graphs).
     """
     toks = lex(text, where)
+    depth = 0
     for token in toks:
         keyword = token.keyword
+        if token.kind == "punct" and token.text in "{([":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QuerySyntaxError(
+                    f"{where}:{token.line}:{token.column}: groups, brackets and parentheses nest deeper than "
+                    f"{MAX_NESTING} here; the guard refuses deeper nesting (the engine's parser would crash)"
+                )
+        elif token.kind == "punct" and token.text in "})]":
+            depth -= 1
+        if token.kind == "pname":
+            _check_glued(token, where)
         if keyword in UPDATE_KEYWORDS:
             raise ForbiddenQuery(
                 f"{where}:{token.line}:{token.column}: {token.text} belongs to SPARQL Update; only queries "
@@ -388,6 +427,8 @@ def without_service(text: str, where: str = "query") -> str:
 
 __all__ = [
     "DATASET_GRAPHS",
+    "GLUED_KEYWORDS",
+    "MAX_NESTING",
     "QUERY_FORMS",
     "UPDATE_KEYWORDS",
     "Token",

@@ -43,7 +43,7 @@ def text_table(
     never), their control characters escaped (display.printable)."""
 
     def cut(cell: str) -> str:
-        cell = printable(" ".join(cell.split()))
+        cell = printable(cell)  # a line break or tab shows as \n or \t, never as a space
         return cell if max_cell is None or len(cell) <= max_cell else cell[: max_cell - 1] + "…"
 
     body = [[cut(c) for c in row] for row in rows]
@@ -60,7 +60,7 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> lis
     escaped."""
 
     def cell(text: str) -> str:
-        return printable(" ".join(text.split())).replace("|", "\\|")
+        return printable(text).replace("|", "\\|")
 
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]

@@ -39,6 +39,8 @@ _T = TypeVar("_T")
 _PNAME_END = re.compile(r"(?<![\w?$:\-.])([A-Za-z][\w.-]*)?:[\w.:%\\-]*\Z")
 _OPAQUE = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
 _SERVICE_STATUS = re.compile(r"Error (\d{3}) ")
+_SERVICE_REDIRECTED = "requested too many redirects"  # Oxigraph's text for a 3xx answer
+_SERVICE_NOT_UTF8 = "did not contain valid UTF-8"  # Oxigraph's text for an error body it cannot decode
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def _prefix_before(text: str, line: int, column: int) -> str | None:
 
 
 def service_error(query: QuerySource, exc: OSError) -> AlaskaKgError:
-    """A SERVICE call that failed, in one line: 4xx → 31, 5xx → 32, no answer → 30 (like `--endpoint`)."""
+    """A SERVICE call that failed, in one line: 4xx or redirected → 31, 5xx (or an error body that is not
+    UTF-8) → 32, no answer → 30 (like `--endpoint`)."""
     text = str(exc)
     head, _, payload = text.partition(" with payload:")
     status = _SERVICE_STATUS.search(head)
@@ -95,6 +98,10 @@ def service_error(query: QuerySource, exc: OSError) -> AlaskaKgError:
     detail = detail if len(detail) <= MAX_REASON else detail[: MAX_REASON - 1] + "…"
     message = f"{query.where}: SERVICE failed: {one_line(head)}" + (f": {detail}" if detail else "")
     if status is None:
+        if _SERVICE_REDIRECTED in head:  # Oxigraph follows no redirect: "too many redirects (1)"
+            return EndpointRefused(message)
+        if _SERVICE_NOT_UTF8 in head:  # only an error answer's body is read as text (measured: a 500)
+            return EndpointFailed(message)
         return EndpointUnreachable(message)
     return EndpointFailed(message) if int(status[1]) >= 500 else EndpointRefused(message)
 

@@ -42,6 +42,7 @@ from alaska_kg.errors import EndpointAnswerError, QueryParameterError, QuerySynt
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
 from alaska_kg.query.catalog import QuerySource
 from alaska_kg.query.dataset import SELECTED_GRAPHS, GraphSelection, OpenDataset
+from alaska_kg.query.deadline import run_with_deadline
 from alaska_kg.query.guard import check_query, without_service
 from alaska_kg.query.labels import RDFS_LABEL, iris_in
 from alaska_kg.query.run import Answer, run_query
@@ -85,19 +86,33 @@ def _check_locally(
     substitutions: Mapping[Variable, NamedNode | Literal] | None,
     allow_service: bool,
     prefixes: Mapping[str, str] | None,
+    timeout: float,
 ) -> None:
-    """Step 1 of the module docstring (after `check_query` on `query`); `text` is what will be sent."""
+    """Step 1 of the module docstring (after `check_query` on `query`); `text` is what will be sent.
+
+    Even an empty store may evaluate for ever (`VALUES` blocks multiplied, aggregates computed in
+    `Store.query`), so the engine's part runs under the query's deadline and Ctrl-C, in a thread as a
+    local query does (alaska_kg.query.deadline): QueryTimeout (13) past `timeout`, 130 on Ctrl-C.
+    """
     check_query(text, query.where, allow_service=allow_service)
-    empty = OpenDataset(Store(), Path(os.devnull))
     local = replace(query, text=without_service(query.text, query.where))
-    run_query(empty, local, graph=graph, substitutions=substitutions, prefixes=prefixes)
-    if text != query.text:  # the rewritten text must parse too (a failure here is a bug of the rewrite)
-        try:
-            empty.store.query(without_service(text, query.where))
-        except SyntaxError as exc:
-            raise QuerySyntaxError(
-                f"{query.where}: the query with its parameters as VALUES does not parse: {exc}"
-            ) from None
+    rewritten = without_service(text, query.where) if text != query.text else None
+
+    def work() -> tuple[int, bytes]:
+        empty = OpenDataset(Store(), Path(os.devnull))
+        run_query(empty, local, graph=graph, substitutions=substitutions, prefixes=prefixes)
+        if rewritten is not None:  # the rewritten text must parse too (if not: a bug of the rewrite)
+            try:
+                empty.store.query(rewritten)
+            except SyntaxError as exc:
+                raise QuerySyntaxError(
+                    f"{query.where}: the query with its parameters as VALUES does not parse: {exc}"
+                ) from None
+        return 0, b""
+
+    run_with_deadline(
+        work, timeout=timeout, what=f"{query.where} (its check on an empty store)", isolation="thread"
+    )
 
 
 def _answer(response: remote.Response, what: str, url: str) -> Answer | bytes:
@@ -188,6 +203,7 @@ def run_remote(
         substitutions=substitutions,
         allow_service=allow_service,
         prefixes=prefixes,
+        timeout=timeout,
     )
     default_graphs = () if own_dataset else tuple(graph_iri(g) for g in SELECTED_GRAPHS[graph or "all"])
     named_graphs = () if own_dataset else tuple(graph_iri(g) for g in GRAPH_NAMES)
