@@ -431,3 +431,19 @@ def test_validate_never_fetches_a_remote_json_ld_context(cli, tmp_path: Path) ->
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_tables_align_wide_and_combining_characters_by_terminal_columns() -> None:
+    """UAX #11: a CJK character takes two terminal columns and a combining accent none, so a table that
+    pads by len() misaligns them (issue 11: "East Asian width is wrong today"). Each column must start at the
+    same terminal column on every line, and a cut cell must not pass the limit in columns."""
+    from alaska_kg.display import columns
+    from alaska_kg.query.results import text_table
+
+    rows = [["杨洁篪", "Yang Jiechi"], ["Wang Yi", "王毅"], ["Cafe\u0301", "e\u0301"], ["ab", "c"]]
+    lines = text_table(["name", "other"], rows)
+    starts = {columns(line[: line.rindex(row[1])]) for line, row in zip(lines[2:], rows, strict=True)}
+    assert starts == {columns("Wang Yi") + 2}, lines
+    assert columns("杨洁篪") == 6 and columns("Cafe\u0301") == 4
+    cut = text_table(["x"], [["长" * 40]], max_cell=10)[2]
+    assert cut.endswith("…") and columns(cut) <= 10, cut

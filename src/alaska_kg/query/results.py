@@ -14,7 +14,7 @@ from typing import Literal, TextIO, get_args
 
 from pyoxigraph import QueryResultsFormat, RdfFormat, Store, Triple, serialize
 
-from alaska_kg.display import printable
+from alaska_kg.display import columns, fit, printable
 from alaska_kg.errors import UsageError
 from alaska_kg.jsonld import to_jsonld
 from alaska_kg.namespaces import PREFIXES
@@ -44,13 +44,14 @@ def text_table(
 
     def cut(cell: str) -> str:
         cell = printable(cell)  # a line break or tab shows as \n or \t, never as a space
-        return cell if max_cell is None or len(cell) <= max_cell else cell[: max_cell - 1] + "…"
+        return cell if max_cell is None else fit(cell, max_cell)
 
     body = [[cut(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
+    widths = [max([columns(h)] + [columns(r[i]) for r in body]) for i, h in enumerate(headers)]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        padded = (c + " " * (w - columns(c)) for c, w in zip(cells, widths, strict=True))
+        return "  ".join(padded).rstrip()
 
     return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in body)]
 
