@@ -53,9 +53,17 @@ def _commands(args: argparse.Namespace) -> dict[str, tuple[list[str], dict[str, 
         )
     if args.rdflib:
         nq = subprocess.run(
-            [sys.executable, "-c", "from alaska_kg.cache import cached_dataset; from alaska_kg.paths import "
-             "locate; print(cached_dataset(locate()))"],
-            cwd=REPO, env=env, capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                "-c",
+                "from alaska_kg.cache import cached_dataset; from alaska_kg.paths import "
+                "locate; print(cached_dataset(locate()))",
+            ],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         rq = next((REPO / "queries").rglob(f"{args.query}.rq"))
         commands[f"benchmarks/rdflib_query.py {args.query}"] = (
@@ -88,14 +96,18 @@ def main() -> int:
         for name in names:
             times[name].append(_run(*commands[name]))
     floor = statistics.median(next(iter(times.values())))
-    print(f"{platform.node()}, {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}; {args.runs} interleaved rounds")
-    print(f"| command | median | p10–p90 | × floor |\n|---|---:|---:|---:|")
+    print(
+        f"{platform.node()}, {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}; {args.runs} interleaved rounds"
+    )
+    print("| command | median | p10–p90 | × floor |\n|---|---:|---:|---:|")
     for name, values in times.items():
         deciles = statistics.quantiles(values, n=10)
         median = statistics.median(values)
-        print(f"| `{name}` | {median * 1000:.1f} ms | {deciles[0] * 1000:.1f}–{deciles[-1] * 1000:.1f} ms "
-              f"| {median / floor:.2f} |")
+        print(
+            f"| `{name}` | {median * 1000:.1f} ms | {deciles[0] * 1000:.1f}–{deciles[-1] * 1000:.1f} ms "
+            f"| {median / floor:.2f} |"
+        )
     return 0
 
 

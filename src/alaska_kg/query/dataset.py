@@ -93,7 +93,7 @@ def dataset_bytes(
             return path, path.read_bytes(), False
         except OSError as exc:
             raise SourceNotFound(f"{path}: cannot read the dataset: {exc.strerror or exc}") from None
-    entry = cached_entry(layout)
+    entry = cached_entry(layout, remember=True)
     rebuild = False
     if entry is not None:
         try:
