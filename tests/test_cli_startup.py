@@ -174,3 +174,29 @@ def test_the_packaged_copy_is_keyed_by_the_wheel_record(
     assert first == expected[:32]
     record.write_bytes(b"alaska_kg/_resources/data/agents.ttl,sha256=def,11431\n")
     assert source_key(layout) != first
+
+
+def test_a_verified_dataset_is_read_leniently_into_the_same_quads(tmp_path: Path) -> None:
+    """If the built N-Quads (checked against their manifest) are read by the lenient parser, then the store
+    holds exactly the quads the strict parser reads; a file without a manifest is still read strictly (an
+    IRI with a space is refused, naming the file and line)."""
+    from alaska_kg.errors import SourceSyntaxError
+    from alaska_kg.query.dataset import load_store
+
+    env = {**os.environ, CACHE_ENV_VAR: str(tmp_path / "cache")}
+    out = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "alaska_kg", "build", "--root", str(REPO_ROOT), "--out", str(out)],
+        capture_output=True,
+        env=env,
+        check=True,
+    )
+    nq = out / "alaska-kg.nq"
+    data = nq.read_bytes()
+    lenient, strict = set(load_store(nq, data, verified=True)), set(load_store(nq, data))
+    assert lenient == strict and len(strict) > 1000
+    bad = tmp_path / "bad.nq"
+    bad.write_bytes(b"<http://example.org/a b> <http://example.org/p> <http://example.org/o> .\n")
+    with pytest.raises(SourceSyntaxError) as caught:
+        load_store(bad, bad.read_bytes())
+    assert str(caught.value).startswith(f"{bad}: not valid N-Quads: ") and "line 1" in str(caught.value)
