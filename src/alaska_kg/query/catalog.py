@@ -7,7 +7,6 @@ integrity queries, listed apart and run by the name `checks/NAME`.
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -104,6 +103,8 @@ def find_query(layout: Layout, name: str) -> QuerySource:
     if name.endswith(SUFFIX):
         raise QueryNotFound(f"{name}: no such query file")
     known = query_ids(layout) + query_ids(layout, checks=True)
+    import difflib  # only to suggest a name: off the path of every query that is found
+
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise QueryNotFound(f"no query named {name!r}{hint} (`alaska-kg queries` lists them)")
