@@ -1,6 +1,6 @@
 """Cold start of `alaska-kg query NAME` (a new process, warm cache) against the floor, `import pyoxigraph`.
 
-    python benchmarks/cold_query.py [--runs 30] [--query NAME] [--before SRC] [--rdflib] [--no-bytecode]
+    python benchmarks/cold_query.py [--runs 30] [--query NAME] [--before SRC] [--rdflib]
 
 Every command runs once untimed (so the cache is warm), then `--runs` rounds, each running every command
 once in a shuffled order, all from this one process tree (interleaved, so a busy moment of the machine hits
@@ -9,8 +9,8 @@ its ratio to the floor's median. `--before SRC` also runs the same console scrip
 (e.g. the `src/` of an older commit: `git archive OLD src | tar -x -C /tmp/old`), for a before/after row;
 `--rdflib` adds the plain rdflib script (benchmarks/rdflib_query.py) on the same dataset and query.
 The commands run as installed, with bytecode (`pip install` compiles it): PYTHONDONTWRITEBYTECODE is
-removed from their environment, so the untimed first run writes the `.pyc` files of a source checkout;
-`--no-bytecode` keeps it (every module of the package is then compiled from source on every run).
+removed from their environment, so the untimed first run writes the `.pyc` files of a source checkout
+(with it set and no `__pycache__`, every module of the package would be compiled on every run).
 Nothing is asserted: the figures go to docs/performance.md.
 """
 
@@ -43,8 +43,7 @@ def _console_script() -> str:
 
 def _commands(args: argparse.Namespace) -> dict[str, tuple[list[str], dict[str, str]]]:
     env = dict(os.environ)
-    if not args.no_bytecode:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     script = _console_script()
     commands = {
         'python -c "import pyoxigraph" (floor)': ([sys.executable, "-c", "import pyoxigraph"], env),
@@ -90,9 +89,6 @@ def main() -> int:
     parser.add_argument("--query", default="participants")
     parser.add_argument("--before", metavar="SRC", help="also time the package found in SRC (PYTHONPATH)")
     parser.add_argument("--rdflib", action="store_true", help="also time benchmarks/rdflib_query.py")
-    parser.add_argument(
-        "--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE (compile on every run)"
-    )
     args = parser.parse_args()
     commands = _commands(args)
     for argv, env in commands.values():  # warm: the cache entry, the OS's file cache, .pyc files
@@ -106,8 +102,7 @@ def main() -> int:
     floor = statistics.median(next(iter(times.values())))
     print(
         f"{platform.node()}, {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}; {args.runs} interleaved rounds; "
-        f"{'no bytecode (compiled on every run)' if args.no_bytecode else 'with bytecode'}"
+        f"Python {platform.python_version()}; {args.runs} interleaved rounds, with bytecode"
     )
     print("| command | median | p10–p90 | × floor |\n|---|---:|---:|---:|")
     for name, values in times.items():
