@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 from alaska_kg import __version__
 from alaska_kg.errors import CorruptOutput, SourceNotFound
 from alaska_kg.manifest import Manifest, read_manifest
-from alaska_kg.paths import Layout
+from alaska_kg.paths import PACKAGED_ROOT, Layout
 
 CACHE_ENV_VAR = "ALASKA_KG_CACHE"
 DATASET_FILE = "alaska-kg.nq"
 SUMMARY_FILE = "alaska-kg.summary.json"
+# In the cache root, one file per source root: the key last computed from the sources' bytes and the
+# stat of each source then (a dot-folder: no cache entry, and not a build's staging folder).
+KEYS_FOLDER = ".source-keys"
+# A source whose mtime or ctime is this close to (or after) the moment its bytes were hashed may have
+# changed within the same timestamp tick as that reading ("racy", as git says): its stat proves nothing.
+_RACY_NS = 2_000_000_000
 
 
 def cache_root() -> Path:
@@ -49,11 +56,12 @@ def _entries(folder: Path, pattern: str) -> list[Path]:
         return []
 
 
-def _read_source(path: Path) -> bytes:
-    """The bytes of one source; SourceNotFound (exit 6) names it when it is not a readable file."""
+def _read_source(path: Path, whole: bool = True) -> bytes | os.stat_result:
+    """The bytes of one source (`whole`), else the stat of it, open; SourceNotFound (exit 6) names it when
+    it is not a readable file."""
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            return handle.read() if whole else os.fstat(handle.fileno())
     except FileNotFoundError:
         reason = "a broken symbolic link" if os.path.islink(path) else "no such file"
     except IsADirectoryError:
@@ -63,28 +71,96 @@ def _read_source(path: Path) -> bytes:
     raise SourceNotFound(f"{path}: cannot read this source file: {reason}")
 
 
-def source_key(layout: Layout) -> str:
-    """SHA-256 over the package version and every source file's relative path and bytes (~0.6 ms for the
+def content_key(layout: Layout, files: tuple[Path, ...] | None = None) -> str:
+    """SHA-256 over the package version and every source file's relative path and bytes (~1 ms for the
     bundled sources). A source that cannot be read (a folder, a broken link, no permission) is an error
     naming it, never a key that matches an earlier build."""
     digest = hashlib.sha256(__version__.encode())
-    for path in source_files(layout):
+    for path in source_files(layout) if files is None else files:
         digest.update(b"\0" + path.relative_to(layout.root).as_posix().encode() + b"\0")
         data = _read_source(path)
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()[:32]
 
 
-def cache_dir(layout: Layout) -> Path:
-    """The folder holding the build outputs for the current sources (it may not exist yet)."""
-    return cache_root() / source_key(layout)
-
-
-def cached_entry(layout: Layout) -> Manifest | None:
-    """The manifest of the cache entry for the current sources, if a build has completed one that holds
-    the dataset and the summary (an entry from before manifests counts as none: it cannot be checked)."""
+def _packaged_key() -> str | None:
+    """The key of the packaged sources: the package version and the wheel's RECORD (which holds the
+    SHA-256 of every file it installed, the sources among them); None when the installer left no RECORD."""
+    record = PACKAGED_ROOT.parent.parent / f"alaska_kg-{__version__}.dist-info" / "RECORD"
     try:
-        manifest = read_manifest(cache_dir(layout))
+        data = record.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha256(b"packaged\0" + __version__.encode() + b"\0" + data).hexdigest()[:32]
+
+
+def _keys_file(layout: Layout) -> Path:
+    return cache_root() / KEYS_FOLDER / hashlib.sha256(os.fsencode(layout.root)).hexdigest()[:32]
+
+
+def _signature(layout: Layout, files: tuple[Path, ...]) -> list[str]:
+    """One line per source: its path and the stat of the file itself, opened (so that a source that is now
+    a folder, a broken link or unreadable is the error `content_key` would raise)."""
+    lines = []
+    for path in files:
+        st = _read_source(path, whole=False)
+        lines.append(
+            f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev} {st.st_mode} "
+            f"{path.relative_to(layout.root).as_posix()}"
+        )
+    return lines
+
+
+def source_key(layout: Layout, remember: bool = False) -> str:
+    """The key of the sources' cache entry: `content_key`, but recomputed only when a source's stat (size,
+    mtime, ctime, inode, mode) or the list of sources changed since it was last computed for this root,
+    or the stat was taken too close to that reading to prove anything (`_RACY_NS`); the packaged copy,
+    which only an install changes, is keyed by the wheel's RECORD. Only the query path (`remember`) writes
+    what it computed into the cache root's KEYS_FOLDER: a build reads every source anyway, and leaves
+    nothing in the cache root but complete entries."""
+    if layout.is_packaged:
+        key = _packaged_key()
+        if key is not None:
+            return key
+    files = source_files(layout)
+    signature = _signature(layout, files)
+    keys_file = _keys_file(layout)
+    try:
+        version, key, hashed_at, *stored = keys_file.read_text(encoding="utf-8").splitlines()
+        newest = max((max(map(int, line.split(" ", 3)[1:3])) for line in signature), default=0)
+        if version == __version__ and stored == signature and newest < int(hashed_at) - _RACY_NS:
+            return key
+    except (OSError, ValueError, UnicodeDecodeError):
+        pass
+    hashed_at = time.time_ns()
+    key = content_key(layout, files)
+    if remember and _signature(layout, files) == signature:  # unchanged while read: worth remembering
+        _remember(keys_file, "\n".join([__version__, key, str(hashed_at), *signature]) + "\n")
+    return key
+
+
+def _remember(path: Path, text: str) -> None:
+    """Write the keys file atomically; a cache that cannot be written only costs the next call a hash."""
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def cache_dir(layout: Layout, remember: bool = False) -> Path:
+    """The folder holding the build outputs for the current sources (it may not exist yet)."""
+    return cache_root() / source_key(layout, remember)
+
+
+def cached_entry(layout: Layout, remember: bool = False) -> Manifest | None:
+    """The manifest of the cache entry for the current sources, if a build has completed one that holds
+    the dataset and the summary (an entry from before manifests counts as none: it cannot be checked);
+    `remember`: see `source_key`."""
+    try:
+        manifest = read_manifest(cache_dir(layout, remember))
     except CorruptOutput:
         return None
     if manifest is None or not {DATASET_FILE, SUMMARY_FILE} <= manifest.entries.keys():
@@ -107,6 +183,7 @@ __all__ = [
     "cache_root",
     "cached_dataset",
     "cached_entry",
+    "content_key",
     "source_files",
     "source_key",
 ]

@@ -14,9 +14,8 @@ Pure standard library: both the build path and the query path import it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from alaska_kg.errors import ReadOnlySources, SourceNotFound
 
@@ -43,8 +42,9 @@ ORIGINS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Layout:
+# A NamedTuple, not a frozen dataclass: as immutable, and the query path then never imports dataclasses
+# (~6 ms with inspect and ast, and ~0.5 ms per class: alaska_kg.manifest says the same).
+class Layout(NamedTuple):
     """The source files of the graph under one root folder, and how that folder was found."""
 
     root: Path

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn, TextIO
@@ -22,6 +21,22 @@ PROG = "alaska-kg"
 REASONER_CHOICES = ("owlrl", "reasonable")  # = alaska_kg.build.reason.REASONERS, kept here to stay light
 DEFAULT_REASONER = "reasonable"  # = alaska_kg.build.reason.DEFAULT_REASONER (tests/test_reasoning.py)
 MAX_VIOLATIONS_SHOWN = 50
+# The module that registers each command: a command line naming one builds (and imports) only that
+# command's parser; anything else (--help, --version, no or an unknown command) gets the whole parser, so
+# help and errors read the same (tests/test_cli_startup.py checks this list against the whole parser).
+COMMAND_MODULES = {
+    "build": "app",
+    "validate": "app",
+    "query": "query",
+    "queries": "query",
+    "describe": "query",
+    "stats": "query",
+    "export": "query",
+    "search": "search",
+    "prefixes": "search",
+    "push": "push",
+    "link": "link",
+}
 
 
 def _progress(err: TextIO) -> Callable[[str], None] | None:
@@ -136,13 +151,41 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {printable(message)} (see `{self.prog} --help`)\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (`command`, one of COMMAND_MODULES) the same parser with only that command."""
+    module = COMMAND_MODULES.get(command) if command is not None else None
     parser = _Parser(
         prog=PROG, description="Build the knowledge graph of the United States–China talks in Alaska."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    if module in (None, "app") and command != "validate":
+        _add_build(commands)
+    if module in (None, "app") and command != "build":
+        _add_validate(commands)
+    if module in (None, "query"):
+        from alaska_kg.cli import (
+            query as query_commands,  # the light query path: query, queries, describe, stats, export
+        )
+
+        query_commands.register(commands, command if module == "query" else None)
+    if module in (None, "search"):
+        from alaska_kg.cli import search as search_commands  # search, prefixes: the way in
+
+        search_commands.register(commands)
+    if module in (None, "push"):
+        from alaska_kg.cli import push as push_commands
+
+        push_commands.register(commands)
+    if module in (None, "link"):
+        from alaska_kg.cli import link as link_commands
+
+        link_commands.register(commands)
+    return parser
+
+
+def _add_build(commands: argparse._SubParsersAction) -> None:
     build = commands.add_parser(
         "build",
         help="validate the sources, reason, and write the dataset",
@@ -163,6 +206,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     build.set_defaults(handler=_build)
 
+
+def _add_validate(commands: argparse._SubParsersAction) -> None:
     validate = commands.add_parser(
         "validate",
         help="check the data against the SHACL shapes",
@@ -199,25 +244,11 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     validate.set_defaults(handler=_validate)
 
-    from alaska_kg.cli import (
-        query as query_commands,  # the light query path: query, queries, describe, stats, export
-    )
-
-    query_commands.register(commands)
-    from alaska_kg.cli import search as search_commands  # search, prefixes: the way in
-
-    search_commands.register(commands)
-    from alaska_kg.cli import push as push_commands
-
-    push_commands.register(commands)
-    from alaska_kg.cli import link as link_commands
-
-    link_commands.register(commands)
-    return parser
-
 
 def _fail(message: str, code: int, debug: bool, err: TextIO) -> int:
     if debug:
+        import traceback  # only here: ~2 ms on the path of every command otherwise
+
         traceback.print_exc(file=err)
     print(f"{PROG}: error: {printable(message)}", file=err)
     _end_if_a_query_runs_on(code, err)
@@ -238,8 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `alaska-kg` console script; returns the process exit code (or, after a query
     was stopped at its deadline or by Ctrl-C, ends the process with it)."""
     out, err = sys.stdout, sys.stderr
+    if argv is None:
+        argv = sys.argv[1:]
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(argv[0] if argv else None).parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
         return exc.code if isinstance(exc.code, int) else 2
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler

@@ -19,7 +19,6 @@ from alaska_kg.errors import AnswerCut, UsageError
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.paths import ROOT_HELP, Layout
 from alaska_kg.query.catalog import QuerySource, canned_queries, find_query, inline_query
-from alaska_kg.query.convert import EXPORT_FORMATS, EXPORT_GRAPHS, export_text, read_context, write_atomically
 from alaska_kg.query.dataset import GRAPH_SELECTIONS, OpenDataset, open_dataset
 from alaska_kg.query.deadline import DEFAULT_TIMEOUT, run_with_deadline
 from alaska_kg.query.params import bind
@@ -181,6 +180,8 @@ def _stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from alaska_kg.query.convert import EXPORT_FORMATS, export_text, read_context, write_atomically
+
     check_output_path(args.output)
     fmt = args.format or (syntax_of(args.output) if args.output not in (None, "-") else None)
     if fmt not in EXPORT_FORMATS:
@@ -231,8 +232,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    """Add the query-path subcommands to the `alaska-kg` parser."""
+def register(commands: argparse._SubParsersAction, only: str | None = None) -> None:
+    """Add the query-path subcommands to the `alaska-kg` parser (`only`: just that one, the command being
+    run, so that a cold `alaska-kg query` neither builds nor imports what the others need)."""
+    for name, add in _REGISTER.items():
+        if only is None or only == name:
+            add(commands)
+
+
+def _register_query(commands: argparse._SubParsersAction) -> None:
     query = commands.add_parser(
         "query",
         help="run a canned query, a .rq file or inline SPARQL",
@@ -309,6 +317,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     _common(query)
     query.set_defaults(handler=_query)
 
+
+def _register_queries(commands: argparse._SubParsersAction) -> None:
     queries = commands.add_parser(
         "queries",
         help="list the canned queries",
@@ -319,6 +329,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     queries.add_argument("--wide", action="store_true", help="never cut table cells")
     queries.set_defaults(handler=_queries)
 
+
+def _register_describe(commands: argparse._SubParsersAction) -> None:
     describe = commands.add_parser(
         "describe",
         help="what the graph says of one resource",
@@ -330,6 +342,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     _common(describe)
     describe.set_defaults(handler=_describe)
 
+
+def _register_stats(commands: argparse._SubParsersAction) -> None:
     stats = commands.add_parser(
         "stats",
         help="the dataset in numbers",
@@ -338,12 +352,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     _common(stats)
     stats.set_defaults(handler=_stats)
 
+
+def _register_export(commands: argparse._SubParsersAction) -> None:
     export = commands.add_parser(
         "export",
         help="write the dataset, or one of its graphs, in an RDF syntax",
         description="Write the built dataset (TriG keeps the named graphs; other syntaxes merge them) to "
         "stdout or, atomically, to FILE.",
     )
+    from alaska_kg.query.convert import EXPORT_FORMATS, EXPORT_GRAPHS
+
     export.add_argument(
         "--format",
         type=format_type(EXPORT_FORMATS),
@@ -367,6 +385,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     _common(export)
     export.set_defaults(handler=_export)
+
+
+_REGISTER = {
+    "query": _register_query,
+    "queries": _register_queries,
+    "describe": _register_describe,
+    "stats": _register_stats,
+    "export": _register_export,
+}
 
 
 __all__ = ["register"]

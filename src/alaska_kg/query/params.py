@@ -7,7 +7,6 @@ parameter that is not given stays a free variable: the query then answers for ev
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterable
 
@@ -65,6 +64,8 @@ def to_term(query: QuerySource, param: Param, value: str) -> NamedNode | Literal
         try:
             if not _DATE.match(value):
                 raise ValueError
+            import datetime  # only when a date is given: off the path of every other query
+
             datetime.date.fromisoformat(value)
         except ValueError:
             raise _bad(query, param, value, "a date YYYY-MM-DD") from None

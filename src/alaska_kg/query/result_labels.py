@@ -10,8 +10,6 @@ parser, so the documents written are the same serializer's, only wider.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Store, Triple, parse_query_results
 
 from alaska_kg.query.labels import labels
@@ -65,7 +63,7 @@ def with_labels(answer: Answer, store: Store) -> Answer:
         lines.append("\t".join(cells))
     tsv = ("\n".join(lines) + "\n").encode("utf-8")
     solutions = parse_query_results(tsv, format=QueryResultsFormat.TSV)
-    return replace(answer, variables=tuple(header), solutions=solutions)
+    return answer._replace(variables=tuple(header), solutions=solutions)
 
 
 __all__ = ["LABEL_SUFFIX", "with_labels"]

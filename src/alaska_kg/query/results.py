@@ -16,7 +16,6 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, Store, Triple, serialize
 
 from alaska_kg.display import columns, fit, printable
 from alaska_kg.errors import UsageError
-from alaska_kg.jsonld import to_jsonld
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.query.labels import iris_in, labels, show
 from alaska_kg.query.run import Answer
@@ -109,6 +108,8 @@ def _graph_text(triples: Sequence[Triple], fmt: str) -> str:
     if fmt == "ttl":
         return turtle(triples)
     if fmt == "jsonld":
+        from alaska_kg.jsonld import to_jsonld  # json: only for this format, off a cold table's path
+
         return to_jsonld(triples, PREFIXES)
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     if fmt == "xml":

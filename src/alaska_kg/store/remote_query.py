@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import (
@@ -95,7 +95,7 @@ def _check_locally(
     local query does (alaska_kg.query.deadline): QueryTimeout (13) past `timeout`, 130 on Ctrl-C.
     """
     check_query(text, query.where, allow_service=allow_service)
-    local = replace(query, text=without_service(query.text, query.where))
+    local = query._replace(text=without_service(query.text, query.where))
     rewritten = without_service(text, query.where) if text != query.text else None
 
     def work() -> tuple[int, bytes]:

@@ -1,0 +1,119 @@
+"""Cold start of `alaska-kg query NAME` (a new process, warm cache) against the floor, `import pyoxigraph`.
+
+    python benchmarks/cold_query.py [--runs 30] [--query NAME] [--before SRC] [--rdflib]
+
+Every command runs once untimed (so the cache is warm), then `--runs` rounds, each running every command
+once in a shuffled order, all from this one process tree (interleaved, so a busy moment of the machine hits
+every command alike). It prints the median and the 10th–90th percentile of each command's wall time and
+its ratio to the floor's median. `--before SRC` also runs the same console script with `PYTHONPATH=SRC`
+(e.g. the `src/` of an older commit: `git archive OLD src | tar -x -C /tmp/old`), for a before/after row;
+`--rdflib` adds the plain rdflib script (benchmarks/rdflib_query.py) on the same dataset and query.
+The commands run as installed, with bytecode (`pip install` compiles it): PYTHONDONTWRITEBYTECODE is
+removed from their environment, so the untimed first run writes the `.pyc` files of a source checkout
+(with it set and no `__pycache__`, every module of the package would be compiled on every run).
+Nothing is asserted: the figures go to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _console_script() -> str:
+    """The installed `alaska-kg` script next to this interpreter (the command a user runs)."""
+    script = Path(sys.executable).with_name("alaska-kg")
+    if script.exists():
+        return str(script)
+    found = shutil.which("alaska-kg")
+    if found is None:
+        raise SystemExit("alaska-kg is not installed next to this Python (pip install -e .)")
+    return found
+
+
+def _commands(args: argparse.Namespace) -> dict[str, tuple[list[str], dict[str, str]]]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    script = _console_script()
+    commands = {
+        'python -c "import pyoxigraph" (floor)': ([sys.executable, "-c", "import pyoxigraph"], env),
+        f"alaska-kg query {args.query}": ([sys.executable, script, "query", args.query], env),
+    }
+    if args.before:
+        before = dict(env, PYTHONPATH=str(Path(args.before).resolve()))
+        commands[f"alaska-kg query {args.query} (before: {args.before})"] = (
+            [sys.executable, script, "query", args.query],
+            before,
+        )
+    if args.rdflib:
+        nq = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from alaska_kg.cache import cached_dataset; from alaska_kg.paths import "
+                "locate; print(cached_dataset(locate()))",
+            ],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        rq = next((REPO / "queries").rglob(f"{args.query}.rq"))
+        commands[f"benchmarks/rdflib_query.py {args.query}"] = (
+            [sys.executable, str(REPO / "benchmarks" / "rdflib_query.py"), nq, str(rq)],
+            env,
+        )
+    return commands
+
+
+def _run(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--query", default="participants")
+    parser.add_argument("--before", metavar="SRC", help="also time the package found in SRC (PYTHONPATH)")
+    parser.add_argument("--rdflib", action="store_true", help="also time benchmarks/rdflib_query.py")
+    args = parser.parse_args()
+    commands = _commands(args)
+    for argv, env in commands.values():  # warm: the cache entry, the OS's file cache, .pyc files
+        _run(argv, env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    names = list(commands)
+    for _ in range(args.runs):
+        random.shuffle(names)
+        for name in names:
+            times[name].append(_run(*commands[name]))
+    floor = statistics.median(next(iter(times.values())))
+    print(
+        f"{platform.node()}, {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}; {args.runs} interleaved rounds, with bytecode"
+    )
+    print("| command | median | p10–p90 | × floor |\n|---|---:|---:|---:|")
+    for name, values in times.items():
+        deciles = statistics.quantiles(values, n=10)
+        median = statistics.median(values)
+        print(
+            f"| `{name}` | {median * 1000:.1f} ms | {deciles[0] * 1000:.1f}–{deciles[-1] * 1000:.1f} ms "
+            f"| {median / floor:.2f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
