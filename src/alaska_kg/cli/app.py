@@ -69,7 +69,6 @@ def _print_violations(report: object, err: TextIO) -> None:
         print(f"  check failed: {printable(str(failure))}", file=err)
 
 
-
 def _print_class_counts(direct: dict[str, int], closed: dict[str, int] | None, out: TextIO) -> None:
     """Entities per class, two ways: by asserted type only, and with the sub-classes' instances (as the
     README's table and `alaska-kg stats` count)."""

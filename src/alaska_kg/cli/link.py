@@ -35,7 +35,6 @@ def _client(args: argparse.Namespace) -> WikidataClient:
     return WikidataClient(timeout=args.timeout)
 
 
-
 def _quoted(names: tuple[str, ...]) -> str:
     return " | ".join(f'"{n}"' for n in names) if names else "(none)"
 
