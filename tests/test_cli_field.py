@@ -396,7 +396,8 @@ def test_validate_never_fetches_a_remote_json_ld_context(cli, tmp_path: Path) ->
     it. It is refused (exit 3, naming the file and the context) and nothing is requested: a local server
     records every request it gets."""
     import http.server
-    import threading
+
+    from loopback import serving
 
     requests: list[str] = []
 
@@ -411,10 +412,8 @@ def test_validate_never_fetches_a_remote_json_ld_context(cli, tmp_path: Path) ->
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/context.jsonld"
-    try:
+    with serving(Recorder) as base:
+        url = f"{base}/context.jsonld"
         documents = {
             "by-url.jsonld": {"@context": url, "@id": "http://x/a", "name": "A"},
             "in-a-list.jsonld": {"@context": [{"ex": "http://x/"}, url], "@id": "http://x/a"},
@@ -428,9 +427,6 @@ def test_validate_never_fetches_a_remote_json_ld_context(cli, tmp_path: Path) ->
             assert code == 3, (name, err)
             assert name in err and url in err and "never fetched" in err, err
         assert requests == []
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_tables_align_wide_and_combining_characters_by_terminal_columns() -> None:

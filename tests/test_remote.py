@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import sysconfig
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
 from alaska_kg.paths import locate
 from alaska_kg.query.catalog import find_query, query_ids
 from alaska_kg.store.values import iri_text, string_text, where_group, with_values
+from loopback import serving
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CANNED = query_ids(locate(REPO_ROOT))
@@ -176,17 +176,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def fake() -> Iterator[Fake]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    record = Fake(f"http://127.0.0.1:{server.server_address[1]}")
-    _Handler.fake = record
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_Handler) as base:
+        record = Fake(base)
+        _Handler.fake = record
         yield record
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 # ---------------------------------------------------------------- push

@@ -38,6 +38,7 @@ from alaska_kg.namespaces import PREFIXES
 from alaska_kg.query.catalog import find_query, inline_query
 from alaska_kg.query.deadline import WorkerDied, run_with_deadline
 from alaska_kg.query.run import DEFAULT_MAX_ROWS, bounded, run_query
+from loopback import serving
 
 RUNAWAY = "SELECT (COUNT(*) AS ?count) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 HANG_GUARD = 20.0  # seconds; a query that obeys --timeout 1 or Ctrl-C is far inside it
@@ -560,7 +561,6 @@ def test_a_failed_query_leaves_no_result_to_be_dropped_in_another_thread(
 def test_max_rows_cuts_an_endpoints_answer_too(cli) -> None:
     """`query --endpoint`: the same cap on what the endpoint sent (5 solutions here), the same exit 14."""
     import http.server
-    import threading
 
     body = json.dumps(
         {
@@ -584,19 +584,13 @@ def test_max_rows_cuts_an_endpoints_answer_too(cli) -> None:
 
         do_POST = do_GET
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    with serving(Handler) as base:
+        url = f"{base}/sparql"
         query = "SELECT ?s WHERE { ?s ?p ?o }"
         code, out, err = cli(
             "query", "--endpoint", url, "--sparql", query, "--format", "csv", "--max-rows", "2"
         )
         whole = cli("query", "--endpoint", url, "--sparql", query, "--format", "csv")
-    finally:
-        server.shutdown()
-        server.server_close()
     assert code == 14, err
     assert out.splitlines() == ["s", "http://example.org/0", "http://example.org/1"]
     assert whole[0] == 0 and len(whole[1].splitlines()) == 1 + 5

@@ -19,7 +19,6 @@ import random
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from alaska_kg.cache import CACHE_ENV_VAR
 from alaska_kg.errors import AlaskaKgError, ForbiddenQuery, QuerySyntaxError
 from alaska_kg.namespaces import PREFIXES, graph_iri
 from alaska_kg.query.guard import MAX_NESTING, check_query, lex, without_service
+from loopback import serving
 from sparql_oracle import read
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -69,16 +69,9 @@ def _recording() -> Iterator[Recorder]:
 
         do_GET = do_POST = _answer
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    record.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as base:
+        record.base = base
         yield record
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -8,14 +8,14 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from alaska_kg.errors import EndpointRefused
 from alaska_kg.store import client
+from loopback import serving
 
 USER, PASSWORD, REALM, NONCE = "alice", "s3:cret", "fake", "dcd98b7102dd2f0e8b11d0f600bfb0c093"
 BODY = b"<urn:a> <urn:b> <urn:c> .\n" * 40
@@ -65,16 +65,9 @@ class _DigestOnly(BaseHTTPRequestHandler):
 def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, list[tuple[str, str, int]]]]:
     seen: list[tuple[str, str, int]] = []
     handler = type("Handler", (_DigestOnly,), {"seen": seen})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     monkeypatch.setattr(client, "_OPENERS", {})  # a fresh login per test
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql-graph-crud-auth", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(handler) as base:
+        yield f"{base}/sparql-graph-crud-auth", seen
 
 
 def _put(url: str) -> client.Response:
