@@ -122,7 +122,15 @@ def check_target(out_dir: Path) -> None:
         entries = list(os.scandir(out_dir))
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot list it ({exc.strerror})") from exc
-    foreign = sorted(e.name for e in entries if e.name not in owned or not e.is_file(follow_symlinks=False))
+    # a listed folder is the build's on-disk store (alaska_kg.manifest.folder_digest)
+    foreign = sorted(
+        e.name
+        for e in entries
+        if e.name not in owned
+        or not (
+            e.is_file(follow_symlinks=False) or (manifest is not None and e.is_dir(follow_symlinks=False))
+        )
+    )
     if foreign:
         raise OutputError(
             f"{out_dir}: holds files that a build did not write ({', '.join(foreign[:3])}"

@@ -187,4 +187,76 @@ def infer(asserted: Iterable[Triple], reasoner: Reasoner = DEFAULT_REASONER) -> 
     return inferred
 
 
-__all__ = ["DEFAULT_REASONER", "REASONERS", "Reasoner", "disjointness_clashes", "infer", "is_noise"]
+# ---------------------------------------------------------------- the build's store (build.parse)
+
+
+def infer_in_graph(
+    store, sources: Iterable[object], target: object, reasoner: Reasoner = DEFAULT_REASONER
+) -> int:
+    """Reason over the named graphs `sources` of the Oxigraph `store` (the ontology and the asserted data)
+    and write what `infer` finds into its named graph `target`; the number of triples written.
+
+    The reasoners here read rdflib terms, so the triples cross over and back (~2 s per million triples);
+    a reasoner that works on the store itself replaces this one call in build.pipeline."""
+    from pyoxigraph import Quad
+
+    triples = (
+        _to_rdflib_triple(q) for graph in sources for q in store.quads_for_pattern(None, None, None, graph)
+    )
+    inferred = infer(triples, reasoner)
+    store.extend(Quad(*_to_oxigraph_triple(t), target) for t in inferred)
+    return len(inferred)
+
+
+def _to_rdflib_triple(quad) -> Triple:
+    return (_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object))
+
+
+def _rdflib_term(term) -> Node:
+    from pyoxigraph import BlankNode, NamedNode
+
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, BlankNode):
+        from rdflib import BNode
+
+        return BNode(term.value)
+    if term.language:
+        return RdfLiteral(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return (
+        RdfLiteral(term.value)
+        if datatype == str(XSD.string)
+        else RdfLiteral(term.value, datatype=URIRef(datatype))
+    )
+
+
+def _to_oxigraph_triple(triple: Triple) -> tuple[object, object, object]:
+    return tuple(_oxigraph_term(t) for t in triple)
+
+
+def _oxigraph_term(term: Node) -> object:
+    from pyoxigraph import BlankNode, Literal, NamedNode
+
+    if isinstance(term, URIRef):
+        return NamedNode(str(term))
+    if isinstance(term, RdfLiteral):
+        if term.language:
+            return Literal(str(term), language=term.language)
+        return (
+            Literal(str(term), datatype=NamedNode(str(term.datatype)))
+            if term.datatype
+            else Literal(str(term))
+        )
+    return BlankNode(str(term))
+
+
+__all__ = [
+    "DEFAULT_REASONER",
+    "REASONERS",
+    "Reasoner",
+    "disjointness_clashes",
+    "infer",
+    "infer_in_graph",
+    "is_noise",
+]
