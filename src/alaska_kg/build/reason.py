@@ -79,20 +79,20 @@ def _schema_closure(triples: set[Triple]) -> set[Triple]:
 def _schema_fixpoint(schema: set[Triple]) -> set[Triple]:
     closure = set(schema)
     while True:
-        sub_class = [(s, o) for s, p, o in closure if p == RDFS.subClassOf]
-        sub_prop = [(s, o) for s, p, o in closure if p == RDFS.subPropertyOf]
-        domains = [(s, o) for s, p, o in closure if p == RDFS.domain]
-        ranges = [(s, o) for s, p, o in closure if p == RDFS.range]
+        index: dict[Node, dict[Node, set[Node]]] = {p: {} for p in _SCHEMA_PREDICATES}  # p -> s -> {o}
+        for s, p, o in closure:
+            index[p].setdefault(s, set()).add(o)
+        sub_class, sub_prop = index[RDFS.subClassOf], index[RDFS.subPropertyOf]
         new: set[Triple] = set()
-        for a, b in sub_class:  # RULE scm-sco
-            new.update((a, RDFS.subClassOf, d) for c, d in sub_class if c == b)
-        for a, b in sub_prop:  # RULE scm-spo
-            new.update((a, RDFS.subPropertyOf, d) for c, d in sub_prop if c == b)
-        for predicate, pairs in ((RDFS.domain, domains), (RDFS.range, ranges)):
-            for prop, cls in pairs:  # RULES scm-dom1, scm-rng1
-                new.update((prop, predicate, sup) for sub, sup in sub_class if sub == cls)
-            for sub, sup in sub_prop:  # RULES scm-dom2, scm-rng2
-                new.update((sub, predicate, cls) for prop, cls in pairs if prop == sup)
+        for predicate, pairs in ((RDFS.subClassOf, sub_class), (RDFS.subPropertyOf, sub_prop)):
+            for a, middles in pairs.items():  # RULES scm-sco, scm-spo
+                new.update((a, predicate, d) for b in middles for d in pairs.get(b, ()))
+        for predicate in (RDFS.domain, RDFS.range):
+            pairs = index[predicate]
+            for prop, classes in pairs.items():  # RULES scm-dom1, scm-rng1
+                new.update((prop, predicate, sup) for cls in classes for sup in sub_class.get(cls, ()))
+            for sub, sups in sub_prop.items():  # RULES scm-dom2, scm-rng2
+                new.update((sub, predicate, cls) for sup in sups for cls in pairs.get(sup, ()))
         if new <= closure:
             return closure
         closure |= new

@@ -281,8 +281,9 @@ def validate_store(
     invalid fixture). Without pyshacl-turbo (Python < 3.11) the store is copied into rdflib for pySHACL."""
     if sources.has_ontology_graph:
         raise ValueError("validate_store needs the store before add_ontology (the engine reads every graph)")
-    engine = _engine("auto")
-    if engine is _engine("pyshacl"):
+    try:
+        from pyshacl_turbo import validate as engine
+    except ImportError:
         return validate(
             _to_rdflib(sources.store), _to_rdflib(sources.ontology), shapes, shapes_file=shapes_file
         )
