@@ -8,8 +8,10 @@ language. The context is given inline, never by URL, so reading the output never
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TextIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
@@ -76,30 +78,56 @@ def to_jsonld(
     Node objects come in subject order (`presorted`: the triples already are, as in sorted N-Triples, so
     they are not sorted again), one per line in `@graph`: each is written by json's C encoder, which an
     indented document cannot use (a million triples: seconds instead of a minute)."""
+    stream = io.StringIO()
+    write_jsonld(stream, triples, prefixes, context=context, presorted=presorted)
+    return stream.getvalue()
+
+
+def write_jsonld(
+    stream: TextIO,
+    triples: Iterable[Triple],
+    prefixes: Mapping[str, str],
+    *,
+    context: Mapping[str, object] | None = None,
+    presorted: bool = False,
+) -> None:
+    """`to_jsonld`, written to `stream` node by node (a built dataset's JSON-LD is never held whole)."""
     compactor = _Compactor(prefixes)
     ordered = triples if presorted else sorted(triples, key=_key)
-    lines: list[str] = []
+    nodes = _nodes(ordered, compactor)
+    first = next(nodes, None)
+    if context is None:  # the prefixes used: known only at the end
+        rest = [first, *nodes] if first is not None else []
+        context = {p: ns for p, ns in compactor.prefixes.items() if p in compactor.used}
+        nodes, first = iter(rest[1:]), (rest[0] if rest else None)
+    head = json.dumps({"@context": dict(context)}, ensure_ascii=False, indent=2)[:-2]  # without "\n}"
+    if first is None:
+        stream.write(head + ',\n  "@graph": []\n}\n')
+        return
+    stream.write(head + ',\n  "@graph": [\n    ' + first)
+    for node in nodes:
+        stream.write(",\n    " + node)
+    stream.write("\n  ]\n}\n")
+
+
+def _nodes(triples: Iterable[Triple], compactor: _Compactor) -> Iterator[str]:
+    """One compact JSON node object per subject, in the order the subjects come."""
     node: dict[str, object] | None = None
     subject = None
-    for triple in ordered:
+    for triple in triples:
         if triple.subject != subject:
             if node is not None:
-                lines.append(json.dumps(node, ensure_ascii=False))
+                yield json.dumps(node, ensure_ascii=False)
             subject = triple.subject
             node = {"@id": compactor.node(subject)}
         predicate = triple.predicate.value
         if predicate == RDF_TYPE and isinstance(triple.object, NamedNode):
             node.setdefault("@type", []).append(compactor.iri(triple.object.value))  # type: ignore[union-attr]
         else:
-            node.setdefault(compactor.iri(predicate), []).append(compactor.value(triple.object))  # type: ignore[union-attr]
+            key = compactor.iri(predicate)
+            node.setdefault(key, []).append(compactor.value(triple.object))  # type: ignore[union-attr]
     if node is not None:
-        lines.append(json.dumps(node, ensure_ascii=False))
-    if context is None:
-        context = {p: ns for p, ns in compactor.prefixes.items() if p in compactor.used}
-    head = json.dumps({"@context": dict(context)}, ensure_ascii=False, indent=2)[:-2]  # without "\n}"
-    if not lines:
-        return head + ',\n  "@graph": []\n}\n'
-    return head + ',\n  "@graph": [\n    ' + ",\n    ".join(lines) + "\n  ]\n}\n"
+        yield json.dumps(node, ensure_ascii=False)
 
 
-__all__ = ["to_jsonld"]
+__all__ = ["to_jsonld", "write_jsonld"]

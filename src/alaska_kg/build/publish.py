@@ -8,7 +8,9 @@ import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import pyoxigraph
 from pyoxigraph import Store
@@ -90,30 +92,37 @@ def _document(lines: list[bytes]) -> bytes:
     return b"\n".join(lines) + b"\n" if lines else b""
 
 
-def _nquads(graph_lines: Mapping[str, list[bytes]]) -> bytes:
+def _write_nquads(path: Path, graph_lines: Mapping[str, list[bytes]]) -> None:
     """N-Quads (RDF 1.1 N-Quads §2) of the named graphs, each graph's sorted triples in turn, in the order of
-    GRAPH_NAMES: what the query path loads."""
-    parts = []
-    for name, lines in graph_lines.items():
-        suffix = f"<{graph_iri(name)}> .".encode()
-        parts += (line[:-1] + suffix for line in lines)  # an N-Triples line ends with " ."
-    return _document(parts)
+    GRAPH_NAMES: what the query path loads. Written line by line, never held whole."""
+    with path.open("wb") as stream:
+        for name, lines in graph_lines.items():
+            suffix = f"<{graph_iri(name)}> .\n".encode()
+            stream.writelines(line[:-1] + suffix for line in lines)  # an N-Triples line ends with " ."
 
 
 _IRI = re.compile(rb"<([^<>\"{}|^`\\\s]*)>")
 _SILENT = {PREFIXES["rdf"] + "type", PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString"}
+_CHUNK = 1 << 24
 
 
-def used_prefixes(text: bytes) -> dict[str, str]:
-    """The curated prefixes whose namespace some IRI of the N-Triples or N-Quads `text` is under (rdf:type,
-    written `a`, aside): alaska_kg.turtle.used_prefixes, read off the text instead of ~3 million terms.
-    An IRI quoted inside a literal counts too, so at worst a prefix is declared and not used."""
-    namespaces = {iri.decode("utf-8") for iri in set(_IRI.findall(text))} - _SILENT
-    found = {}
-    for prefix, namespace in PREFIXES.items():
-        if any(iri.startswith(namespace) for iri in namespaces):
-            found[prefix] = namespace
-    return found
+def used_prefixes(text: bytes | Path) -> dict[str, str]:
+    """The curated prefixes whose namespace some IRI of the N-Triples or N-Quads `text` (or file) is under
+    (rdf:type, written `a`, aside): alaska_kg.turtle.used_prefixes, read off the text instead of millions
+    of terms. An IRI quoted inside a literal counts too, so at worst a prefix is declared and not used."""
+    iris: set[bytes] = set()
+    if isinstance(text, Path):
+        with text.open("rb") as stream:
+            rest = b""
+            while chunk := stream.read(_CHUNK):
+                lines, _, tail = (rest + chunk).rpartition(b"\n")
+                iris.update(_IRI.findall(lines))
+                rest = tail
+            iris.update(_IRI.findall(rest))
+    else:
+        iris.update(_IRI.findall(text))
+    namespaces = {iri.decode("utf-8") for iri in iris} - _SILENT
+    return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in namespaces)}
 
 
 def _declarations(sizes: Mapping[str, int]) -> bytes:
@@ -132,37 +141,42 @@ def _declarations(sizes: Mapping[str, int]) -> bytes:
     return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b""
 
 
-def _trig(declarations: bytes, nquads: bytes) -> bytes:
-    """TriG of the dataset, written by Oxigraph from the N-Quads as they are parsed (rdflib's TriG writer
+def _write_trig(stream: BinaryIO, declarations: bytes, nquads: Path) -> None:
+    """TriG of the dataset, written by Oxigraph from the N-Quads file as it is parsed (rdflib's TriG writer
     is ~10x slower, and the quads never become a Python list)."""
     prefixes = used_prefixes(nquads)
     prefixes["akg"] = PREFIXES["akg"]
-    quads = pyoxigraph.parse(declarations + nquads, format=pyoxigraph.RdfFormat.N_QUADS, lenient=True)
-    return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=prefixes) or b""
+    n_quads = pyoxigraph.RdfFormat.N_QUADS
+    quads = chain(
+        pyoxigraph.parse(declarations, format=n_quads),
+        pyoxigraph.parse(path=str(nquads), format=n_quads, lenient=True),
+    )
+    pyoxigraph.serialize(quads, stream, format=pyoxigraph.RdfFormat.TRIG, prefixes=prefixes)
 
 
-def _turtle(ntriples: bytes) -> bytes:
+def _turtle(ntriples: bytes, stream: BinaryIO) -> None:
     """Turtle written by Oxigraph from the sorted N-Triples (subjects grouped, only the prefixes used)."""
     triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
-    prefixes = used_prefixes(ntriples)
-    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    pyoxigraph.serialize(
+        triples, stream, format=pyoxigraph.RdfFormat.TURTLE, prefixes=used_prefixes(ntriples)
+    )
 
 
-def _jsonld(ntriples: bytes, context: Mapping[str, object]) -> bytes:
+def _jsonld(ntriples: bytes, context: Mapping[str, object], stream: TextIO) -> None:
     """JSON-LD 1.1 compacted with the shipped @context: its prefixes make the compact IRIs, and the context
     is written inline exactly as shipped (never a URL: nothing is fetched)."""
-    from alaska_kg.jsonld import to_jsonld
+    from alaska_kg.jsonld import write_jsonld
 
     prefixes = {k: v for k, v in context.items() if isinstance(v, str)}
     triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
-    return to_jsonld(triples, prefixes, context=context, presorted=True).encode("utf-8")
+    write_jsonld(stream, triples, prefixes, context=context, presorted=True)
 
 
-def _on_disk_store(path: Path, nquads: bytes) -> None:
+def _on_disk_store(path: Path, nquads: Path) -> None:
     """The dataset as an on-disk Oxigraph store at `path` (the query path opens it read-only: cache.py),
     bulk-loaded from the build's own N-Quads, compacted, and closed before the manifest lists it."""
     store = Store(str(path))
-    store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS, lenient=True)
+    store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS, lenient=True)
     store.optimize()
     store.flush()
     del store
@@ -332,41 +346,36 @@ def export_store(
             held["stated"] = _document(_merge(graphs["ontology"], graphs["asserted"], graphs["links"]))
         return held["stated"]  # type: ignore[return-value]
 
-    def nquads() -> bytes:
-        if "nquads" not in held:
-            held["nquads"] = _nquads(lines())
-            del held["lines"]
-        return held["nquads"]  # type: ignore[return-value]
-
     def header(what: str) -> bytes:
         return _HEADER.format(version=__version__, what=what).encode("utf-8")
 
-    def release(*names: str) -> None:
-        for name in names:
-            held.pop(name, None)
+    def turtle(path: Path) -> None:
+        with path.open("wb") as stream:
+            stream.write(stated_header.encode("utf-8"))
+            _turtle(stated(), stream)
 
     def jsonld(path: Path) -> None:
-        path.write_bytes(_jsonld(stated(), context))
-        release("stated")
+        with path.open("w", encoding="utf-8") as stream:
+            _jsonld(stated(), context, stream)
+        held.pop("stated", None)
+
+    def nquads(path: Path) -> None:
+        _write_nquads(path, lines())
+        held.pop("lines", None)
+        held["nquads"] = path
 
     def trig(path: Path) -> None:
         with path.open("wb") as stream:
             stream.write(header("the dataset, one named graph per origin"))
-            stream.write(_trig(_declarations(sizes), nquads()))
-        if not on_disk:
-            release("nquads")
-
-    def disk(path: Path) -> None:
-        _on_disk_store(path, nquads())
-        release("nquads")
+            _write_trig(stream, _declarations(sizes), held["nquads"])  # type: ignore[arg-type]
 
     writers: dict[str, Writer] = {
         NTRIPLES_NAME: lambda path: path.write_bytes(stated()),
-        TURTLE_NAME: lambda path: path.write_bytes(stated_header.encode("utf-8") + _turtle(stated())),
+        TURTLE_NAME: turtle,
         JSONLD_NAME: jsonld,
-        NQUADS_NAME: lambda path: path.write_bytes(nquads()),
+        NQUADS_NAME: nquads,  # the three below read it back from the staging folder
         TRIG_NAME: trig,
-        **({STORE_FOLDER: disk} if on_disk else {}),
+        **({STORE_FOLDER: lambda path: _on_disk_store(path, held["nquads"])} if on_disk else {}),  # type: ignore[arg-type]
         VOID_NAME: lambda path: path.write_bytes(
             header("a VoID and DCAT description")
             + describe_dataset(sizes, class_counts, date.today(), link_count)
