@@ -125,7 +125,7 @@ def measure(mode: str, root: Path) -> dict[str, object]:
     except subprocess.TimeoutExpired:
         return {"error": f"over the {TIME_LIMIT:.0f} s limit"}
     if done.returncode != 0:
-        return {"error": (done.stderr.strip().splitlines() or ["exit %d" % done.returncode])[-1]}
+        return {"error": (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                 }
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(
-        "| data triples | reasoner | reason (s) | parse (s) | memory before (MB) | peak (MB) | inferred | digest |"
+        "| data triples | reasoner | reason (s) | parse (s) | before (MB) | peak (MB) | inferred | digest |"
     )
     print("|---:|---|---:|---:|---:|---:|---:|---|")
     for row in results.values():
