@@ -76,7 +76,7 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             app,
             log_level="warning",
             access_log=False,
-            lifespan="off",
+            lifespan="on",
             timeout_graceful_shutdown=SHUTDOWN_GRACE,
         )
     )

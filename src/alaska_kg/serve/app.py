@@ -5,13 +5,17 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Route
 
 from alaska_kg.serve.canned import list_queries, load_catalog, run_canned
-from alaska_kg.serve.execution import query_slots
+from alaska_kg.serve.execution import handlers, pool_size, query_threads
+from alaska_kg.serve.pool import QueryPool
 from alaska_kg.serve.service_description import graph_sizes
 from alaska_kg.serve.sparql import sparql
 from alaska_kg.serve.state import ServeState
@@ -43,7 +47,9 @@ def page_routes() -> list[BaseRoute]:
 
 
 def make_app(state: ServeState) -> Starlette:
-    """The app serving `state`'s dataset; the canned queries and graph sizes are read once, here."""
+    """The app serving `state`'s dataset; the canned queries and graph sizes are read once, here. The
+    query workers are forked at startup (the ASGI lifespan), or at the first query if the server runs no
+    lifespan, and killed at shutdown."""
     middleware = []
     if state.config.cors_origin:
         middleware.append(
@@ -55,11 +61,24 @@ def make_app(state: ServeState) -> Starlette:
                 expose_headers=["X-SPARQL-MaxRows"],
             )
         )
-    app = Starlette(routes=endpoint_routes() + page_routes(), middleware=middleware)
+    catalog = load_catalog(state.layout)
+    pool = QueryPool(handlers(state, catalog), pool_size())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        """The workers are forked before the first request and killed when the server stops."""
+        pool.start()
+        try:
+            yield
+        finally:
+            pool.close()
+
+    app = Starlette(routes=endpoint_routes() + page_routes(), middleware=middleware, lifespan=lifespan)
     app.state.serve = state
-    app.state.canned_queries = load_catalog(state.layout)
+    app.state.canned_queries = catalog
     app.state.graph_sizes = graph_sizes(state.dataset)
-    app.state.query_slots = query_slots()
+    app.state.query_pool = pool
+    app.state.query_threads = query_threads(pool.size)
     return app
 
 

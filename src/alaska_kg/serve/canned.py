@@ -3,7 +3,6 @@ one with the same typed parameters and the same errors as `alaska-kg query NAME 
 
 from __future__ import annotations
 
-import functools
 import html
 
 from starlette.requests import Request
@@ -13,7 +12,7 @@ from alaska_kg.errors import AlaskaKgError, QueryNotFound
 from alaska_kg.paths import Layout
 from alaska_kg.query.catalog import ID_PATTERN, QuerySource, canned_queries, find_query
 from alaska_kg.query.params import bind
-from alaska_kg.serve.answers import answer_canned, http_status
+from alaska_kg.serve.answers import http_status
 from alaska_kg.serve.execution import run_work
 from alaska_kg.serve.negotiation import preferred
 from alaska_kg.serve.protocol import ProtocolError, fields
@@ -95,17 +94,13 @@ async def run_canned(request: Request) -> Response:
     except AlaskaKgError as exc:
         return error_response(http_status(exc), exc.message)
     max_rows = state.config.max_rows or None
-    work = functools.partial(
-        answer_canned,
-        state.dataset,
-        query,
-        substitutions,
-        request.headers.get("accept"),
-        allow_service=state.config.allow_service,
-        max_rows=max_rows,
-    )
     reply = await run_work(
-        work, timeout=state.config.timeout, what=f"query {query.id!r}", slots=request.app.state.query_slots
+        request.app.state.query_pool,
+        "canned",
+        (query.id, substitutions, request.headers.get("accept")),
+        timeout=state.config.timeout,
+        what=f"query {query.id!r}",
+        threads=request.app.state.query_threads,
     )
     response = reply_response(reply, max_rows)
     response.headers["Vary"] = "Accept"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import html
 
 from pyoxigraph import NamedNode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from alaska_kg.serve.answers import answer_operation
 from alaska_kg.serve.execution import run_work
 from alaska_kg.serve.negotiation import preferred, prefers_html
 from alaska_kg.serve.protocol import ProtocolError, read_operation
@@ -29,17 +27,13 @@ async def sparql(request: Request) -> Response:
     if operation is None:
         return service_description(request)
     max_rows = state.config.max_rows or None
-    work = functools.partial(
-        answer_operation,
-        state.dataset,
-        operation,
-        request.headers.get("accept"),
-        allow_service=state.config.allow_service,
-        max_rows=max_rows,
-        base_iri=_base_iri(request),
-    )
     reply = await run_work(
-        work, timeout=state.config.timeout, what="query", slots=request.app.state.query_slots
+        request.app.state.query_pool,
+        "operation",
+        (operation, request.headers.get("accept"), _base_iri(request)),
+        timeout=state.config.timeout,
+        what="query",
+        threads=request.app.state.query_threads,
     )
     response = reply_response(reply, max_rows)
     response.headers["Vary"] = "Accept"
