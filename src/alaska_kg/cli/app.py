@@ -36,6 +36,7 @@ COMMAND_MODULES = {
     "prefixes": "search",
     "push": "push",
     "link": "link",
+    "serve": "serve",
 }
 
 
@@ -181,6 +182,10 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         from alaska_kg.cli import link as link_commands
 
         link_commands.register(commands)
+    if module in (None, "serve"):
+        from alaska_kg.cli import serve as serve_commands  # the endpoint; Uvicorn is imported when it runs
+
+        serve_commands.register(commands)
     return parser
 
 
