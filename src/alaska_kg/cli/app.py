@@ -36,6 +36,7 @@ COMMAND_MODULES = {
     "prefixes": "search",
     "push": "push",
     "link": "link",
+    "viz": "viz",
 }
 
 
@@ -181,6 +182,10 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         from alaska_kg.cli import link as link_commands
 
         link_commands.register(commands)
+    if module in (None, "viz"):
+        from alaska_kg.cli import viz as viz_commands  # the pictures
+
+        viz_commands.register(commands)
     return parser
 
 

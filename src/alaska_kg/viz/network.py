@@ -62,7 +62,13 @@ def read_network(dataset: OpenDataset) -> Network:
         iri = str(row["statement"])
         entry = by_statement.setdefault(
             iri,
-            {"kind": row["kind"], "speaker": row["speaker"], "targets": set(), "issues": set(), "dates": set()},
+            {
+                "kind": row["kind"],
+                "speaker": row["speaker"],
+                "targets": set(),
+                "issues": set(),
+                "dates": set(),
+            },
         )
         entry["targets"].add(row["target"])  # type: ignore[union-attr]
         if row["issue"] is not None:
@@ -139,7 +145,8 @@ def _draw(network: Network, label: dict[str, str]) -> str:
         text_lines([TITLE], MARGIN, 34, 20, 24, font_weight="bold", fill="#111111"),
         text_lines(
             [
-                "Every statement the graph records as an accusation or a criticism (or with a CAMEO code under "
+                "Every statement the graph records as an accusation or a criticism (or with a CAMEO code "
+                "under "
                 "11 Disapprove), from its speaker to its target"
             ],
             MARGIN,
@@ -153,8 +160,14 @@ def _draw(network: Network, label: dict[str, str]) -> str:
         x = MARGIN if index == 0 else WIDTH - MARGIN - COLUMN_WIDTH
         body.append(
             text_lines(
-                [f"speaks for {label.get(side, side)}"], x, TOP - 16, SIZE, LINE, font_weight="bold",
-                fill=SIDE_COLOURS[index], class_="side-heading",
+                [f"speaks for {label.get(side, side)}"],
+                x,
+                TOP - 16,
+                SIZE,
+                LINE,
+                font_weight="bold",
+                fill=SIDE_COLOURS[index],
+                class_="side-heading",
             )
         )
     body.append(text_lines(["statement: kind, date, issues"], BOX_X, TOP - 16, SIZE, LINE, fill="#444444"))
@@ -172,19 +185,29 @@ def _draw(network: Network, label: dict[str, str]) -> str:
         boxes[statement.iri] = (y, height)
         colour = _colour(network, statement.speaker)
         issue_text = (
-            text_lines(issue_lines, BOX_X + PAD, y + PAD + LINE + 12, SIZE, LINE, fill="#111111", class_="issues")
+            text_lines(
+                issue_lines, BOX_X + PAD, y + PAD + LINE + 12, SIZE, LINE, fill="#111111", class_="issues"
+            )
             if issue_lines
             else text_lines(
-                ["no issue named"], BOX_X + PAD, y + PAD + LINE + 12, SIZE, LINE, fill="#666666",
-                font_style="italic", class_="issues",
+                ["no issue named"],
+                BOX_X + PAD,
+                y + PAD + LINE + 12,
+                SIZE,
+                LINE,
+                fill="#666666",
+                font_style="italic",
+                class_="issues",
             )
         )
         box_parts.append(
             f"<g{attrs(class_='statement', data_iri=statement.iri, data_kind=statement.kind)}>"
-            + title(f"{label.get(statement.speaker, statement.speaker)}: "
-                    + ", ".join(label.get(t, t) for t in statement.targets)
-                    + (f" — {', '.join(issues)}" if issues else ""))
-            + f'<rect{attrs(x=BOX_X, y=num(y), width=BOX_WIDTH, height=num(height), rx=6)}'
+            + title(
+                f"{label.get(statement.speaker, statement.speaker)}: "
+                + ", ".join(label.get(t, t) for t in statement.targets)
+                + (f" — {', '.join(issues)}" if issues else "")
+            )
+            + f"<rect{attrs(x=BOX_X, y=num(y), width=BOX_WIDTH, height=num(height), rx=6)}"
             f' fill="#fafafa"{attrs(stroke=colour)} stroke-width="1.5"/>'
             + text_lines([head], BOX_X + PAD, y + PAD + 11, SMALL, LINE, fill=colour, font_weight="bold")
             + issue_text
@@ -218,7 +241,8 @@ def _draw(network: Network, label: dict[str, str]) -> str:
             node_parts.append(
                 f"<g{attrs(class_='actor', data_iri=actor, data_side=network.side_of.get(actor) or '')}>"
                 + title(label.get(actor, actor))
-                + f'<rect{attrs(x=x, y=num(top), width=COLUMN_WIDTH, height=num(height), rx=10, fill=colour)}/>'
+                + f"<rect{attrs(x=x, y=num(top), width=COLUMN_WIDTH, height=num(height), rx=10)}"
+                f"{attrs(fill=colour)}/>"
                 + text_lines(lines, x + PAD, top + PAD + 12, SIZE, LINE, fill="#ffffff", font_weight="bold")
                 + "</g>"
             )
@@ -234,15 +258,31 @@ def _draw(network: Network, label: dict[str, str]) -> str:
         entry_x = BOX_X if column[statement.speaker] == 0 else BOX_X + BOX_WIDTH
         node_top, node_height = nodes[statement.speaker]
         edge_parts.append(
-            _curve(speaker_x, node_top + node_height / 2, entry_x, top + height / 2 - 5, colour, marker,
-                   statement.speaker, statement.iri)
+            _curve(
+                speaker_x,
+                node_top + node_height / 2,
+                entry_x,
+                top + height / 2 - 5,
+                colour,
+                marker,
+                statement.speaker,
+                statement.iri,
+            )
         )
         for target in statement.targets:
             exit_x = BOX_X + BOX_WIDTH if column[target] == 1 else BOX_X
             node_top, node_height = nodes[target]
             edge_parts.append(
-                _curve(exit_x, top + height / 2 + 5, _node_edge(column[target]), node_top + node_height / 2,
-                       colour, marker, statement.iri, target)
+                _curve(
+                    exit_x,
+                    top + height / 2 + 5,
+                    _node_edge(column[target]),
+                    node_top + node_height / 2,
+                    colour,
+                    marker,
+                    statement.iri,
+                    target,
+                )
             )
 
     legend_top = bottom + 12
@@ -261,13 +301,15 @@ def _node_edge(side: int) -> float:
     return MARGIN + COLUMN_WIDTH if side == 0 else WIDTH - MARGIN - COLUMN_WIDTH
 
 
-def _curve(x1: float, y1: float, x2: float, y2: float, colour: str, marker: str, source: str, target: str) -> str:
+def _curve(
+    x1: float, y1: float, x2: float, y2: float, colour: str, marker: str, source: str, target: str
+) -> str:
     middle = (x1 + x2) / 2
     if abs(x2 - x1) < 1:  # both ends on the same side: bulge into the gap
         middle = x1 + (40 if x1 < WIDTH / 2 else -40)
     d = f"M {num(x1)} {num(y1)} C {num(middle)} {num(y1)}, {num(middle)} {num(y2)}, {num(x2)} {num(y2)}"
     return (
-        f"<path{attrs(class_='edge', d=d, fill='none', stroke=colour)} stroke-width=\"1.6\""
+        f'<path{attrs(class_="edge", d=d, fill="none", stroke=colour)} stroke-width="1.6"'
         f"{attrs(marker_end=f'url(#{marker})', data_from=source, data_to=target)}/>"
     )
 
@@ -277,11 +319,13 @@ def _legend(network: Network, label: dict[str, str], top: float) -> list[str]:
         (SIDE_COLOURS[i], f"speaks for {label.get(side, side)} (a party of the talks)")
         for i, side in enumerate(network.sides[:2])
     ] + [(NEUTRAL, "speaks for neither party")]
-    parts = [f'<g class="legend"><rect x="{MARGIN}" y="{num(top)}" width="{WIDTH - 2 * MARGIN}" height="84"'
-             ' fill="#ffffff" stroke="#cccccc"/>']
+    parts = [
+        f'<g class="legend"><rect x="{MARGIN}" y="{num(top)}" width="{WIDTH - 2 * MARGIN}" height="84"'
+        ' fill="#ffffff" stroke="#cccccc"/>'
+    ]
     x = MARGIN + 14
     for colour, words in entries:
-        parts.append(f'<rect{attrs(x=x, y=num(top + 14), width=14, height=14, rx=3, fill=colour)}/>')
+        parts.append(f"<rect{attrs(x=x, y=num(top + 14), width=14, height=14, rx=3, fill=colour)}/>")
         parts.append(text_lines([words], x + 20, top + 26, SMALL, LINE, fill="#222222"))
         x += 340
     parts.append(

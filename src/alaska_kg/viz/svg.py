@@ -34,7 +34,8 @@ def text(value: object) -> str:
 
 
 def attrs(**values: object) -> str:
-    """Attributes in the order given, `_` in a name written as `-` (`font_size` → `font-size`); None left out."""
+    """Attributes in the order given, `_` in a name written as `-` (`font_size` → `font-size`); None is
+    left out."""
     return "".join(
         f' {name.rstrip("_").replace("_", "-")}="{text(value)}"'
         for name, value in values.items()
@@ -74,7 +75,7 @@ def text_lines(
 ) -> str:
     """One <text> element of several lines (<tspan>s), the first baseline at `y`."""
     spans = "".join(
-        f'<tspan{attrs(x=num(x), dy=None if i == 0 else num(line_height))}>{text(line)}</tspan>'
+        f"<tspan{attrs(x=num(x), dy=None if i == 0 else num(line_height))}>{text(line)}</tspan>"
         for i, line in enumerate(lines)
     )
     return f"<text{attrs(x=num(x), y=num(y), font_size=num(size), **extra)}>{spans}</text>"
@@ -113,5 +114,16 @@ def num(value: float) -> str:
     return str(int(rounded)) if rounded == int(rounded) else str(rounded)
 
 
-
-__all__ = ["FONT", "SVG_NS", "arrow_marker", "attrs", "document", "num", "text", "text_lines", "title", "width_of", "wrap"]
+__all__ = [
+    "FONT",
+    "SVG_NS",
+    "arrow_marker",
+    "attrs",
+    "document",
+    "num",
+    "text",
+    "text_lines",
+    "title",
+    "width_of",
+    "wrap",
+]
