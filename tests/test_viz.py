@@ -389,3 +389,34 @@ def test_the_pictures_in_docs_are_what_the_code_draws(dataset: OpenDataset, name
     committed = (REPO_ROOT / "docs" / name).read_text(encoding="utf-8")
     assert committed == PICTURES[name](dataset), f"docs/{name} is stale: run `alaska-kg viz --out docs`"
     assert f"docs/{name}" in (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_cache_entry_from_before_the_pictures_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """If the cache holds an entry written before the pictures existed (no timeline.svg, network.svg in it
+    or its manifest), then `alaska-kg build` builds afresh instead of copying it, and its output folder
+    holds the pictures."""
+    from alaska_kg.cache import CACHE_ENV_VAR
+    from alaska_kg.cli.app import main
+
+    monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "cache"))
+    assert main(["build", "--root", str(REPO_ROOT), "--out", str(tmp_path / "first")]) == 0
+    (entry,) = [p.parent for p in (tmp_path / "cache").rglob("alaska-kg.manifest")]
+    for name in PICTURES:
+        (entry / name).unlink()
+    manifest = entry / "alaska-kg.manifest"
+    kept = [line for line in manifest.read_text().splitlines(True) if line.split()[-1] not in PICTURES]
+    manifest.write_text("".join(kept))
+    capsys.readouterr()
+    assert main(["build", "--root", str(REPO_ROOT), "--out", str(tmp_path / "second")]) == 0
+    assert "reused the cached build" not in capsys.readouterr().out
+    assert {"timeline.svg", "network.svg"} <= {p.name for p in (tmp_path / "second").iterdir()}
+
+
+@pytest.mark.parametrize("name", sorted(PICTURES))
+def test_a_dataset_without_events_or_accusations_still_draws(name: str) -> None:
+    """If the dataset holds nothing the pictures show, then each is still a well-formed SVG, saying so."""
+    root = _parse(PICTURES[name](OpenDataset(Store(), Path("empty.nq"))))
+    assert not _marks(root, "dated") and not _marks(root, "relative")
+    assert not [g for g in root.iter(f"{SVG}g") if g.get("class") == "statement"]

@@ -12,8 +12,14 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, Store
 
+from alaska_kg.manifest import Manifest
 from alaska_kg.query.dataset import OpenDataset
 from alaska_kg.viz import PICTURES
+
+
+def has_pictures(entry: Manifest) -> bool:
+    """Whether a cache entry holds every picture: one written before the pictures existed is rebuilt."""
+    return set(PICTURES) <= set(entry.entries)
 
 
 def picture_writers(nquads: Callable[[], str], name: str) -> dict[str, Callable[[Path], None]]:
@@ -32,4 +38,4 @@ def picture_writers(nquads: Callable[[], str], name: str) -> dict[str, Callable[
     return {file_name: writer(draw) for file_name, draw in PICTURES.items()}
 
 
-__all__ = ["picture_writers"]
+__all__ = ["has_pictures", "picture_writers"]
