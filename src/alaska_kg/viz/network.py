@@ -92,12 +92,26 @@ def read_network(dataset: OpenDataset) -> Network:
         for iri, entry in by_statement.items()
     ]
     statements.sort(key=lambda s: (s.date is None, s.date or "", s.turn is None, s.turn or 0, s.iri))
+    # the sides in the order they first speak or are spoken to
     sides: list[str] = []
     for statement in statements:
         for actor in (statement.speaker, *statement.targets):
             side = side_of.get(actor)
             if side is not None and side not in sides:
                 sides.append(side)
+    # within one date and turn (or none), each side's statements together, speaker by speaker
+    rank = {side: index for index, side in enumerate(sides)}
+    statements.sort(
+        key=lambda s: (
+            s.date is None,
+            s.date or "",
+            s.turn is None,
+            s.turn or 0,
+            rank.get(side_of.get(s.speaker) or "", len(rank)),
+            s.speaker,
+            s.iri,
+        )
+    )
     return Network(tuple(statements), tuple(sides), side_of)
 
 
@@ -332,12 +346,13 @@ def _legend(network: Network, label: dict[str, str], top: float) -> list[str]:
         f'<path d="M {MARGIN + 14} {num(top + 52)} L {MARGIN + 74} {num(top + 52)}" stroke="#444444"'
         ' stroke-width="1.6" marker-end="url(#arrow-2)"/>'
     )
+    explanation = (
+        "from the speaker into the box of the statement (its kind, its date where the article gives one, the "
+        "issues it concerns), and on to the one accused or criticised"
+    )
     parts.append(
         text_lines(
-            [
-                "from the speaker into the box of the statement (its kind, its date where the article gives "
-                "one, the issues it concerns), and on to the one accused or criticised"
-            ],
+            wrap(explanation, WIDTH - 2 * MARGIN - 100, SMALL),
             MARGIN + 84,
             top + 56,
             SMALL,
