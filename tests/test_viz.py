@@ -74,6 +74,10 @@ def test_each_picture_is_a_self_contained_svg(dataset: OpenDataset, name: str) -
     svg = PICTURES[name](dataset)
     root = _parse(svg)
     assert root.find(f"{SVG}title") is not None and (root.find(f"{SVG}title").text or "").strip()
+    ids = [element.get("id") for element in root.iter() if element.get("id")]
+    assert len(ids) == len(set(ids))
+    for ref in root.get("aria-labelledby", "").split():
+        assert ref in ids
     tags = {element.tag.removeprefix(SVG) for element in root.iter()}
     assert not tags & {"script", "foreignObject", "a", "style", "image", "use", "iframe", "link"}, tags
     for element in root.iter():
@@ -81,7 +85,7 @@ def test_each_picture_is_a_self_contained_svg(dataset: OpenDataset, name: str) -
             assert "href" not in key, (element.tag, key)
             assert not key.startswith("on"), (element.tag, key)  # no event handlers
             for ref in re.findall(r"url\(([^)]*)\)", value):
-                assert ref.startswith("#"), (element.tag, key, value)
+                assert ref.startswith("#") and ref[1:] in ids, (element.tag, key, value)
             if not key.startswith("data-"):  # data-iri and the like name resources; nothing loads them
                 assert "://" not in value, (element.tag, key, value)
             if key == "font-family":
@@ -323,6 +327,13 @@ def _hostile_dataset() -> OpenDataset:
     store = Store()
     store.load(turtle.encode("utf-8"), format=RdfFormat.TURTLE)
     return OpenDataset(store, Path("hostile.ttl"))
+
+
+def test_the_two_pictures_share_no_id(timeline: ET.Element, network: ET.Element) -> None:
+    """If both pictures are inlined in one HTML page, then no id of one is an id of the other (a marker
+    reference would otherwise find the other picture's)."""
+    ids = [{e.get("id") for e in root.iter() if e.get("id")} for root in (timeline, network)]
+    assert ids[0] and ids[1] and not ids[0] & ids[1]
 
 
 @pytest.mark.parametrize("name", sorted(PICTURES))

@@ -154,7 +154,7 @@ def _draw(network: Network, label: dict[str, str]) -> str:
     column = _column(network)
     body: list[str] = [
         "<defs>"
-        + "".join(arrow_marker(f"arrow-{i}", c) for i, c in enumerate((*SIDE_COLOURS, NEUTRAL)))
+        + "".join(arrow_marker(f"network-arrow-{i}", c) for i, c in enumerate((*SIDE_COLOURS, NEUTRAL)))
         + "</defs>",
         text_lines([TITLE], MARGIN, 34, 20, 24, font_weight="bold", fill="#111111"),
         text_lines(
@@ -267,7 +267,7 @@ def _draw(network: Network, label: dict[str, str]) -> str:
     for statement in network.statements:
         top, height = boxes[statement.iri]
         colour = _colour(network, statement.speaker)
-        marker = f"arrow-{(*SIDE_COLOURS, NEUTRAL).index(colour)}"
+        marker = f"network-arrow-{(*SIDE_COLOURS, NEUTRAL).index(colour)}"
         speaker_x = _node_edge(column[statement.speaker])
         entry_x = BOX_X if column[statement.speaker] == 0 else BOX_X + BOX_WIDTH
         node_top, node_height = nodes[statement.speaker]
@@ -307,7 +307,9 @@ def _draw(network: Network, label: dict[str, str]) -> str:
         f"{len(nodes)} actors; left: {label.get(network.sides[0], '') if network.sides else ''}, "
         f"right: {label.get(network.sides[1], '') if len(network.sides) > 1 else ''}."
     )
-    return document(WIDTH, height, TITLE, description, [*body, *edge_parts, *box_parts, *node_parts, *legend])
+    return document(
+        "network", WIDTH, height, TITLE, description, [*body, *edge_parts, *box_parts, *node_parts, *legend]
+    )
 
 
 def _node_edge(side: int) -> float:
@@ -344,7 +346,7 @@ def _legend(network: Network, label: dict[str, str], top: float) -> list[str]:
         x += 340
     parts.append(
         f'<path d="M {MARGIN + 14} {num(top + 52)} L {MARGIN + 74} {num(top + 52)}" stroke="#444444"'
-        ' stroke-width="1.6" marker-end="url(#arrow-2)"/>'
+        ' stroke-width="1.6" marker-end="url(#network-arrow-2)"/>'
     )
     explanation = (
         "from the speaker into the box of the statement (its kind, its date where the article gives one, the "

@@ -86,14 +86,18 @@ def title(value: str) -> str:
     return f"<title>{text(value)}</title>"
 
 
-def document(width: float, height: float, label: str, description: str, body: Iterable[str]) -> str:
-    """A standalone SVG document of the given size, titled and described for screen readers."""
+def document(
+    name: str, width: float, height: float, label: str, description: str, body: Iterable[str]
+) -> str:
+    """A standalone SVG document of the given size, titled and described for screen readers; `name`
+    prefixes its ids, so that two pictures inlined in one HTML page do not share one."""
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="{SVG_NS}" version="1.1"{attrs(width=num(width), height=num(height))}'
         f' viewBox="0 0 {num(width)} {num(height)}" role="img"'
-        f' font-family="{FONT}" aria-labelledby="title desc">\n'
-        f'<title id="title">{text(label)}</title>\n<desc id="desc">{text(description)}</desc>\n'
+        f' font-family="{FONT}"{attrs(aria_labelledby=f"{name}-title {name}-desc")}>\n'
+        f"<title{attrs(id=f'{name}-title')}>{text(label)}</title>\n"
+        f"<desc{attrs(id=f'{name}-desc')}>{text(description)}</desc>\n"
         f'<rect x="0" y="0" width="{num(width)}" height="{num(height)}" fill="#ffffff"/>\n'
     )
     return head + "\n".join(body) + "\n</svg>\n"

@@ -167,7 +167,7 @@ def _draw(events: dict[str, Event], placements: dict[str, Placement], label: dic
         (e for e in events.values() if e.start is not None), key=lambda e: (e.start, -_days(e), e.iri)
     )
     body: list[str] = [
-        "<defs>" + arrow_marker("arrow-relative", RELATIVE) + "</defs>",
+        "<defs>" + arrow_marker("timeline-arrow", RELATIVE) + "</defs>",
         text_lines([TITLE], MARGIN, 34, 20, 24, font_weight="bold", fill="#111111"),
         text_lines(
             [
@@ -222,7 +222,12 @@ def _draw(events: dict[str, Event], placements: dict[str, Placement], label: dic
     )
     height = list_bottom + 16 + 70
     return document(
-        WIDTH, height, TITLE, description, [*body, axis_group, *zone_parts, rule, *list_parts, *legend]
+        "timeline",
+        WIDTH,
+        height,
+        TITLE,
+        description,
+        [*body, axis_group, *zone_parts, rule, *list_parts, *legend],
     )
 
 
@@ -362,7 +367,7 @@ def _zone(
         parts.append(
             f'<path class="relation"{attrs(d=_curve(start, end), data_anchor=anchor)}'
             f' fill="none"{attrs(stroke=RELATIVE)} stroke-width="1.5" stroke-dasharray="5 4"'
-            ' marker-end="url(#arrow-relative)"/>'
+            ' marker-end="url(#timeline-arrow)"/>'
         )
         y += 18
     return parts, y
