@@ -431,3 +431,30 @@ def test_a_dataset_without_events_or_accusations_still_draws(name: str) -> None:
     root = _parse(PICTURES[name](OpenDataset(Store(), Path("empty.nq"))))
     assert not _marks(root, "dated") and not _marks(root, "relative")
     assert not [g for g in root.iter(f"{SVG}g") if g.get("class") == "statement"]
+
+
+def test_relations_place_undated_events_only_beside_a_dated_one() -> None:
+    """If an undated event is after a dated one only by the dated one's `ak:before` (the converse), it is
+    drawn after it; if it is `ak:during` a dated one, or after an undated one, the picture cannot place it
+    beside the axis without inventing a position, so it is listed, its relation in words."""
+    turtle = f"""
+        @prefix ak: <{AK}> . @prefix akr: <{AKR}> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        akr:meeting a ak:Event ; rdfs:label "the meeting" ; ak:startDate "2020-01-02"^^xsd:date ;
+            ak:endDate "2020-01-03"^^xsd:date ; ak:before akr:visit .
+        akr:visit a ak:Event ; rdfs:label "the visit" ; ak:relativeTime "soon after" .
+        akr:talk a ak:Event ; rdfs:label "the talk" ; ak:during akr:meeting .
+        akr:dinner a ak:Event ; rdfs:label "the dinner" ; ak:after akr:visit .
+    """
+    store = Store()
+    store.load(turtle.encode("utf-8"), format=RdfFormat.TURTLE)
+    root = _parse(timeline_svg(OpenDataset(store, Path("small.ttl"))))
+    relative = {
+        _short(g.get("data-iri")): (g.get("data-relation"), g.get("data-words"))
+        for g in _marks(root, "relative")
+    }
+    assert relative == {"visit": ("after", "soon after")}
+    unplaced = {_short(g.get("data-iri")): _words(g) for g in _marks(root, "unplaced")}
+    assert unplaced == {"talk": "the talk (during the meeting)", "dinner": "the dinner (after the visit)"}
+    assert set(DATE.findall(" ".join(root.itertext()))) == {"2020-01-02", "2020-01-03"}

@@ -382,7 +382,8 @@ def _curve(start: tuple[float, float], end: tuple[float, float]) -> str:
 def _unplaced(
     rest: list[Event], placements: dict[str, Placement], label: dict[str, str], top: float
 ) -> tuple[list[str], float]:
-    """The events the article does not place in time, listed in three columns below the axis."""
+    """The events the article does not place in time, listed in three columns below the axis, each with
+    its relations in words (to a dated event other than before or after it, or to an undated one)."""
     parts = [
         text_lines(
             ["Not placed in time by the article"],
@@ -405,9 +406,13 @@ def _unplaced(
         for event in rest[index * per_column : (index + 1) * per_column]:
             words = label[event.iri]
             placement = placements.get(event.iri)
-            if placement is not None:
-                how = RELATION_WORDS.get(placement.relation, placement.relation)
-                words += f" ({how} {label.get(placement.anchor, placement.anchor)})"
+            related = (
+                [(placement.relation, placement.anchor)]
+                if placement is not None
+                else [(r, other) for r, other in event.relations if other in label]
+            )
+            for relation, other in related:
+                words += f" ({RELATION_WORDS.get(relation, relation)} {label[other]})"
             if event.year:
                 words += f" (in {event.year})"
             lines = wrap(words, width - 24, SMALL)
