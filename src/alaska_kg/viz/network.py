@@ -160,8 +160,7 @@ def _draw(network: Network, label: dict[str, str]) -> str:
         text_lines(
             [
                 "Every statement the graph records as an accusation or a criticism (or with a CAMEO code "
-                "under "
-                "11 Disapprove), from its speaker to its target"
+                "under 11 Disapprove), from its speaker to its target"
             ],
             MARGIN,
             56,

@@ -172,8 +172,7 @@ def _draw(events: dict[str, Event], placements: dict[str, Placement], label: dic
         text_lines(
             [
                 "Solid bars: the dates the article gives. Dashed boxes: placed only relative to a dated "
-                "event, "
-                "in the article's words, never at a date."
+                "event, in the article's words, never at a date."
             ],
             MARGIN,
             56,
