@@ -37,6 +37,7 @@ COMMAND_MODULES = {
     "push": "push",
     "link": "link",
     "serve": "serve",
+    "viz": "viz",
 }
 
 
@@ -186,6 +187,10 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         from alaska_kg.cli import serve as serve_commands  # the endpoint; Uvicorn is imported when it runs
 
         serve_commands.register(commands)
+    if module in (None, "viz"):
+        from alaska_kg.cli import viz as viz_commands  # the pictures
+
+        viz_commands.register(commands)
     return parser
 
 
