@@ -18,7 +18,8 @@ from alaska_kg.paths import ROOT_HELP
 from alaska_kg.syntaxes import RDF_SYNTAXES, format_type
 
 PROG = "alaska-kg"
-REASONER_CHOICES = ("owlrl", "reasonable", "rules")  # = alaska_kg.build.reason.REASONERS, kept here to stay light
+# = alaska_kg.build.reason.REASONERS, kept here to stay light
+REASONER_CHOICES = ("owlrl", "reasonable", "rules")
 DEFAULT_REASONER = "reasonable"  # = alaska_kg.build.reason.DEFAULT_REASONER (tests/test_reasoning.py)
 MAX_VIOLATIONS_SHOWN = 50
 # The module that registers each command: a command line naming one builds (and imports) only that
