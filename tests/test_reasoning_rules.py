@@ -4,6 +4,7 @@ The ontology may only use constructs whose rules have a fixture here and the def
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -73,10 +74,11 @@ REASONABLE_ALONE_MISSES = {
 }  # fmt: skip
 
 
-def _load(path: Path) -> tuple[set, set]:
+@functools.cache  # one parse per fixture: its blank nodes are then the same for every reasoner
+def _load(path: Path) -> tuple[frozenset, frozenset]:
     dataset = Dataset()
     dataset.parse(path, format="trig")
-    return set(dataset.graph(URIRef(EX + "if"))), set(dataset.graph(URIRef(EX + "then")))
+    return frozenset(dataset.graph(URIRef(EX + "if"))), frozenset(dataset.graph(URIRef(EX + "then")))
 
 
 def _entailed(premises: set, reasoner: str) -> set | Inconsistent:

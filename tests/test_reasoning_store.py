@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
-from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace
 from rdflib.collection import Collection
 
 from alaska_kg.build.loading import load_sources
