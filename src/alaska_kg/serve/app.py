@@ -14,7 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Route
 
 from alaska_kg.serve.canned import list_queries, load_catalog, run_canned
-from alaska_kg.serve.execution import handlers, pool_size, query_threads
+from alaska_kg.serve.execution import handlers, pool_size
 from alaska_kg.serve.pool import QueryPool
 from alaska_kg.serve.service_description import graph_sizes
 from alaska_kg.serve.sparql import sparql
@@ -78,7 +78,6 @@ def make_app(state: ServeState) -> Starlette:
     app.state.canned_queries = catalog
     app.state.graph_sizes = graph_sizes(state.dataset)
     app.state.query_pool = pool
-    app.state.query_threads = query_threads(pool.size)
     return app
 
 

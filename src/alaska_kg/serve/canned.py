@@ -100,7 +100,6 @@ async def run_canned(request: Request) -> Response:
         (query.id, substitutions, request.headers.get("accept")),
         timeout=state.config.timeout,
         what=f"query {query.id!r}",
-        threads=request.app.state.query_threads,
     )
     response = reply_response(reply, max_rows)
     response.headers["Vary"] = "Accept"

@@ -1,18 +1,15 @@
-"""Run a query's work for a request: off the event loop, in a worker of the query pool, under its deadline.
+"""Run a query's work for a request: in a worker of the query pool, under its deadline, never on the
+event loop itself.
 
 pyoxigraph cannot cancel a query, so a query past its deadline is stopped by killing its worker process
-(alaska_kg.serve.pool), and the server answers the others meanwhile. A thread of the server waits on each
-worker; `query_threads` bounds those threads apart from the ones the pages use.
+(alaska_kg.serve.pool), and the server answers the others meanwhile.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Mapping
 
-import anyio
-from anyio import CapacityLimiter
 from pyoxigraph import Variable
 
 from alaska_kg.errors import QueryTimeout
@@ -24,7 +21,6 @@ from alaska_kg.serve.protocol import QueryOperation
 from alaska_kg.serve.state import ServeState
 
 TIMEOUT_HINT = "the server stopped it (its operator sets the limit: alaska-kg serve --timeout SECONDS)"
-WAITING = 16  # requests waiting for a worker per worker, each in a thread of its own
 
 
 def pool_size() -> int:
@@ -55,14 +51,11 @@ def handlers(state: ServeState, catalog: Mapping[str, QuerySource]) -> dict[str,
     return {"operation": operation, "canned": canned}
 
 
-def query_threads(size: int) -> CapacityLimiter:
-    """The threads that wait on workers: WAITING per worker, so a burst queues instead of failing."""
-    return CapacityLimiter(WAITING * size)
-
-
-def _run(pool: QueryPool, name: str, args: tuple, timeout: float, what: str) -> Reply:
+async def run_work(pool: QueryPool, name: str, args: tuple, *, timeout: float, what: str) -> Reply:
+    """Handler `name`'s Reply to `args`, or 503 past `timeout` seconds (the worker killed), or 500 if the
+    worker died."""
     try:
-        status, payload = pool.run(name, args, timeout=timeout, what=what, hint=TIMEOUT_HINT)
+        status, payload = await pool.run(name, args, timeout=timeout, what=what, hint=TIMEOUT_HINT)
     except QueryTimeout as exc:
         return error_reply(503, exc.message)
     except WorkerDied as exc:
@@ -70,14 +63,4 @@ def _run(pool: QueryPool, name: str, args: tuple, timeout: float, what: str) -> 
     return decode(status, payload)
 
 
-async def run_work(
-    pool: QueryPool, name: str, args: tuple, *, timeout: float, what: str, threads: CapacityLimiter
-) -> Reply:
-    """Handler `name`'s Reply to `args`, or 503 past `timeout` seconds (the worker killed), or 500 if the
-    worker died."""
-    return await anyio.to_thread.run_sync(
-        functools.partial(_run, pool, name, args, timeout, what), limiter=threads
-    )
-
-
-__all__ = ["TIMEOUT_HINT", "handlers", "pool_size", "query_threads", "run_work"]
+__all__ = ["TIMEOUT_HINT", "handlers", "pool_size", "run_work"]

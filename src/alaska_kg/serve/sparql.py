@@ -33,7 +33,6 @@ async def sparql(request: Request) -> Response:
         (operation, request.headers.get("accept"), _base_iri(request)),
         timeout=state.config.timeout,
         what="query",
-        threads=request.app.state.query_threads,
     )
     response = reply_response(reply, max_rows)
     response.headers["Vary"] = "Accept"
