@@ -74,7 +74,8 @@ class ForkPerQuery:
         import anyio
 
         def work():
-            return run_with_deadline(lambda: self.handlers[name](*args), timeout=timeout, what=what, hint=hint)
+            job = lambda: self.handlers[name](*args)  # noqa: E731
+            return run_with_deadline(job, timeout=timeout, what=what, hint=hint)
 
         return await anyio.to_thread.run_sync(work)
 
