@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Route
 
+from alaska_kg.serve.answer_cache import DEFAULT_CACHE_BYTES, AnswerCache
 from alaska_kg.serve.canned import list_queries, load_catalog, run_canned
 from alaska_kg.serve.execution import handlers, pool_size
 from alaska_kg.serve.pool import QueryPool
@@ -46,10 +47,11 @@ def page_routes() -> list[BaseRoute]:
     return list(routes())
 
 
-def make_app(state: ServeState) -> Starlette:
+def make_app(state: ServeState, *, cache_bytes: int = DEFAULT_CACHE_BYTES) -> Starlette:
     """The app serving `state`'s dataset; the canned queries and graph sizes are read once, here. The
     query workers are forked at startup (the ASGI lifespan), or at the first query if the server runs no
-    lifespan, and killed at shutdown."""
+    lifespan, and killed at shutdown. `cache_bytes`: the size of the answer cache
+    (alaska_kg.serve.answer_cache; 0: off)."""
     middleware = []
     if state.config.cors_origin:
         middleware.append(
@@ -78,6 +80,7 @@ def make_app(state: ServeState) -> Starlette:
     app.state.canned_queries = catalog
     app.state.graph_sizes = graph_sizes(state.dataset)
     app.state.query_pool = pool
+    app.state.answer_cache = AnswerCache(cache_bytes)
     return app
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from pyoxigraph import Variable
-
 from alaska_kg.errors import QueryTimeout
 from alaska_kg.query.catalog import QuerySource
 from alaska_kg.query.deadline import WorkerDied
+from alaska_kg.serve.answer_cache import AnswerCache
 from alaska_kg.serve.answers import Reply, answer_canned, answer_operation, decode, error_reply
 from alaska_kg.serve.pool import Handler, QueryPool
 from alaska_kg.serve.protocol import QueryOperation
@@ -38,11 +37,12 @@ def handlers(state: ServeState, catalog: Mapping[str, QuerySource]) -> dict[str,
             state.dataset, op, accept, allow_service=allow_service, max_rows=max_rows, base_iri=base_iri
         )
 
-    def canned(name: str, substitutions: Mapping[Variable, object], accept: str | None) -> tuple[int, bytes]:
+    def canned(name: str, substitutions: tuple, accept: str | None) -> tuple[int, bytes]:
+        """`substitutions`: (variable, term) pairs, sorted (hashable: a key of the answer cache)."""
         return answer_canned(
             state.dataset,
             catalog[name],
-            substitutions,
+            dict(substitutions),
             accept,
             allow_service=allow_service,
             max_rows=max_rows,
@@ -51,9 +51,23 @@ def handlers(state: ServeState, catalog: Mapping[str, QuerySource]) -> dict[str,
     return {"operation": operation, "canned": canned}
 
 
-async def run_work(pool: QueryPool, name: str, args: tuple, *, timeout: float, what: str) -> Reply:
-    """Handler `name`'s Reply to `args`, or 503 past `timeout` seconds (the worker killed), or 500 if the
-    worker died."""
+async def run_work(
+    pool: QueryPool, name: str, args: tuple, *, timeout: float, what: str, cache: AnswerCache | None = None
+) -> Reply:
+    """Handler `name`'s Reply to `args` (from `cache` if it holds it), or 503 past `timeout` seconds (the
+    worker killed), or 500 if the worker died."""
+    key = (name, args)
+    if cache is not None and cache.max_bytes:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    reply = await _run(pool, name, args, timeout=timeout, what=what)
+    if cache is not None and cache.max_bytes:
+        cache.put(key, reply)
+    return reply
+
+
+async def _run(pool: QueryPool, name: str, args: tuple, *, timeout: float, what: str) -> Reply:
     try:
         status, payload = await pool.run(name, args, timeout=timeout, what=what, hint=TIMEOUT_HINT)
     except QueryTimeout as exc:

@@ -32,6 +32,7 @@ async def sparql(request: Request) -> Response:
         "operation",
         (operation, request.headers.get("accept"), _base_iri(request)),
         timeout=state.config.timeout,
+        cache=request.app.state.answer_cache,
         what="query",
     )
     response = reply_response(reply, max_rows)
