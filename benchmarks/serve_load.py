@@ -5,9 +5,10 @@ driven by the same client, in the same run.
                                     [--json FILE]
 
 Servers (each started here, on a free loopback port, and stopped at the end):
-- `alaska-kg serve`: the command a user runs (`--dataset` = the built N-Quads of the cache);
-- `alaska-kg serve (fork per query)`: the same app with the pool swapped for a fork per query
-  (alaska_kg.query.deadline, isolation "process"): what the pool saves;
+- `alaska-kg serve`: the command a user runs (`--dataset` = the built N-Quads of the cache), answer cache on;
+- `alaska-kg serve --cache-size 0`: every request evaluated (what the engine comparison is about);
+- the same with the pool swapped for a fork per query (alaska_kg.query.deadline, isolation "process"):
+  what the pool saves;
 - `oxigraph serve-read-only --union-default-graph`: Oxigraph's own server (Rust), on a store loaded from the
   same N-Quads with `oxigraph load`, with its own `--timeout-s`.
 
@@ -16,9 +17,10 @@ Workloads (GET, `Accept: application/sparql-results+json`, one keep-alive connec
   queries' text at `/query` (the parameter bound as a VALUES block, as `query --endpoint` sends it);
 - ad hoc: five SPARQL texts (full PREFIX lines) to `/sparql` and to Oxigraph's `/query`.
 Each: `--clients` threads sharing `--requests` requests; requests/s over the wall time, p50 and p99 of
-the request latencies, errors (non-200 answers and exceptions). Then memory: RSS of the server's process
-tree (server + query workers; copy-on-write pages counted in each) before and after `--memory-requests`
-more requests of the canned mix.
+the request latencies, errors (non-200 answers and exceptions), and the server's CPU time per request
+(its whole process tree, from /proc: steadier than wall time on a shared machine). Then memory: RSS of
+the server's process tree (server + query workers; copy-on-write pages counted in each) at start, and
+before and after `--memory-requests` more requests of the canned mix.
 
 Nothing is asserted: the table goes to docs/performance.md. The machine may be shared: say so.
 """
@@ -105,6 +107,21 @@ def _wait_listening(port: int, process: subprocess.Popen, what: str) -> None:
     raise SystemExit(f"{what} did not listen on {port}")
 
 
+def _tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process, its live descendants and its reaped children (/proc)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _tree_rss_kib(pid: int) -> int:
     """RSS of a process and its descendants, KiB (from /proc)."""
     total, pending = 0, [pid]
@@ -134,9 +151,9 @@ class Server:
             self.process.wait()
 
 
-def _alaska(dataset: Path, script: str | None, name: str) -> Server:
+def _alaska(dataset: Path, script: str | None, name: str, *extra: str) -> Server:
     port = _free_port()
-    args = ["serve", "--port", str(port), "--dataset", str(dataset), "--root", str(REPO)]
+    args = ["serve", "--port", str(port), "--dataset", str(dataset), "--root", str(REPO), *extra]
     command = [sys.executable, "-c", script, *args] if script else [sys.executable, "-m", "alaska_kg", *args]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait_listening(port, process, name)
@@ -255,7 +272,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="alaska-kg-serve-load-") as tmp:
         servers = [
             _alaska(dataset, None, "alaska-kg serve"),
-            _alaska(dataset, FORK_PER_QUERY, "alaska-kg serve (fork per query)"),
+            _alaska(dataset, None, "alaska-kg serve --cache-size 0", "--cache-size", "0"),
+            _alaska(
+                dataset, FORK_PER_QUERY, "alaska-kg serve --cache-size 0, fork per query", "--cache-size", "0"
+            ),
             _oxigraph(dataset, Path(tmp)),
         ]
         try:
@@ -266,10 +286,13 @@ def main() -> int:
             for _ in range(args.rounds):
                 for workload in ("canned", "ad hoc"):
                     for server in servers:
+                        cpu = _tree_cpu_seconds(server.process.pid)
                         figures = _drive(server.port, server.paths[workload], args.clients, args.requests)
+                        cpu = _tree_cpu_seconds(server.process.pid) - cpu
+                        figures["server_cpu_ms"] = cpu * 1000 / max(figures["requests"], 1)
                         results.setdefault(server.name, {}).setdefault(workload, []).append(figures)
                         print(server.name, workload, json.dumps(figures), file=sys.stderr, flush=True)
-            for server in (servers[0], servers[2]):
+            for server in (servers[0], servers[1], servers[3]):
                 before = _tree_rss_kib(server.process.pid)
                 figures = _drive(server.port, server.paths["canned"], args.clients, args.memory_requests)
                 after = _tree_rss_kib(server.process.pid)
@@ -288,14 +311,17 @@ def main() -> int:
         f"{args.clients} clients, {args.requests} requests per server and workload, "
         f"best of {args.rounds} rounds\n"
     )
-    print("| server | workload | requests/s | p50 ms | p99 ms | errors |")
-    print("|---|---|---:|---:|---:|---:|")
+    print("| server | workload | requests/s | p50 ms | p99 ms | errors | server CPU ms per request |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for name, workloads in results.items():
         for workload, runs in workloads.items():
             r = best(runs)
             errors = sum(run["errors"] for run in runs)
+            cpus = [run["server_cpu_ms"] for run in runs if "server_cpu_ms" in run]
+            cpu = f"{statistics.median(cpus):.2f}" if cpus else ""
             print(
-                f"| {name} | {workload} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {errors} |"
+                f"| {name} | {workload} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {errors} "
+                f"| {cpu} |"
             )
     print(f"\n| server | RSS at start (MiB) | before {args.memory_requests} more requests | after them |")
     print("|---|---:|---:|---:|")
