@@ -19,8 +19,8 @@ Workloads (GET, `Accept: application/sparql-results+json`, one keep-alive connec
 Each: `--clients` threads sharing `--requests` requests; requests/s over the wall time, p50 and p99 of
 the request latencies, errors (non-200 answers and exceptions), and the server's CPU time per request
 (its whole process tree, from /proc: steadier than wall time on a shared machine). Then memory: RSS of
-the server's process tree (server + query workers; copy-on-write pages counted in each) at start, and
-before and after `--memory-requests` more requests of the canned mix.
+the server's process tree (server + query workers; PSS, so copy-on-write pages shared by the workers
+count once) at start, and before and after `--memory-requests` more requests of the canned mix.
 
 Nothing is asserted: the table goes to docs/performance.md. The machine may be shared: say so.
 """
@@ -122,14 +122,16 @@ def _tree_cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def _tree_rss_kib(pid: int) -> int:
-    """RSS of a process and its descendants, KiB (from /proc)."""
+def _tree_pss_kib(pid: int) -> int:
+    """PSS of a process and its descendants, KiB (/proc/PID/smaps_rollup): resident memory with each page
+    shared by N processes (the workers' copy-on-write pages) counted 1/N in each, so the sum is what the
+    server really holds."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status)[1])  # type: ignore[index]
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(re.search(r"Pss:\s+(\d+)", rollup)[1])  # type: ignore[index]
             for task in Path(f"/proc/{current}/task").iterdir():
                 children = (task / "children").read_text().split()
                 pending += [int(c) for c in children]
@@ -280,7 +282,7 @@ def main() -> int:
         ]
         try:
             for server in servers:
-                started[server.name] = _tree_rss_kib(server.process.pid)
+                started[server.name] = _tree_pss_kib(server.process.pid)
             for server in servers:  # warm up: every path once
                 _drive(server.port, server.paths["canned"] + server.paths["ad hoc"], 1, 20)
             for _ in range(args.rounds):
@@ -293,9 +295,9 @@ def main() -> int:
                         results.setdefault(server.name, {}).setdefault(workload, []).append(figures)
                         print(server.name, workload, json.dumps(figures), file=sys.stderr, flush=True)
             for server in (servers[0], servers[1], servers[3]):
-                before = _tree_rss_kib(server.process.pid)
+                before = _tree_pss_kib(server.process.pid)
                 figures = _drive(server.port, server.paths["canned"], args.clients, args.memory_requests)
-                after = _tree_rss_kib(server.process.pid)
+                after = _tree_pss_kib(server.process.pid)
                 memory[server.name] = (started[server.name], before, after)
                 results[server.name].setdefault("memory run", []).append(figures)
         finally:
@@ -323,7 +325,8 @@ def main() -> int:
                 f"| {name} | {workload} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {errors} "
                 f"| {cpu} |"
             )
-    print(f"\n| server | RSS at start (MiB) | before {args.memory_requests} more requests | after them |")
+    memory_head = f"memory (PSS) at start, MiB | before {args.memory_requests} more requests | after them"
+    print(f"\n| server | {memory_head} |")
     print("|---|---:|---:|---:|")
     for name, (start, before, after) in memory.items():
         print(f"| {name} | {start / 1024:.1f} | {before / 1024:.1f} | {after / 1024:.1f} |")
