@@ -14,7 +14,7 @@ from alaska_kg.errors import QueryTimeout
 from alaska_kg.query.catalog import QuerySource
 from alaska_kg.query.deadline import WorkerDied
 from alaska_kg.serve.answer_cache import AnswerCache
-from alaska_kg.serve.answers import Reply, answer_canned, answer_operation, decode, error_reply
+from alaska_kg.serve.answers import Reply, answer_canned, answer_operation, decode, error_reply, guard_canned
 from alaska_kg.serve.pool import Handler, QueryPool
 from alaska_kg.serve.protocol import QueryOperation
 from alaska_kg.serve.state import ServeState
@@ -31,6 +31,7 @@ def handlers(state: ServeState, catalog: Mapping[str, QuerySource]) -> dict[str,
     """What the workers run, closures over the dataset and the settings (inherited at fork, never sent)."""
     max_rows = state.config.max_rows or None
     allow_service = state.config.allow_service
+    verdicts = guard_canned(catalog, allow_service=allow_service)
 
     def operation(op: QueryOperation, accept: str | None, base_iri: str | None) -> tuple[int, bytes]:
         return answer_operation(
@@ -40,12 +41,7 @@ def handlers(state: ServeState, catalog: Mapping[str, QuerySource]) -> dict[str,
     def canned(name: str, substitutions: tuple, accept: str | None) -> tuple[int, bytes]:
         """`substitutions`: (variable, term) pairs, sorted (hashable: a key of the answer cache)."""
         return answer_canned(
-            state.dataset,
-            catalog[name],
-            dict(substitutions),
-            accept,
-            allow_service=allow_service,
-            max_rows=max_rows,
+            state.dataset, catalog[name], verdicts[name], dict(substitutions), accept, max_rows=max_rows
         )
 
     return {"operation": operation, "canned": canned}
