@@ -49,6 +49,14 @@ def _address(process: subprocess.Popen) -> tuple[str, list[str]]:
     raise AssertionError(f"no address printed: {lines} {process.stderr.read() if process.stderr else ''}")
 
 
+def _children(pid: int) -> list[int]:
+    return [
+        int(c)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for c in (task / "children").read_text().split()
+    ]
+
+
 def test_serve_builds_prints_its_address_answers_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     process = _serve(tmp_path / "empty-cache", "--port", "0")
     try:
@@ -57,6 +65,8 @@ def test_serve_builds_prints_its_address_answers_and_stops_on_ctrl_c(tmp_path: P
         answer = send(base, "GET", "/sparql?" + urlencode({"query": 'ASK { ?p rdfs:label "Wang Yi"@en }'}))
         assert answer.status == 200 and json.loads(answer.body)["boolean"] is True
         assert send(base, "GET", "/queries").status == 200
+        workers = _children(process.pid)
+        assert len(workers) >= 4  # the query pool, forked at startup
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
     finally:
@@ -64,6 +74,7 @@ def test_serve_builds_prints_its_address_answers_and_stops_on_ctrl_c(tmp_path: P
             process.kill()
             process.wait()
     assert process.returncode == 0, err
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]  # the workers ended with it
     assert "building it" in err  # the cache was empty: built first, and said so
     assert err.rstrip().endswith("alaska-kg: stopped")
     assert "Traceback" not in err
