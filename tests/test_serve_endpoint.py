@@ -305,8 +305,27 @@ def test_updates_are_refused_with_403(endpoint: str, method, path, body, content
 
 
 def test_an_update_inside_a_query_is_refused_by_the_guard(endpoint: str) -> None:
-    answer = get(endpoint, "INSERT DATA { <http://x> <http://y> <http://z> }")
-    assert answer.status == 403 and "SPARQL Update" in one_line(answer)
+    for text in ("INSERT DATA { <http://x> <http://y> <http://z> }", "LOAD <http://example.org/data.ttl>"):
+        answer = get(endpoint, text)
+        assert answer.status == 403 and "SPARQL Update" in one_line(answer)
+
+
+def test_service_runs_when_the_operator_allows_it(dataset, layout) -> None:
+    """`--allow-service`: SERVICE reaches another endpoint (here a second server on loopback), and the
+    service description says so."""
+    with serving_app(make_app(ServeState(dataset, layout))) as remote:
+        app = make_app(ServeState(dataset, layout, ServeConfig(allow_service=True)), cache_bytes=0)
+        with serving_app(app) as base:
+            query = (
+                f"SELECT ?name WHERE {{ SERVICE <{remote}/sparql> {{ "
+                f"<{AKR}wang-yi> <http://www.w3.org/2000/01/rdf-schema#label> ?name }} }}"
+            )
+            answer = get(base, query)
+            description = send(base, "GET", "/sparql").text
+    assert answer.status == 200, answer.body
+    names = [b["name"]["value"] for b in json.loads(answer.body)["results"]["bindings"]]
+    assert "Wang Yi" in names  # the article: foreign minister Wang Yi
+    assert "sd:BasicFederatedQuery" in description
 
 
 @pytest.mark.parametrize(

@@ -47,11 +47,13 @@ def page_routes() -> list[BaseRoute]:
     return list(routes())
 
 
-def make_app(state: ServeState, *, cache_bytes: int = DEFAULT_CACHE_BYTES) -> Starlette:
+def make_app(
+    state: ServeState, *, cache_bytes: int = DEFAULT_CACHE_BYTES, workers: int | None = None
+) -> Starlette:
     """The app serving `state`'s dataset; the canned queries and graph sizes are read once, here. The
     query workers are forked at startup (the ASGI lifespan), or at the first query if the server runs no
     lifespan, and killed at shutdown. `cache_bytes`: the size of the answer cache
-    (alaska_kg.serve.answer_cache; 0: off)."""
+    (alaska_kg.serve.answer_cache; 0: off); `workers`: how many queries run at once (default: pool_size())."""
     middleware = []
     if state.config.cors_origin:
         middleware.append(
@@ -64,7 +66,7 @@ def make_app(state: ServeState, *, cache_bytes: int = DEFAULT_CACHE_BYTES) -> St
             )
         )
     catalog = load_catalog(state.layout)
-    pool = QueryPool(handlers(state, catalog), pool_size())
+    pool = QueryPool(handlers(state, catalog), workers or pool_size())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
