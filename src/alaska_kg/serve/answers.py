@@ -2,7 +2,7 @@
 
 The same guard, engine and writers as `alaska-kg query` (alaska_kg.query.guard, .run, .results): SELECT
 and ASK as SPARQL 1.1 Query Results JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE as Turtle, N-Triples,
-JSON-LD or RDF/XML. Everything here runs inside the deadline's worker (alaska_kg.query.deadline), so it
+JSON-LD or RDF/XML. Everything here runs inside a worker of the query pool (alaska_kg.serve.pool), so it
 returns plain bytes: an HTTP status, and a head line (media type, cut or not) followed by the body.
 """
 
