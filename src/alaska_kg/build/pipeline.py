@@ -15,6 +15,7 @@ from alaska_kg import __version__
 from alaska_kg.build.loading import parse_turtle
 from alaska_kg.build.outdir import check_target, recover, remove_leftovers
 from alaska_kg.build.parse import graph, load_source_store
+from alaska_kg.build.pictures import has_pictures
 from alaska_kg.build.publish import SUMMARY_NAME, ExportReport, copy_outputs, export_store, graph_size
 from alaska_kg.build.reason import DEFAULT_REASONER, Reasoner, infer_in_graph
 from alaska_kg.build.validate import ValidationReport, validate_store, with_checks
@@ -183,7 +184,12 @@ STATED_GRAPHS = (graph("ontology"), graph("asserted"), graph("links"))
 
 def reason_into(store: Store, reasoner: Reasoner) -> int:
     """The reasoning stage: the OWL 2 RL entailments of the store's ontology and asserted graphs, written
-    into its inferred graph; how many. The one call to change for a reasoner that works on the store."""
+    into its inferred graph; how many. "rules" (the default) reasons in the store itself; the others
+    read rdflib terms, copied out of the store and back (build.reason.infer_in_graph)."""
+    if reasoner == "rules":
+        from alaska_kg.build.reason_rules import infer_in_store
+
+        return infer_in_store(store, [graph("ontology")], [graph("asserted")], graph("inferred"))
     return infer_in_graph(store, (graph("ontology"), graph("asserted")), graph("inferred"), reasoner)
 
 
@@ -206,6 +212,8 @@ def _cached(layout: Layout, reasoner: Reasoner) -> tuple[Manifest, BuildSummary]
         summary = BuildSummary.from_bytes(data)
     except (ValueError, TypeError):
         return None  # a summary of another version of this class: rebuilt
+    if not has_pictures(entry):  # an entry from before the pictures (alaska_kg.build.pictures)
+        return None
     return (entry, summary) if summary.reasoner == reasoner and summary.version == __version__ else None
 
 

@@ -19,6 +19,7 @@ from rdflib.namespace import DCAT, DCTERMS, SKOS, VOID
 
 from alaska_kg import __version__
 from alaska_kg.build.outdir import check_target, replace_folder
+from alaska_kg.build.pictures import picture_writers
 from alaska_kg.cache import STORE_FOLDER, STORE_MIN_QUADS
 from alaska_kg.manifest import MANIFEST_NAME, Manifest
 from alaska_kg.namespaces import GRAPH_BASE, GRAPH_NAMES, PREFIXES, graph_iri
@@ -373,9 +374,11 @@ def export_store(
         NTRIPLES_NAME: lambda path: path.write_bytes(stated()),
         TURTLE_NAME: turtle,
         JSONLD_NAME: jsonld,
-        NQUADS_NAME: nquads,  # the three below read it back from the staging folder
+        NQUADS_NAME: nquads,  # the two below read it back from the staging folder
         TRIG_NAME: trig,
         **({STORE_FOLDER: lambda path: _on_disk_store(path, held["nquads"])} if on_disk else {}),  # type: ignore[arg-type]
+        # timeline.svg, network.svg (alaska_kg.viz), drawn from the build's own store
+        **picture_writers(lambda: "", NQUADS_NAME, store=store),
         VOID_NAME: lambda path: path.write_bytes(
             header("a VoID and DCAT description")
             + describe_dataset(sizes, class_counts, date.today(), link_count)
