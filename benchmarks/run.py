@@ -127,7 +127,13 @@ def run_process(
             timer.cancel()
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     return seconds, usage.ru_maxrss / MB, process.returncode
+
+
+# The CPU seconds (user + system) of the last process run_process ran: steadier than wall time when other
+# work shares the cores.
+LAST_CPU = [0.0]
 
 
 @dataclass
@@ -324,6 +330,7 @@ def bundled_graph(work: Path, args: argparse.Namespace) -> dict[str, object]:
     print("bundled: full builds…", file=sys.stderr, flush=True)
     builds = Figure()
     floor = Figure()
+    build_cpu, floor_cpu = Figure(), Figure()
     stage_samples: dict[str, Figure] = {}
     peak = 0.0
     floor_peak = 0.0
@@ -336,6 +343,7 @@ def bundled_graph(work: Path, args: argparse.Namespace) -> dict[str, object]:
                 seconds, run_peak, _code = run_process([PYTHON, "-c", "import rdflib"], env=env, timeout=120)
                 if number:
                     floor.samples.append(seconds)
+                    floor_cpu.samples.append(LAST_CPU[0])
                     floor_peak = max(floor_peak, run_peak)
                 continue
             seconds, run_peak, code = run_process(
@@ -347,6 +355,7 @@ def bundled_graph(work: Path, args: argparse.Namespace) -> dict[str, object]:
             summary = json.loads((out / "alaska-kg.summary.json").read_text(encoding="utf-8"))
             if number:
                 builds.samples.append(seconds)
+                build_cpu.samples.append(LAST_CPU[0])
                 peak = max(peak, run_peak)
                 stages = dict(summary.get("seconds", {}))
                 stages["startup, imports and the rest"] = seconds - sum(stages.values())
@@ -360,9 +369,14 @@ def bundled_graph(work: Path, args: argparse.Namespace) -> dict[str, object]:
         result["build"] = {
             **builds.to_json(),
             "peak_mb": round(peak, 1),
+            "cpu_seconds": build_cpu.median,
             "stages": {name: figure.to_json() for name, figure in stage_samples.items()},
         }
-    result["import_rdflib"] = {**floor.to_json(), "peak_mb": round(floor_peak, 1)}
+    result["import_rdflib"] = {
+        **floor.to_json(),
+        "peak_mb": round(floor_peak, 1),
+        "cpu_seconds": floor_cpu.median,
+    }
 
     # The stages, and their plain alternatives, in one process, interleaved.
     print("bundled: stages and alternatives, in process…", file=sys.stderr, flush=True)
@@ -547,6 +561,7 @@ def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[st
     cache = work / f"cache-{label}"
     dist = work / f"dist-{label}"
     whole = Figure()
+    whole_cpu = Figure()
     whole_peak = 0.0
     env = {**os.environ, "ALASKA_KG_CACHE": str(cache)}
     for number in range(runs):
@@ -561,8 +576,13 @@ def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[st
             result["alaska_kg_build_error"] = f"alaska-kg build exited {code}"
             break
         whole.samples.append(seconds)
+        whole_cpu.samples.append(LAST_CPU[0])
         whole_peak = max(whole_peak, peak)
-    result["alaska_kg_build"] = {**whole.to_json(), "peak_mb": round(whole_peak, 1)}
+    result["alaska_kg_build"] = {
+        **whole.to_json(),
+        "peak_mb": round(whole_peak, 1),
+        "cpu_seconds": whole_cpu.median,
+    }
     store_listed = any(cache.glob("*/alaska-kg.oxigraph"))
     result["on_disk_store"] = store_listed
     if whole.samples:
@@ -792,6 +812,11 @@ def report(results: dict[str, object]) -> str:
         rows = [
             ("`alaska-kg build` (whole process, empty cache)", cell(build), f"{build.get('peak_mb')} MB"),
             ("python -c 'import rdflib' (same rounds)", cell(floor), f"{floor.get('peak_mb', '–')} MB"),
+            (
+                "CPU seconds: build / import rdflib",
+                f"{build.get('cpu_seconds', '–')} / {floor.get('cpu_seconds', '–')}",
+                "",
+            ),
         ]
         for name, figure in (build.get("stages") or {}).items():
             rows.append((f"  stage: {name}", cell(figure), ""))
@@ -851,6 +876,14 @@ def report(results: dict[str, object]) -> str:
         for name in STAGES:
             rows.append(
                 (
+                    f"  CPU seconds of {name} (all threads)",
+                    *(str(_stage(s, name).get("cpu_seconds", "–")) for s in sizes),
+                    "",
+                )
+            )
+        for name in STAGES:
+            rows.append(
+                (
                     f"  peak memory during {name}",
                     *(f"{_stage(s, name).get('stage_peak_mb', '–')} MB" for s in sizes),
                     "",
@@ -861,6 +894,13 @@ def report(results: dict[str, object]) -> str:
                 "`alaska-kg build` (whole process, empty cache)",
                 *(cell(s.get("alaska_kg_build")) for s in sizes),
                 str(fits.get("alaska-kg build", "–")),
+            )
+        )
+        rows.append(
+            (
+                "  its CPU seconds",
+                *(str((s.get("alaska_kg_build") or {}).get("cpu_seconds", "–")) for s in sizes),
+                "",
             )
         )
         rows.append(
