@@ -172,7 +172,13 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
 
     with watch.stage("export"):
         written = export_store(
-            target, store=store, context=context, summary=timed_summary, class_counts=counts, owned=True
+            target,
+            store=store,
+            context=context,
+            summary=timed_summary,
+            class_counts=counts,
+            owned=True,
+            release=True,
         )
     timed = BuildSummary.from_file(written.out_dir / SUMMARY_NAME)
     return BuildResult(out_dir=written.out_dir, files=written.files, summary=timed, cached=False)
