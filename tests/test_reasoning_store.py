@@ -52,6 +52,7 @@ def test_infer_in_store_writes_only_the_inferred_graph_and_counts_it():
     inferred = _graph(store, INTO)
     assert count == len(inferred) > 1000
     assert {q.graph_name for q in store} == {TBOX, ABOX, INTO}, "scratch graphs left behind"
+    assert set(store.named_graphs()) == {TBOX, ABOX, INTO}, "empty scratch graphs left behind"
     sources = load_sources(locate(ROOT))
     assert count == len(infer(sources.ontology + sources.asserted, "rules"))
     yang, accusation = NamedNode(AKR["yang-jiechi"]), NamedNode(AKR["yang-cyber-espionage-accusation"])
