@@ -62,7 +62,8 @@ def _cited(
 def _value(request: Request, value: object, names: Mapping[str, str]) -> str:
     if isinstance(value, NamedNode):
         if value.value.startswith(WIKIDATA_ENTITY):
-            return f'<a class="wikidata" href="{text(value.value)}">Wikidata {text(value.value[len(WIKIDATA_ENTITY) :])}</a>'
+            entity = value.value[len(WIKIDATA_ENTITY) :]
+            return f'<a class="wikidata" href="{text(value.value)}">Wikidata {text(entity)}</a>'
         return iri_link(request, value.value, names)
     if isinstance(value, Literal):
         shown = f'<span class="literal">{text(value.value)}</span>'
@@ -76,7 +77,8 @@ def _value(request: Request, value: object, names: Mapping[str, str]) -> str:
 
 def _citations(numbers: Iterable[int], units: Mapping[int, Unit]) -> str:
     links = [
-        f'<a class="cite" href="#src-{n}" title="{text(units[n].text[:200])}">{text(_unit_name(units[n]))}</a>'
+        f'<a class="cite" href="#src-{n}" title="{text(units[n].text[:200])}">'
+        f"{text(_unit_name(units[n]))}</a>"
         for n in numbers
     ]
     return " ".join(links)
@@ -98,12 +100,13 @@ def _facts_table(
     rows = []
     previous = None
     candidates = [(n, cite[n]) for n in own] if cite else []
+    context = [(n, u) for n, u in cite.items() if n not in own] if cite else []
     for predicate, value in facts:
         label = iri_link(request, predicate, names) if predicate != previous else ""
         previous = predicate
         cell = ""
         if cite is not None:
-            numbers = _cited(value, candidates, store, names) or own
+            numbers = _cited(value, candidates, store, names) or _cited(value, context, store, names) or own
             cell = f'<td class="sources">{_citations(numbers, cite)}</td>'
         rows.append(f'<tr><th scope="row">{label}</th><td>{_value(request, value, names)}</td>{cell}</tr>')
     head = '<tr><th scope="col">property</th><th scope="col">value</th>'
@@ -120,7 +123,8 @@ def _paragraph(request: Request, paragraph: tuple[Unit, ...], marks: Mapping[str
         if unit.iri in marks:
             number, kind = marks[unit.iri]
             pieces.append(
-                f'<mark id="src-{number}" class="{kind}" data-unit="{text(unit.iri)}">{text(unit.text)}</mark>'
+                f'<mark id="src-{number}" class="{kind}" data-unit="{text(unit.iri)}">'
+                f"{text(unit.text)}</mark>"
             )
         else:
             pieces.append(text(unit.text))
@@ -157,9 +161,30 @@ def _sources_section(
     return (
         '<section id="sources"><h2>In the article</h2>'
         '<p class="note">The sentences this resource comes from, <mark class="source">highlighted</mark> in '
-        'their paragraphs; <mark class="context">sentences</mark> that only date or place it are marked apart.</p>'
-        + "".join(figures)
-        + "</section>"
+        'their paragraphs; <mark class="context">sentences</mark> that only date or place it are marked '
+        "apart.</p>" + "".join(figures) + "</section>"
+    )
+
+
+def _incoming_section(request: Request, d: Description, names: Mapping[str, str], title: str) -> str:
+    """The resources that point at this one, grouped by property (`speaker`: the statements it made)."""
+    groups: dict[str, list[object]] = {}
+    for subject, predicate in d.incoming:
+        groups.setdefault(predicate, []).append(subject)
+    blocks = []
+    for predicate in sorted(groups, key=lambda p: (-len(groups[p]), names.get(p, p))):
+        subjects = sorted(
+            groups[predicate], key=lambda s: names.get(getattr(s, "value", ""), str(s)).casefold()
+        )
+        items = "".join(f"<li>{_value(request, s, names)}</li>" for s in subjects)
+        blocks.append(
+            f'<div class="incoming-group" data-property="{text(predicate)}"><h3>'
+            f'{iri_link(request, predicate, names)} <span class="count">({len(subjects)})</span></h3>'
+            f"<ul>{items}</ul></div>"
+        )
+    return (
+        f'<section id="incoming"><h2>Linked from</h2><p class="note">The resources that have {text(title)} '
+        f"as the value of a property, grouped by the property.</p>{''.join(blocks)}</section>"
     )
 
 
@@ -196,8 +221,8 @@ def describe_body(request: Request, d: Description) -> tuple[str, str]:
         parts.append(f'<p class="same-as">The same as {links}</p>')
     type_items = [f'<li class="stated">{iri_link(request, t, names)}</li>' for t in d.types]
     type_items += [
-        f'<li class="inferred">{iri_link(request, t, names)} <span class="badge" title="entailed by OWL 2 RL, '
-        f'not stated in the sources">inferred</span></li>'
+        f'<li class="inferred">{iri_link(request, t, names)} <span class="badge" '
+        f'title="entailed by OWL 2 RL, not stated in the sources">inferred</span></li>'
         for t in d.inferred_types
     ]
     parts.append(f'<section id="types"><h2>Types</h2><ul class="types">{"".join(type_items)}</ul></section>')
@@ -205,16 +230,7 @@ def describe_body(request: Request, d: Description) -> tuple[str, str]:
         table = _facts_table(request, facts, names, numbered or None, own, store, "facts")
         parts.append(f'<section id="facts"><h2>Facts</h2>{table}</section>')
     if d.incoming:
-        rows = "".join(
-            f'<tr><td>{_value(request, s, names)}</td><td class="how">{iri_link(request, p, names)}</td></tr>'
-            for s, p in d.incoming
-        )
-        parts.append(
-            f'<section id="incoming"><h2>Linked from</h2><p class="note">Resources whose facts point at '
-            f"{text(title)}, and by which property.</p>"
-            f'<table class="incoming"><thead><tr><th scope="col">resource</th><th scope="col">property</th></tr>'
-            f"</thead><tbody>{rows}</tbody></table></section>"
-        )
+        parts.append(_incoming_section(request, d, names, title))
     parts.append(_sources_section(request, numbered, kinds, store, doc))
     if d.inferred_facts:
         table = _facts_table(request, d.inferred_facts, names, None, [], store, "facts inferred")

@@ -133,7 +133,8 @@ def _glance(request: Request, store: Store) -> str:
         + (f"<dt>When</dt><dd>{when}</dd>" if when else "")
         + (f"<dt>Where</dt><dd>{where}</dd>" if where else "")
         + (f"<dt>Who</dt><dd>{who}</dd>" if who else "")
-        + f'</dl><p><a href="{base(request)}/resource/alaska-talks">Everything the graph says of the talks</a></p>'
+        + f'</dl><p><a href="{base(request)}/resource/alaska-talks">'
+        "Everything the graph says of the talks</a></p>"
         "</section>"
     )
 
@@ -189,7 +190,8 @@ def _home_body(request: Request, dataset: OpenDataset) -> str:
             f'<li><a href="#{anchor}"><strong>{len(found)}</strong> {text(heading.lower())}</a></li>'
         )
         entries.append(
-            f'<section class="entry" id="{anchor}"><h3>{text(heading)} <span class="count">{len(found)}</span></h3>'
+            f'<section class="entry" id="{anchor}">'
+            f'<h3>{text(heading)} <span class="count">{len(found)}</span></h3>'
             f'<p class="note">{text(what)}</p>{_listing(request, found, names)}</section>'
         )
     issues = instances(store, AK + "Issue")

@@ -44,8 +44,9 @@ async def query_page(request: Request) -> Response:
     found = memo(request, "examples", examples)
     root = base(request)
     items = "".join(
-        f'<li><button type="button" class="example" data-example="{text(q["id"])}" title="{text(q["summary"])}">'
-        f'<span class="id">{text(q["id"])}</span><span class="summary">{text(q["summary"])}</span></button></li>'
+        f'<li><button type="button" class="example" data-example="{text(q["id"])}">'
+        f'<span class="id">{text(q["id"])}</span>'
+        f'<span class="summary">{text(q["summary"])}</span></button></li>'
         for q in found
     )
     head = (

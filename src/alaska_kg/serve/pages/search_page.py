@@ -27,12 +27,16 @@ async def search_page(request: Request) -> Response:
         classes = ", ".join(iri_link(request, expand(c) or c, names) for c in hit.classes)
         alias = f' <span class="alias">(as “{text(hit.matched)}”)</span>' if hit.matched != hit.label else ""
         rows.append(
-            f'<li>{iri_link(request, hit.iri, {hit.iri: hit.label})}{alias} <span class="classes">{classes}</span></li>'
+            f"<li>{iri_link(request, hit.iri, {hit.iri: hit.label})}{alias} "
+            f'<span class="classes">{classes}</span></li>'
         )
     if not wanted:
         result = "<p>Type a name or part of one: a person, a place, an issue, a statement.</p>"
     elif not rows:
-        result = f"<p>Nothing in the graph is called “{text(wanted)}”. Try part of a name, or another spelling.</p>"
+        result = (
+            f"<p>Nothing in the graph is called “{text(wanted)}”. "
+            "Try part of a name, or another spelling.</p>"
+        )
     else:
         more = " (the first 50)" if len(hits) == LIMIT else ""
         result = f'<p>{len(hits)} found{more}:</p><ol class="hits">{"".join(rows)}</ol>'
