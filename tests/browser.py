@@ -57,6 +57,7 @@ def chromium(width: int = 1280, height: int = 900) -> Iterator[object]:
     except ModuleNotFoundError as exc:  # pragma: no cover - the test extras install it
         raise AssertionError("selenium is missing: pip install '.[test]'") from exc
     browser, driver_path = chromium_paths()
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager, should it ever run, fetches nothing
     profile = tempfile.mkdtemp(prefix="alaska-kg-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = browser

@@ -81,6 +81,7 @@ def page(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{text(title)} · alaska-kg</title>
 <link rel="stylesheet" href="{root}/static/style.css">
+<link rel="icon" href="{root}/static/favicon.svg" type="image/svg+xml">
 {head}
 </head>
 <body>

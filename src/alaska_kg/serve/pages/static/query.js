@@ -34,5 +34,25 @@
     button.addEventListener("click", function () { load(button.dataset.example); });
   });
   if (first) load(first.id);
+
+  // The results name the graph's IRIs (https://w3id.org/alaska-kg/…); open them on this server, whose pages
+  // answer for them, rather than through w3id.org.
+  var root = holder.dataset.endpoint.replace(/\/sparql$/, "");
+  var spaces = [
+    ["https://w3id.org/alaska-kg/resource/", root + "/resource/"],
+    ["https://w3id.org/alaska-kg/ontology#", root + "/ontology#"],
+  ];
+  holder.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link) return;
+    var href = link.getAttribute("href");
+    for (var i = 0; i < spaces.length; i++) {
+      if (href.indexOf(spaces[i][0]) === 0) {
+        event.preventDefault();
+        window.location.href = spaces[i][1] + href.slice(spaces[i][0].length);
+        return;
+      }
+    }
+  }, true);
   holder.dataset.ready = "true";
 })();
