@@ -123,7 +123,8 @@ def test_from_the_home_page_to_a_persons_statement_and_its_highlighted_sentence(
     )
     statement = speaker.find_element(By.PARTIAL_LINK_TEXT, "global leader in cyber espionage")
     statement.click()
-    wait_for(browser, lambda d: "/resource/yang-cyber-espionage-accusation" in d.current_url, "no statement page")
+    on_statement = lambda d: "/resource/yang-cyber-espionage-accusation" in d.current_url  # noqa: E731
+    wait_for(browser, on_statement, "no statement page")
 
     marks = browser.find_elements(By.CSS_SELECTOR, "#sources blockquote mark.source")
     expected = article_sentence(article, "Yang responded by accusing the United States")
@@ -146,7 +147,8 @@ def test_the_editor_runs_a_canned_query_and_shows_its_rows(site, browser, articl
     from selenium.webdriver.common.by import By
 
     browser.get(site + "/query")
-    wait_for(browser, lambda d: d.find_element(By.ID, "yasgui").get_attribute("data-ready") == "true", "no editor")
+    ready = lambda d: d.find_element(By.ID, "yasgui").get_attribute("data-ready") == "true"  # noqa: E731
+    wait_for(browser, ready, "no editor")
     browser.find_element(By.CSS_SELECTOR, 'button.example[data-example="participants"]').click()
     query = browser.execute_script("return window.alaskaYasgui.getTab().getQuery()")
     assert "ak:attendee" in query
