@@ -49,8 +49,7 @@ def rewrite(path: str, accept: str) -> tuple[int, str] | None:
             match = re.search(pattern, path)
             if match and met:
                 code = next((int(f[2:]) for f in found if f.startswith("R=")), 302)
-                groups_found = (match[0], *match.groups(default=""))
-                return code, re.sub(r"\$(\d)", lambda m: groups_found[int(m[1])], target)
+                return code, match.expand(re.sub(r"\$(\d)", r"\\g<\1>", target))
     return None
 
 
