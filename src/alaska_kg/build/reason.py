@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
 from alaska_kg.errors import Inconsistent, UsageError
 
-Reasoner = Literal["owlrl", "reasonable"]
-REASONERS: tuple[Reasoner, ...] = ("owlrl", "reasonable")
+Reasoner = Literal["owlrl", "reasonable", "rules"]
+REASONERS: tuple[Reasoner, ...] = ("owlrl", "reasonable", "rules")
 # owlrl is the reference implementation; `reasonable` is ~10x faster here and the default, because
 # tests/test_reasoning.py shows that, with the schema rules it lacks added (`_schema_closure`), it yields
 # exactly owlrl's entailments on this ontology and data, and tests/test_reasoning_rules.py runs both on one
@@ -22,6 +22,9 @@ DEFAULT_REASONER: Reasoner = "reasonable"
 
 # The built-in vocabularies: what a reasoner says about their terms is axiomatic, not about our data.
 _BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
+# Where the "rules" reasoner keeps what it reads and what it writes, in its own store.
+_ASSERTED_GRAPH_IRI = "urn:alaska-kg:asserted"
+_INFERRED_GRAPH_IRI = "urn:alaska-kg:inferred"
 
 Triple = tuple[Node, Node, Node]
 
@@ -132,7 +135,63 @@ def _closure_reasonable(triples: Iterable[Triple]) -> set[Triple]:
     return _schema_closure({_canonical_triple(t) for t in engine.reason()})
 
 
-_CLOSURES = {"owlrl": _closure_owlrl, "reasonable": _closure_reasonable}
+def _closure_rules(triples: Iterable[Triple]) -> set[Triple]:
+    """build.reason_rules on a store holding `triples`: what they hold and what it infers (noise left out)."""
+    from pyoxigraph import NamedNode, Quad, Store
+
+    from alaska_kg.build.reason_rules import infer_in_store
+
+    source = list(triples)
+    to_store, from_store = _term_maps()
+    store = Store()
+    asserted, into = NamedNode(_ASSERTED_GRAPH_IRI), NamedNode(_INFERRED_GRAPH_IRI)
+    store.extend(Quad(*(to_store(t) for t in triple), asserted) for triple in source)
+    infer_in_store(store, [asserted], [], into)
+    inferred = store.quads_for_pattern(None, None, None, into)
+    return set(source) | {
+        (from_store(q.subject), from_store(q.predicate), from_store(q.object)) for q in inferred
+    }
+
+
+def _term_maps():  # type: ignore[no-untyped-def]
+    """Converters of rdflib terms to pyoxigraph terms and back; blank nodes keep their identity."""
+    from pyoxigraph import BlankNode, NamedNode
+    from pyoxigraph import Literal as OxLiteral
+
+    blank_to: dict[BNode, BlankNode] = {}
+    blank_from: dict[BlankNode, BNode] = {}
+
+    def to_store(term: Node):  # type: ignore[no-untyped-def]
+        if isinstance(term, URIRef):
+            return NamedNode(str(term))
+        if isinstance(term, BNode):
+            if term not in blank_to:
+                blank_to[term] = node = BlankNode()
+                blank_from[node] = term
+            return blank_to[term]
+        if isinstance(term, RdfLiteral):
+            if term.language:
+                return OxLiteral(str(term), language=term.language)
+            return OxLiteral(str(term), datatype=NamedNode(str(term.datatype or XSD.string)))
+        raise UsageError(f"not an RDF term: {term!r}")
+
+    def from_store(term) -> Node:  # type: ignore[no-untyped-def]
+        if isinstance(term, NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, BlankNode):
+            if term not in blank_from:
+                blank_from[term] = BNode()
+            return blank_from[term]
+        if term.language:
+            return RdfLiteral(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return RdfLiteral(term.value)
+        return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
+
+    return to_store, from_store
+
+
+_CLOSURES = {"owlrl": _closure_owlrl, "reasonable": _closure_reasonable, "rules": _closure_rules}
 
 
 def disjointness_clashes(closure: Iterable[Triple]) -> list[tuple[Node, Node, Node]]:

@@ -18,7 +18,8 @@ from alaska_kg.paths import ROOT_HELP
 from alaska_kg.syntaxes import RDF_SYNTAXES, format_type
 
 PROG = "alaska-kg"
-REASONER_CHOICES = ("owlrl", "reasonable")  # = alaska_kg.build.reason.REASONERS, kept here to stay light
+# = alaska_kg.build.reason.REASONERS, kept here to stay light
+REASONER_CHOICES = ("owlrl", "reasonable", "rules")
 DEFAULT_REASONER = "reasonable"  # = alaska_kg.build.reason.DEFAULT_REASONER (tests/test_reasoning.py)
 MAX_VIOLATIONS_SHOWN = 50
 # The module that registers each command: a command line naming one builds (and imports) only that
@@ -36,6 +37,8 @@ COMMAND_MODULES = {
     "prefixes": "search",
     "push": "push",
     "link": "link",
+    "serve": "serve",
+    "viz": "viz",
 }
 
 
@@ -181,6 +184,14 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         from alaska_kg.cli import link as link_commands
 
         link_commands.register(commands)
+    if module in (None, "serve"):
+        from alaska_kg.cli import serve as serve_commands  # the endpoint; Uvicorn is imported when it runs
+
+        serve_commands.register(commands)
+    if module in (None, "viz"):
+        from alaska_kg.cli import viz as viz_commands  # the pictures
+
+        viz_commands.register(commands)
     return parser
 
 
