@@ -1,6 +1,6 @@
 """The pages as a person uses them, in headless Chromium (Debian's chromium + chromium-driver, Selenium):
 open the home page, follow a person to their statements, see the source sentence highlighted, run a canned
-query in the SPARQL editor and see the rows.
+query in the SPARQL editor and see the rows, see the timeline and the network drawn.
 
 Chromium resolves no host but 127.0.0.1 (tests/browser.py), so these also show the site works offline (the
 editor is vendored, no CDN). With ALASKA_KG_SCREENSHOTS=DIR set, each test saves its screenshots there:
@@ -166,4 +166,26 @@ def test_the_editor_runs_a_canned_query_and_shows_its_rows(site, browser, articl
     assert len(found) == 4
     assert "Antony Blinken" in article and "Jake Sullivan" in article
     screenshot(browser, "query")
+    assert severe_console_errors(browser) == []
+
+
+def test_the_home_page_draws_the_timeline_and_the_network(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/")
+    for name in ("timeline", "network"):
+        figure = browser.find_element(By.ID, f"picture-{name}")
+        image = figure.find_element(By.TAG_NAME, "img")
+        loaded = lambda d, image=image: d.execute_script(  # noqa: E731
+            "return arguments[0].complete && arguments[0].naturalWidth", image
+        )
+        width = wait_for(browser, loaded, f"the {name} did not load")
+        assert width > 100  # decoded as an image, not a broken-image icon
+        assert image.is_displayed() and image.size["height"] > 100
+    browser.get(site + "/timeline.svg")
+    assert browser.find_elements(By.CSS_SELECTOR, "svg text")  # drawn, with its labels
+    screenshot(browser, "timeline")
+    browser.get(site + "/network.svg")
+    assert browser.find_elements(By.CSS_SELECTOR, "svg text")
+    screenshot(browser, "network")
     assert severe_console_errors(browser) == []

@@ -217,9 +217,9 @@ and the sentence it was read from; ask your own questions on the <a href="{root}
 <ul class="counts">{"".join(counts)}</ul>
 </section>
 {_glance(request, store)}
-{pictures_html(request)}
 <section id="entry-points"><h2>Ways in</h2><div class="entries">{"".join(entries)}</div></section>
 {_issues_by_side(request, store)}
+{pictures_html(request)}
 <section id="data"><h2>The data</h2>
 <p>{total:,} triples in four named graphs ({text(counted.source)}):</p>
 <table class="counts"><thead><tr><th scope="col">graph</th><th scope="col">triples</th></tr></thead>
