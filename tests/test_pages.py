@@ -429,3 +429,33 @@ def test_the_pictures_of_a_hostile_dataset_hold_no_markup_from_it(hostile_site, 
     assert status == 200
     tags = {element.tag.rpartition("}")[2] for element in ET.fromstring(body).iter()}
     assert not tags & {"script", "iframe", "img", "foreignObject"}, tags
+
+
+# --- odd requests never break a page ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/resource/a%20b", "/resource/%3Cscript%3E", "/resource/%00", "/resource/..%2F..", "/resource/.ttl"],
+)
+def test_a_malformed_resource_name_is_a_404_not_an_error(site, path):
+    status, _, body = get(site + path, "text/html")
+    assert status == 404
+    if "<main>" in body:  # `..%2F..` decodes to a path no route matches: the app's own plain 404
+        _clean(body)
+
+
+def test_random_names_searches_and_accept_headers_never_get_a_server_error(site):
+    from urllib.parse import quote
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(name=st.text(min_size=1, max_size=40), accept=st.text(max_size=40).filter(str.isprintable))
+    def check(name: str, accept: str) -> None:
+        for path in (f"/resource/{quote(name, safe='')}", f"/search?q={quote(name, safe='')}"):
+            status = get(site + path, accept.encode("latin-1", "ignore").decode("latin-1") or None)[0]
+            assert status in (200, 303, 404, 406), (path, accept, status)
+
+    check()

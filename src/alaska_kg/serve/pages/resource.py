@@ -9,7 +9,7 @@ document the client asked for by `Accept` (`Vary: Accept`): `/resource/NAME.html
 
 from __future__ import annotations
 
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 from starlette.requests import Request
@@ -26,9 +26,12 @@ from alaska_kg.serve.pages.negotiate import BY_SUFFIX, HTML, REPRESENTATIONS, Re
 
 
 def known(request: Request, iri: str) -> bool:
-    """Whether the dataset says anything with `iri` as subject or object."""
+    """Whether the dataset says anything with `iri` as subject or object (False for a malformed IRI)."""
     store = serve_state(request).dataset.store
-    node = NamedNode(iri)
+    try:
+        node = NamedNode(iri)
+    except ValueError:  # a space, `<` or the like in the requested name: no such IRI can be in the data
+        return False
     return any(True for _ in store.quads_for_pattern(node, None, None, None)) or any(
         True for _ in store.quads_for_pattern(None, None, node, None)
     )
@@ -73,7 +76,7 @@ def _split(name: str) -> tuple[str, Representation | None]:
 
 async def resource(request: Request) -> Response:
     """`/resource/NAME[.suffix]` (module docstring)."""
-    name = unquote(request.path_params["name"])
+    name = request.path_params["name"]  # already percent-decoded by the server
     stem, representation = _split(name)
     iri = AKR + stem
     if representation is None or not known(request, iri):
