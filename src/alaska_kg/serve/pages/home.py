@@ -34,6 +34,8 @@ ENTRY_POINTS = (
     (AK + "Statement", "Statements", "what was said, by whom, each from its sentence"),
     (AK + "Assessment", "Assessments", "how commentators judged the talks"),
 )
+_LITERALS = ("startDate", "endDate", "proposition", "jointStatementIssued")
+_LINKS = ("place", "attendee", "hasSubEvent")
 _INSTANCES = """
 SELECT DISTINCT ?thing WHERE { ?thing a ?class . FILTER(isIRI(?thing)) }
 """
@@ -43,16 +45,6 @@ SELECT DISTINCT ?side ?issue ?alleged WHERE {{
   ?raising a ak:IssueRaising ; ak:speaker ?delegation ; ak:concernsIssue ?issue .
   OPTIONAL {{ ?raising ak:alleged ?alleged }}
   ?delegation a ak:Delegation ; ak:speaksFor ?side .
-}}
-"""
-_GLANCE = f"""
-PREFIX ak: <{AK}>
-SELECT ?start ?end ?place ?attendee ?definition WHERE {{
-  OPTIONAL {{ <{TALKS}> ak:startDate ?start }}
-  OPTIONAL {{ <{TALKS}> ak:endDate ?end }}
-  OPTIONAL {{ <{TALKS}> ak:place ?place }}
-  OPTIONAL {{ <{TALKS}> ak:attendee ?attendee }}
-  OPTIONAL {{ <{TALKS}> ak:proposition ?definition }}
 }}
 """
 
@@ -106,33 +98,39 @@ def _listing(request: Request, iris: list[str], names: dict[str, str]) -> str:
     return "<ul>" + "".join(f"<li>{iri_link(request, i, names)}</li>" for i in ordered) + "</ul>"
 
 
+def _values(store: Store, predicate: str) -> list[object]:
+    """The values the talks have for one property (any graph: the stated ones are there too)."""
+    return sorted(
+        {q.object for q in store.quads_for_pattern(NamedNode(TALKS), NamedNode(AK + predicate), None)},
+        key=str,
+    )
+
+
 def _glance(request: Request, store: Store) -> str:
-    start = end = definition = ""
-    places: set[str] = set()
-    attendees: set[str] = set()
-    for row in store.query(_GLANCE, use_default_graph_as_union=True):
-        if isinstance(row[0], Literal):
-            start = row[0].value
-        if isinstance(row[1], Literal):
-            end = row[1].value
-        if isinstance(row[2], NamedNode):
-            places.add(row[2].value)
-        if isinstance(row[3], NamedNode):
-            attendees.add(row[3].value)
-        if isinstance(row[4], Literal):
-            definition = row[4].value
-    if not (start or attendees or definition):
+    """The talks in five lines: what, when, where, who, and how they ended (ak:DiplomaticTalks)."""
+    first = {p: next((v.value for v in _values(store, p) if isinstance(v, Literal)), "") for p in _LITERALS}
+    places, attendees, days = (
+        [v.value for v in _values(store, p) if isinstance(v, NamedNode)] for p in _LINKS
+    )
+    if not (first["startDate"] or attendees or first["proposition"]):
         return ""
-    names = labels(store, places | attendees | {TALKS})
+    names = labels(store, {*places, *attendees, *days, TALKS})
+    start, end = first["startDate"], first["endDate"]
     when = f"{text(start)} to {text(end)}" if start and end and start != end else text(start or end)
+    if days:
+        when += " (" + ", ".join(iri_link(request, d, names) for d in sorted(days, key=names.get)) + ")"
     where = ", ".join(iri_link(request, p, names) for p in sorted(places))
     who = ", ".join(iri_link(request, a, names) for a in sorted(attendees, key=lambda a: names.get(a, a)))
+    ended = {"false": "without a joint statement", "true": "with a joint statement"}.get(
+        first["jointStatementIssued"], ""
+    )
     return (
         '<section id="glance"><h2>The talks at a glance</h2>'
-        f'<p>{text(definition)}</p><dl class="glance">'
+        f'<p>{text(first["proposition"])}</p><dl class="glance">'
         + (f"<dt>When</dt><dd>{when}</dd>" if when else "")
         + (f"<dt>Where</dt><dd>{where}</dd>" if where else "")
         + (f"<dt>Who</dt><dd>{who}</dd>" if who else "")
+        + (f"<dt>Ended</dt><dd>{text(ended)}</dd>" if ended else "")
         + f'</dl><p><a href="{base(request)}/resource/alaska-talks">'
         "Everything the graph says of the talks</a></p>"
         "</section>"
