@@ -3,7 +3,8 @@ negotiation, W3C "Cool URIs"), the ontology, search, the SPARQL editor and the p
 
 `routes()` is what the app (alaska_kg.serve.app) mounts; every handler reads the served dataset from
 `request.app.state.serve` (alaska_kg.serve.state.ServeState) and queries it with pyoxigraph only: no
-reasoning or validation per request.
+reasoning or validation per request. The handlers are plain functions, which Starlette runs in its thread
+pool, so a page being written never holds up the event loop the endpoint's queries wait on.
 """
 
 from __future__ import annotations

@@ -231,7 +231,7 @@ Turtle, JSON-LD and N-Triples (by <code>Accept</code> or a <code>.ttl</code>, <c
 """
 
 
-async def home(request: Request) -> Response:
+def home(request: Request) -> Response:
     """The home page (module docstring)."""
     body = memo(request, "home" + base(request), lambda state: _home_body(request, state.dataset))
     return page(request, "The US–China talks in Alaska", body)

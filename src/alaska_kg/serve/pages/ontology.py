@@ -109,7 +109,7 @@ def _body(request: Request) -> str:
     )
 
 
-async def ontology(request: Request) -> Response:
+def ontology(request: Request) -> Response:
     """`/ontology` (negotiated) and `/ontology.{html,ttl,jsonld,nt}`."""
     suffix = request.path_params.get("suffix")
     path = f"{base(request)}/ontology"

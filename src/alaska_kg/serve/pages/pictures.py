@@ -33,7 +33,7 @@ def pictures() -> dict[str, Callable[[OpenDataset], str]]:
 
 
 def _handler(name: str, draw: Callable[[OpenDataset], str]) -> Callable:
-    async def picture(request: Request) -> Response:
+    def picture(request: Request) -> Response:
         svg = memo(request, "picture:" + name, lambda state: draw(state.dataset))
         return Response(svg, media_type=SVG_TYPE, headers={"Content-Security-Policy": SVG_POLICY})
 

@@ -39,7 +39,7 @@ def _json_for_script(value: object) -> str:
     )
 
 
-async def query_page(request: Request) -> Response:
+def query_page(request: Request) -> Response:
     """The editor page."""
     found = memo(request, "examples", examples)
     root = base(request)

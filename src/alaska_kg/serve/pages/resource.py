@@ -74,7 +74,7 @@ def _split(name: str) -> tuple[str, Representation | None]:
     return name, None
 
 
-async def resource(request: Request) -> Response:
+def resource(request: Request) -> Response:
     """`/resource/NAME[.suffix]` (module docstring)."""
     name = request.path_params["name"]  # already percent-decoded by the server
     stem, representation = _split(name)

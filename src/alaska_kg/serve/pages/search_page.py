@@ -16,7 +16,7 @@ LIMIT = 50
 MAX_QUERY = 200  # characters: a name, not a document
 
 
-async def search_page(request: Request) -> Response:
+def search_page(request: Request) -> Response:
     """The search results page (an empty query shows the form alone)."""
     wanted = request.query_params.get("q", "")[:MAX_QUERY].strip()
     dataset = serve_state(request).dataset
