@@ -5,6 +5,7 @@ Selenium Manager never runs: the driver is `/usr/bin/chromedriver` (or $CHROMEDR
 `/usr/bin/chromium` (or $CHROMIUM); when either is missing the test fails saying how to install it.
 Chromium resolves no host name but 127.0.0.1 (`--host-resolver-rules`), so a page that reached for the
 network (a CDN, a font, a remote completion service) would break visibly: the server must work offline.
+Also: an app of the pages alone around any dataset, and a GET that shows redirects instead of following them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import socket
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,3 +100,37 @@ def serving_app(app: object) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # urllib's signature: return None to not follow
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def get(url: str, accept: str | None = None) -> tuple[int, dict[str, str], str]:
+    """One GET, redirects not followed: status, headers (lower-case names), body."""
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept is not None else {})
+    try:
+        with _OPENER.open(request, timeout=30) as response:
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read().decode(),
+            )
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode()
+
+
+def pages_app(dataset, layout):  # -> starlette.applications.Starlette
+    """An app with the pages' routes alone, serving `dataset`."""
+    from starlette.applications import Starlette
+
+    from alaska_kg.serve.pages import routes
+    from alaska_kg.serve.state import ServeState
+
+    app = Starlette(routes=routes())
+    app.state.serve = ServeState(dataset, layout)
+    return app

@@ -21,46 +21,12 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store, Triple, parse
 
-from browser import serving_app
+from browser import get, pages_app, serving_app
 
 AKR = "https://w3id.org/alaska-kg/resource/"
 AK = "https://w3id.org/alaska-kg/ontology#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 FIXTURES = Path(__file__).with_name("fixtures") / "pages"
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # urllib's signature: return None to not follow
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-def get(url: str, accept: str | None = None) -> tuple[int, dict[str, str], str]:
-    """One GET, redirects not followed: status, headers (lower-case names), body."""
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept is not None else {})
-    try:
-        with _OPENER.open(request, timeout=30) as response:
-            return (
-                response.status,
-                {k.lower(): v for k, v in response.headers.items()},
-                response.read().decode(),
-            )
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode()
-
-
-def pages_app(dataset, layout):  # -> starlette.applications.Starlette
-    """An app with the pages' routes alone, serving `dataset`."""
-    from starlette.applications import Starlette
-
-    from alaska_kg.serve.pages import routes
-    from alaska_kg.serve.state import ServeState
-
-    app = Starlette(routes=routes())
-    app.state.serve = ServeState(dataset, layout)
-    return app
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import serving_app
-from test_pages import get, pages_app
+from browser import get, pages_app, serving_app
 
 ROOT = Path(__file__).resolve().parents[1]
 HTACCESS = ROOT / "docs" / "w3id" / "alaska-kg" / ".htaccess"

@@ -114,7 +114,7 @@ def _facts_table(
     return f'<table class="{css}"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def _paragraph(request: Request, paragraph: tuple[Unit, ...], marks: Mapping[str, tuple[int, str]]) -> str:
+def _paragraph(paragraph: tuple[Unit, ...], marks: Mapping[str, tuple[int, str]]) -> str:
     """The paragraph's text, the cited units in `<mark>` (numbered anchors)."""
     pieces, end = [], None
     for unit in paragraph:
@@ -154,8 +154,8 @@ def _sources_section(
         where = f"section {text(section)}, " if section else ""
         figures.append(
             f'<figure class="paragraph"><blockquote cite="{text(first.iri)}"><p>'
-            f"{_paragraph(request, doc.paragraph_of(first.iri), marks)}</p></blockquote>"
-            f"<figcaption>{where}paragraph {line if line > 0 else '?'}; sentence {cited}"
+            f"{_paragraph(doc.paragraph_of(first.iri), marks)}</p></blockquote>"
+            f"<figcaption>{where}line {line if line > 0 else '?'} of the article's text; unit {cited}"
             f"</figcaption></figure>"
         )
     return (
