@@ -33,8 +33,9 @@ def _serve(cache: Path, *args: str) -> subprocess.Popen:
 
 
 def _address(process: subprocess.Popen) -> tuple[str, list[str]]:
-    """The base URL the server printed, and the lines it printed up to it."""
+    """The base URL the server printed, and the lines it printed, up to the last (saying how to stop it)."""
     lines: list[str] = []
+    base = None
     deadline = time.monotonic() + START_TIMEOUT
     assert process.stdout is not None
     while time.monotonic() < deadline:
@@ -43,20 +44,32 @@ def _address(process: subprocess.Popen) -> tuple[str, list[str]]:
             break
         lines.append(line)
         found = re.search(r"SPARQL endpoint: (http://127\.0\.0\.1:\d+)/sparql", line)
-        if found:
-            return found[1], lines
+        base = found[1] if found else base
+        if base is not None and "Ctrl-C stops it" in line:
+            return base, lines
     process.kill()
     raise AssertionError(f"no address printed: {lines} {process.stderr.read() if process.stderr else ''}")
 
 
+def _children(pid: int) -> list[int]:
+    return [
+        int(c)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for c in (task / "children").read_text().split()
+    ]
+
+
 def test_serve_builds_prints_its_address_answers_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    process = _serve(tmp_path / "empty-cache", "--port", "0")
+    process = _serve(tmp_path / "empty-cache", "--port", "0", "--workers", "3")
     try:
         base, lines = _address(process)
         assert lines[0].startswith("alaska-kg ") and "serving" in lines[0]
         answer = send(base, "GET", "/sparql?" + urlencode({"query": 'ASK { ?p rdfs:label "Wang Yi"@en }'}))
         assert answer.status == 200 and json.loads(answer.body)["boolean"] is True
         assert send(base, "GET", "/queries").status == 200
+        workers = _children(process.pid)
+        assert len(workers) == 3  # the query pool (--workers 3), forked at startup
+        assert "3 queries at once" in "".join(lines)
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
     finally:
@@ -64,6 +77,7 @@ def test_serve_builds_prints_its_address_answers_and_stops_on_ctrl_c(tmp_path: P
             process.kill()
             process.wait()
     assert process.returncode == 0, err
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]  # the workers ended with it
     assert "building it" in err  # the cache was empty: built first, and said so
     assert err.rstrip().endswith("alaska-kg: stopped")
     assert "Traceback" not in err
@@ -89,7 +103,8 @@ def test_a_busy_port_is_a_one_line_error(tmp_path: Path, dataset_file: Path) -> 
 
 
 def test_bad_options_are_usage_errors(cli) -> None:
-    for args in (["--timeout", "0"], ["--port", "70000"], ["--max-rows", "-1"], ["--cors", " "]):
+    bad = (["--timeout", "0"], ["--port", "70000"], ["--max-rows", "-1"], ["--cors", " "], ["--workers", "0"])
+    for args in bad:
         code, _, err = cli("serve", *args)
         assert code == 2, args
         assert err.count("\n") == 1 and "error" in err, args

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import threading
 from collections.abc import Iterator
 from urllib.parse import quote, urlencode
@@ -304,8 +305,27 @@ def test_updates_are_refused_with_403(endpoint: str, method, path, body, content
 
 
 def test_an_update_inside_a_query_is_refused_by_the_guard(endpoint: str) -> None:
-    answer = get(endpoint, "INSERT DATA { <http://x> <http://y> <http://z> }")
-    assert answer.status == 403 and "SPARQL Update" in one_line(answer)
+    for text in ("INSERT DATA { <http://x> <http://y> <http://z> }", "LOAD <http://example.org/data.ttl>"):
+        answer = get(endpoint, text)
+        assert answer.status == 403 and "SPARQL Update" in one_line(answer)
+
+
+def test_service_runs_when_the_operator_allows_it(dataset, layout) -> None:
+    """`--allow-service`: SERVICE reaches another endpoint (here a second server on loopback), and the
+    service description says so."""
+    with serving_app(make_app(ServeState(dataset, layout))) as remote:
+        app = make_app(ServeState(dataset, layout, ServeConfig(allow_service=True)), cache_bytes=0)
+        with serving_app(app) as base:
+            query = (
+                f"SELECT ?name WHERE {{ SERVICE <{remote}/sparql> {{ "
+                f"<{AKR}wang-yi> <http://www.w3.org/2000/01/rdf-schema#label> ?name }} }}"
+            )
+            answer = get(base, query)
+            description = send(base, "GET", "/sparql").text
+    assert answer.status == 200, answer.body
+    names = [b["name"]["value"] for b in json.loads(answer.body)["results"]["bindings"]]
+    assert "Wang Yi" in names  # the article: foreign minister Wang Yi
+    assert "sd:BasicFederatedQuery" in description
 
 
 @pytest.mark.parametrize(
@@ -375,7 +395,7 @@ def test_answers_are_cut_at_max_rows_and_say_so(dataset, layout) -> None:
 
 
 def test_a_runaway_query_gets_503_at_its_deadline_while_others_are_answered(dataset, layout) -> None:
-    app = make_app(ServeState(dataset, layout, ServeConfig(timeout=3.0)))
+    app = make_app(ServeState(dataset, layout, ServeConfig(timeout=3.0)), cache_bytes=0)
     events: list[str] = []
     with serving_app(app) as base:
         slow: list[HttpAnswer] = []
@@ -388,13 +408,41 @@ def test_a_runaway_query_gets_503_at_its_deadline_while_others_are_answered(data
         thread.start()
         fast = [get(base, PEOPLE) for _ in range(5)]
         events.append("fast answered")
+        workers = set(app.state.query_pool.pids)
         thread.join(timeout=60)
         assert not thread.is_alive()
         again = get(base, PEOPLE)
+        replaced = set(app.state.query_pool.pids)
+    # the worker that ran it was killed and replaced: as many workers, one of them new
+    assert len(replaced) == len(workers) and len(replaced - workers) == 1
+    (killed,) = workers - replaced
+    with pytest.raises(ProcessLookupError):  # gone, and reaped (no zombie left)
+        os.kill(killed, 0)
     assert all(a.status == 200 for a in fast) and again.status == 200
     assert events == ["fast answered", "slow answered"]
     assert slow[0].status == 503
     assert "ran past its 3 s deadline" in one_line(slow[0])
+
+
+def test_identical_requests_are_answered_from_the_cache_with_the_same_bytes(dataset, layout) -> None:
+    app = make_app(ServeState(dataset, layout))
+    with serving_app(app) as base:
+        first = send(base, "GET", "/queries/participants", headers={"Accept": "text/csv"})
+        second = send(base, "GET", "/queries/participants", headers={"Accept": "text/csv"})
+        other = send(
+            base, "GET", "/queries/participants", headers={"Accept": "application/sparql-results+xml"}
+        )
+        bad = [get(base, "SELECT ?x WHERE {") for _ in range(2)]
+    assert first.status == second.status == other.status == 200
+    assert second.body == first.body and second.media_type == "text/csv"
+    assert other.media_type == "application/sparql-results+xml"
+    assert app.state.answer_cache.hits == 1 and len(app.state.answer_cache) == 2  # errors are not kept
+    assert [b.status for b in bad] == [400, 400]
+    off = make_app(ServeState(dataset, layout), cache_bytes=0)
+    with serving_app(off) as base:
+        for _ in range(2):
+            assert send(base, "GET", "/queries/participants").status == 200
+    assert off.state.answer_cache.hits == 0 and len(off.state.answer_cache) == 0
 
 
 # ---------------------------------------------------------------- CORS and binding

@@ -18,9 +18,9 @@ from alaska_kg.paths import ROOT_HELP
 from alaska_kg.syntaxes import RDF_SYNTAXES, format_type
 
 PROG = "alaska-kg"
-# = alaska_kg.build.reason.REASONERS, kept here to stay light
+# = alaska_kg.build.reason.REASONERS and DEFAULT_REASONER, kept here to stay light (tests/test_reasoning.py)
 REASONER_CHOICES = ("owlrl", "reasonable", "rules")
-DEFAULT_REASONER = "reasonable"  # = alaska_kg.build.reason.DEFAULT_REASONER (tests/test_reasoning.py)
+DEFAULT_REASONER = "rules"
 MAX_VIOLATIONS_SHOWN = 50
 # The module that registers each command: a command line naming one builds (and imports) only that
 # command's parser; anything else (--help, --version, no or an unknown command) gets the whole parser, so
@@ -209,8 +209,9 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         "--reasoner",
         choices=REASONER_CHOICES,
         default=DEFAULT_REASONER,
-        help="OWL RL reasoner (default: reasonable, shown by a test to give owlrl's entailments here; "
-        "owlrl is the slower reference)",
+        help="OWL RL reasoner (default: rules, the OWL 2 RL rules compiled from the ontology into SPARQL "
+        "and run in Oxigraph, shown by tests to give owlrl's entailments; owlrl is the slow reference; "
+        "reasonable ignores property chains)",
     )
     build.add_argument("--debug", action="store_true", help="show a traceback on error")
     build.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)

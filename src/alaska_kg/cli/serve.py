@@ -63,14 +63,21 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         cors_origin=args.cors,
         allow_service=args.allow_service,
     )
-    app = make_app(ServeState(dataset, layout, config))
+    app = make_app(
+        ServeState(dataset, layout, config), cache_bytes=args.cache_size << 20, workers=args.workers
+    )
     sock = listening_socket(args.host, args.port)
     url = base_url(sock)
     print(f"{PROG} {__version__}: serving {printable(str(dataset.path))}", file=out)
     print(f"  home:            {url}/", file=out)
     print(f"  SPARQL endpoint: {url}/sparql", file=out)
     print(f"  canned queries:  {url}/queries", file=out)
-    print(f"  read-only; {args.timeout:g} s per query; Ctrl-C stops it", file=out, flush=True)
+    workers = app.state.query_pool.size
+    print(
+        f"  read-only; {workers} queries at once, {args.timeout:g} s each; Ctrl-C stops it",
+        file=out,
+        flush=True,
+    )
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -97,8 +104,23 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _workers(text: str) -> int:
+    """argparse type of --workers: 1 to 256."""
+    if not text.isdigit() or not 1 <= int(text) <= 256:
+        raise argparse.ArgumentTypeError(f"not a number of workers (1-256): {text!r}")
+    return int(text)
+
+
+def _mebibytes(text: str) -> int:
+    """argparse type of --cache-size: a whole number of MiB, 0 or more."""
+    if not text.isdigit() or int(text) > 1 << 20:
+        raise argparse.ArgumentTypeError(f"not a size in MiB (0 or more): {text!r}")
+    return int(text)
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `serve` to the `alaska-kg` parser."""
+    from alaska_kg.serve.answer_cache import DEFAULT_CACHE_BYTES
     from alaska_kg.serve.state import DEFAULT_HOST, DEFAULT_MAX_ROWS, DEFAULT_PORT, DEFAULT_TIMEOUT
 
     serve = commands.add_parser(
@@ -130,6 +152,22 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"answer with at most N solutions or triples, saying so in the X-SPARQL-MaxRows header; "
         f"0: no limit (default: {DEFAULT_MAX_ROWS})",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default=None,
+        metavar="N",
+        help="query worker processes, i.e. queries run at once; the others wait their turn within their "
+        "deadline (default: two per core, at least 4)",
+    )
+    serve.add_argument(
+        "--cache-size",
+        type=_mebibytes,
+        default=DEFAULT_CACHE_BYTES >> 20,
+        metavar="MiB",
+        help="keep answers for identical requests (the dataset does not change while served) up to this "
+        f"size; 0: off (default: {DEFAULT_CACHE_BYTES >> 20})",
     )
     serve.add_argument(
         "--cors",

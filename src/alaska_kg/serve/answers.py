@@ -2,7 +2,7 @@
 
 The same guard, engine and writers as `alaska-kg query` (alaska_kg.query.guard, .run, .results): SELECT
 and ASK as SPARQL 1.1 Query Results JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE as Turtle, N-Triples,
-JSON-LD or RDF/XML. Everything here runs inside the deadline's worker (alaska_kg.query.deadline), so it
+JSON-LD or RDF/XML. Everything here runs inside a worker of the query pool (alaska_kg.serve.pool), so it
 returns plain bytes: an HTTP status, and a head line (media type, cut or not) followed by the body.
 """
 
@@ -13,7 +13,14 @@ from collections.abc import Mapping
 from itertools import islice
 from typing import NamedTuple
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Variable
+from pyoxigraph import (
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    Variable,
+    parse_query_results,
+)
 
 from alaska_kg.errors import (
     AlaskaKgError,
@@ -21,6 +28,7 @@ from alaska_kg.errors import (
     EndpointRefused,
     EndpointUnreachable,
     ForbiddenQuery,
+    QueryHeaderError,
     QueryNotFound,
     QueryParameterError,
     QuerySyntaxError,
@@ -33,7 +41,7 @@ from alaska_kg.query.dataset import OpenDataset
 from alaska_kg.query.guard import check_query, lex
 from alaska_kg.query.header import QueryHeader
 from alaska_kg.query.results import write_answer
-from alaska_kg.query.run import Answer, bounded, run_query, service_error, syntax_error
+from alaska_kg.query.run import Answer, service_error, syntax_error
 from alaska_kg.serve.negotiation import preferred
 from alaska_kg.serve.protocol import QueryOperation
 
@@ -141,6 +149,112 @@ def _valid_iri(iri: str) -> bool:
     return True
 
 
+class _CountingWriter:
+    """Where Oxigraph writes TSV results: keeps the bytes, and stops the writing (raises) once more than
+    `limit` solutions came (one line each after the header: TSV escapes line breaks)."""
+
+    def __init__(self, limit: int) -> None:
+        self.parts: list[bytes] = []
+        self.lines = 0
+        self.limit = limit
+        self.cut = False
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        self.parts.append(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit + 1:
+            self.cut = True
+            raise OSError("more solutions than the cap")
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def capped(solutions: QuerySolutions, variables: tuple[str, ...], max_rows: int | None) -> Answer:
+    """At most `max_rows` solutions, as alaska_kg.query.run.bounded keeps them (rebuilt from SPARQL Results
+    TSV), but written by Oxigraph and cut as they come: no Python object per solution."""
+    if max_rows is None:
+        return Answer("select", variables=variables, solutions=solutions)
+    writer = _CountingWriter(max_rows)
+    try:
+        solutions.serialize(writer, format=QueryResultsFormat.TSV)
+    except OSError:
+        if not writer.cut:
+            raise
+    data = b"".join(writer.parts)
+    if writer.cut:
+        data = b"\n".join(data.split(b"\n")[: max_rows + 1]) + b"\n"
+    kept = parse_query_results(data, format=QueryResultsFormat.TSV)
+    return Answer("select", variables=variables, solutions=kept, cut=writer.cut)
+
+
+def run_guarded(
+    dataset: OpenDataset,
+    query: QuerySource,
+    *,
+    own_dataset: bool,
+    max_rows: int | None,
+    operation: QueryOperation | None = None,
+    substitutions: Mapping[Variable, object] | None = None,
+    prefixes: Mapping[str, str] | None = None,
+    base_iri: str | None = None,
+) -> Answer:
+    """Run a query the guard has passed (`own_dataset`: it names its graphs with FROM), as
+    alaska_kg.query.run.run_query does, over the union of the dataset's graphs unless the query or the
+    request (`operation`'s protocol dataset, §2.1.4) names its own."""
+    if operation is not None and operation.protocol_dataset:
+        default_graph: list | None = _graph_nodes(operation.default_graphs, "default-graph-uri")
+        named_graphs: list | None = _graph_nodes(operation.named_graphs, "named-graph-uri")
+    else:
+        default_graph = None if own_dataset else dataset.graphs("all")
+        named_graphs = None
+    try:
+        result = dataset.store.query(
+            query.text,
+            base_iri=base_iri,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            substitutions=dict(substitutions or {}),
+            prefixes=dict(prefixes) if prefixes else None,
+        )
+    except SyntaxError as exc:
+        raise syntax_error(query, exc) from None
+    except OSError as exc:  # only SERVICE (allowed) does I/O while a query runs
+        if type(exc) is not OSError:
+            raise
+        raise service_error(query, exc) from None
+    except RuntimeError as exc:  # Oxigraph refuses to substitute a variable a SELECT does not project
+        if substitutions and "projection" in str(exc):
+            raise QueryHeaderError(
+                f"{query.where}: query header: a parameter of a SELECT query must be a projected "
+                f"variable ({exc})"
+            ) from None
+        raise
+    columns = query.header.columns
+    try:
+        if isinstance(result, QuerySolutions):
+            variables = tuple(v.value for v in result.variables)
+            if columns and columns != variables:
+                raise QueryHeaderError(
+                    f"{query.where}: query header: columns [{', '.join(columns)}] do not match the "
+                    f"projection [{', '.join(variables)}]"
+                )
+            return capped(result, variables, max_rows)
+        if columns:
+            raise QueryHeaderError(f"{query.where}: query header: 'columns' is for SELECT queries only")
+        if isinstance(result, QueryBoolean):
+            return Answer("ask", boolean=bool(result))
+        taken = list(result) if max_rows is None else list(islice(result, max_rows + 1))
+    except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
+        if type(exc) is not OSError:
+            raise
+        raise service_error(query, exc) from None
+    cut = max_rows is not None and len(taken) > max_rows
+    return Answer("graph", triples=tuple(taken[:max_rows] if cut else taken), cut=cut)
+
+
 def evaluate(
     dataset: OpenDataset,
     operation: QueryOperation,
@@ -156,39 +270,29 @@ def evaluate(
     text = without_from(operation.text) if operation.protocol_dataset else operation.text
     source = QuerySource(id=QUERY_WHERE, text=text, header=QueryHeader())
     own_dataset = check_query(text, QUERY_WHERE, allow_service=allow_service, prefixes=PREFIXES)
-    if operation.protocol_dataset:
-        default_graph: list | None = _graph_nodes(operation.default_graphs, "default-graph-uri")
-        named_graphs: list | None = _graph_nodes(operation.named_graphs, "named-graph-uri")
-    else:
-        default_graph = None if own_dataset else dataset.graphs("all")
-        named_graphs = None
-    try:
-        result = dataset.store.query(
-            text,
-            base_iri=base_iri,
-            default_graph=default_graph,
-            named_graphs=named_graphs,
-            prefixes=dict(PREFIXES),
-        )
-    except SyntaxError as exc:
-        raise syntax_error(source, exc) from None
-    except OSError as exc:  # only SERVICE (allowed) does I/O while a query runs
-        if type(exc) is not OSError:
-            raise
-        raise service_error(source, exc) from None
-    try:
-        if isinstance(result, QuerySolutions):
-            variables = tuple(v.value for v in result.variables)
-            return bounded(Answer("select", variables=variables, solutions=result), max_rows)
-        if isinstance(result, QueryBoolean):
-            return Answer("ask", boolean=bool(result))
-        taken = list(result) if max_rows is None else list(islice(result, max_rows + 1))
-    except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
-        if type(exc) is not OSError:
-            raise
-        raise service_error(source, exc) from None
-    cut = max_rows is not None and len(taken) > max_rows
-    return Answer("graph", triples=tuple(taken[:max_rows] if cut else taken), cut=cut)
+    return run_guarded(
+        dataset,
+        source,
+        own_dataset=own_dataset,
+        max_rows=max_rows,
+        operation=operation,
+        prefixes=PREFIXES,
+        base_iri=base_iri,
+    )
+
+
+def guard_canned(
+    queries: Mapping[str, QuerySource], *, allow_service: bool
+) -> dict[str, bool | AlaskaKgError]:
+    """Each canned query through the guard, once: whether it names its graphs (FROM), or why it is
+    refused (a federated query without --allow-service), said again at every request for it."""
+    verdicts: dict[str, bool | AlaskaKgError] = {}
+    for name, query in queries.items():
+        try:
+            verdicts[name] = check_query(query.text, query.where, allow_service=allow_service)
+        except AlaskaKgError as exc:
+            verdicts[name] = exc
+    return verdicts
 
 
 def offered(kind: str) -> dict[str, str]:
@@ -230,16 +334,19 @@ def answer_operation(
 def answer_canned(
     dataset: OpenDataset,
     query: QuerySource,
+    verdict: bool | AlaskaKgError,
     substitutions: Mapping[Variable, object],
     accept: str | None,
     *,
-    allow_service: bool,
     max_rows: int | None,
 ) -> tuple[int, bytes]:
-    """The work of one canned query run by name, as `alaska-kg query NAME --param …` runs it."""
+    """The work of one canned query run by name, as `alaska-kg query NAME --param …` runs it; `verdict`:
+    the guard's, given once for all when the server started (`guard_canned`)."""
     try:
-        answer = run_query(
-            dataset, query, substitutions=substitutions, allow_service=allow_service, max_rows=max_rows
+        if isinstance(verdict, AlaskaKgError):
+            raise verdict
+        answer = run_guarded(
+            dataset, query, own_dataset=verdict, max_rows=max_rows, substitutions=substitutions
         )
         return encode(write(answer, accept, dataset, query.id))
     except AlaskaKgError as exc:
@@ -253,11 +360,14 @@ __all__ = [
     "Reply",
     "answer_canned",
     "answer_operation",
+    "capped",
     "decode",
     "encode",
     "error_reply",
     "evaluate",
+    "guard_canned",
     "http_status",
     "offered",
+    "run_guarded",
     "without_from",
 ]

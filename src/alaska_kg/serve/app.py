@@ -13,8 +13,9 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Route
 
+from alaska_kg.serve.answer_cache import DEFAULT_CACHE_BYTES, AnswerCache
 from alaska_kg.serve.canned import list_queries, load_catalog, run_canned
-from alaska_kg.serve.execution import handlers, pool_size, query_threads
+from alaska_kg.serve.execution import handlers, pool_size
 from alaska_kg.serve.pool import QueryPool
 from alaska_kg.serve.service_description import graph_sizes
 from alaska_kg.serve.sparql import sparql
@@ -46,10 +47,13 @@ def page_routes() -> list[BaseRoute]:
     return list(routes())
 
 
-def make_app(state: ServeState) -> Starlette:
+def make_app(
+    state: ServeState, *, cache_bytes: int = DEFAULT_CACHE_BYTES, workers: int | None = None
+) -> Starlette:
     """The app serving `state`'s dataset; the canned queries and graph sizes are read once, here. The
     query workers are forked at startup (the ASGI lifespan), or at the first query if the server runs no
-    lifespan, and killed at shutdown."""
+    lifespan, and killed at shutdown. `cache_bytes`: the size of the answer cache
+    (alaska_kg.serve.answer_cache; 0: off); `workers`: how many queries run at once (default: pool_size())."""
     middleware = []
     if state.config.cors_origin:
         middleware.append(
@@ -62,7 +66,7 @@ def make_app(state: ServeState) -> Starlette:
             )
         )
     catalog = load_catalog(state.layout)
-    pool = QueryPool(handlers(state, catalog), pool_size())
+    pool = QueryPool(handlers(state, catalog), workers or pool_size())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -78,7 +82,7 @@ def make_app(state: ServeState) -> Starlette:
     app.state.canned_queries = catalog
     app.state.graph_sizes = graph_sizes(state.dataset)
     app.state.query_pool = pool
-    app.state.query_threads = query_threads(pool.size)
+    app.state.answer_cache = AnswerCache(cache_bytes)
     return app
 
 

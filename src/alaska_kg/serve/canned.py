@@ -81,6 +81,11 @@ def _find(request: Request, name: str) -> QuerySource:
     raise QueryNotFound(f"no query named {name!r} (/queries lists them)")
 
 
+def _hashable(substitutions: dict) -> tuple:
+    """Substitutions as a sorted tuple of pairs (a cache key; the handler takes either)."""
+    return tuple(sorted(substitutions.items(), key=lambda item: item[0].value))
+
+
 async def run_canned(request: Request) -> Response:
     """`/queries/NAME?param=value`: run a canned query, the answer by Accept as at /sparql."""
     state = request.app.state.serve
@@ -97,10 +102,10 @@ async def run_canned(request: Request) -> Response:
     reply = await run_work(
         request.app.state.query_pool,
         "canned",
-        (query.id, substitutions, request.headers.get("accept")),
+        (query.id, _hashable(substitutions), request.headers.get("accept")),
         timeout=state.config.timeout,
+        cache=request.app.state.answer_cache,
         what=f"query {query.id!r}",
-        threads=request.app.state.query_threads,
     )
     response = reply_response(reply, max_rows)
     response.headers["Vary"] = "Accept"

@@ -7,6 +7,7 @@ import html
 from pyoxigraph import NamedNode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import NoMatchFound
 
 from alaska_kg.serve.execution import run_work
 from alaska_kg.serve.negotiation import preferred, prefers_html
@@ -32,8 +33,8 @@ async def sparql(request: Request) -> Response:
         "operation",
         (operation, request.headers.get("accept"), _base_iri(request)),
         timeout=state.config.timeout,
+        cache=request.app.state.answer_cache,
         what="query",
-        threads=request.app.state.query_threads,
     )
     response = reply_response(reply, max_rows)
     response.headers["Vary"] = "Accept"
@@ -63,7 +64,7 @@ def service_description(request: Request) -> Response:
     if prefers_html(accept, list(RDF_FORMATS)):
         try:
             return RedirectResponse(str(request.url_for(QUERY_PAGE_ROUTE)), status_code=303)
-        except Exception:  # starlette.routing.NoMatchFound: no pages; the fallback below
+        except NoMatchFound:  # no pages installed: a small page of our own
             return HTMLResponse(_fallback_page(_endpoint_iri(request)), headers={"Vary": "Accept"})
     chosen = preferred(accept, list(RDF_FORMATS))
     if chosen is None:
