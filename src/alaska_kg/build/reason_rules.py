@@ -478,7 +478,7 @@ class _Run:
 
     def clear_scratch(self) -> None:
         self.store.update(
-            "; ".join(f"CLEAR SILENT GRAPH {_iri(g)}" for g in (_CANDIDATES, _FRESH, _TO_CLOSE))
+            "; ".join(f"DROP SILENT GRAPH {_iri(g)}" for g in (_CANDIDATES, _FRESH, _TO_CLOSE))
         )
 
     def close(self, schema: Schema) -> None:
