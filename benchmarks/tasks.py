@@ -98,8 +98,7 @@ def stages(root: str, out: str, reasoner: str, skip: set[str]) -> None:
     `skip` leaves stages out (after one of them timed out)."""
     import alaska_kg.build.publish as publish
     from alaska_kg.build import pipeline
-    from alaska_kg.build.loading import parse_turtle
-    from alaska_kg.build.parse import load_source_store
+    from alaska_kg.build.parse import load_shapes, load_source_store
     from alaska_kg.build.validate import validate_store, with_checks
     from alaska_kg.paths import locate
 
@@ -107,7 +106,7 @@ def stages(root: str, out: str, reasoner: str, skip: set[str]) -> None:
     layout = locate(root)
     with step("parse") as facts:
         sources = load_source_store(layout)
-        shapes = parse_turtle(layout.shapes_file)
+        shapes = load_shapes(layout.shapes_file)
         context = json.loads(layout.context_file.read_text(encoding="utf-8"))["@context"]
         facts["triples"] = sources.size("asserted") + sources.size("links")
         facts["ontology"] = sources.size("ontology")

@@ -144,3 +144,26 @@ def test_the_builds_store_validation_sees_an_ill_typed_boolean_as_written(tmp_pa
         "http://www.w3.org/ns/shacl#DatatypeConstraintComponent",
         "http://www.w3.org/ns/shacl#Violation",
     ) in found
+
+
+def test_the_builds_shapes_graph_is_rdflibs_reading_of_the_shapes(sources):
+    """build.parse.load_shapes (Oxigraph's parse, handed over term by term) gives the graph rdflib parses."""
+    from rdflib.compare import isomorphic
+
+    from alaska_kg.build.parse import load_shapes
+
+    shapes = load_shapes(ROOT / "ontology/shapes.ttl")
+    assert len(shapes) == len(sources.shapes) > 1000
+    assert isomorphic(shapes, sources.shapes)
+
+
+def test_a_syntax_error_in_the_shapes_names_file_line_and_column(tmp_path: Path):
+    from alaska_kg.build.parse import load_shapes
+    from alaska_kg.errors import SourceSyntaxError
+
+    broken = tmp_path / "shapes.ttl"
+    broken.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:x:S> a sh:NodeShape ; sh:targetClass .\n", encoding="utf-8"
+    )
+    with pytest.raises(SourceSyntaxError, match=rf"^{broken}:2:\d+: "):
+        load_shapes(broken)

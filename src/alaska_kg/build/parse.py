@@ -15,12 +15,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from alaska_kg.errors import SourceNotFound, SourceSyntaxError
 from alaska_kg.namespaces import graph_iri
 from alaska_kg.paths import Layout
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 RDFS_SUB_CLASS_OF = NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 _POSITION = re.compile(r"^Parser error at line \d+ (?:column \d+|between columns \d+ and \d+): ")
@@ -89,6 +93,42 @@ class SourceStore:
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph(name)))
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def load_shapes(path: Path) -> Graph:
+    """The shapes graph, as the SHACL engines take it (an rdflib Graph): parsed by Oxigraph and handed over
+    term by term, ~2.5x quicker than rdflib's Turtle parser on ontology/shapes.ttl (the same graph:
+    tests/test_validation_engines.py). Errors name the file, line and column, as `parse_into`'s do."""
+    from rdflib import BNode, Graph, URIRef
+    from rdflib import Literal as RdfLiteral
+
+    scratch = Store()
+    parse_into(scratch, path, DefaultGraph())
+    iris: dict[str, URIRef] = {}
+
+    def term(node):  # type: ignore[no-untyped-def]
+        if isinstance(node, NamedNode):
+            found = iris.get(node.value)
+            if found is None:
+                found = iris[node.value] = URIRef(node.value)
+            return found
+        if isinstance(node, BlankNode):
+            return BNode(node.value)
+        if node.language:
+            return RdfLiteral(node.value, lang=node.language)
+        datatype = node.datatype.value
+        return (
+            RdfLiteral(node.value)
+            if datatype == _XSD_STRING
+            else RdfLiteral(node.value, datatype=term(node.datatype))
+        )
+
+    shapes = Graph(bind_namespaces="core")
+    shapes.addN((term(q.subject), term(q.predicate), term(q.object), shapes) for q in scratch)
+    return shapes
+
+
 def load_source_store(layout: Layout) -> SourceStore:
     """Parse the ontology and the data files of `layout` (the shapes are read by build.validate)."""
     if not layout.data_dir.is_dir():
@@ -105,4 +145,4 @@ def load_source_store(layout: Layout) -> SourceStore:
     return SourceStore(store=store, ontology=ontology, files=files)
 
 
-__all__ = ["SourceStore", "graph", "load_source_store", "parse_into"]
+__all__ = ["SourceStore", "graph", "load_shapes", "load_source_store", "parse_into"]

@@ -12,9 +12,8 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from alaska_kg import __version__
-from alaska_kg.build.loading import parse_turtle
 from alaska_kg.build.outdir import check_target, recover, remove_leftovers
-from alaska_kg.build.parse import graph, load_source_store
+from alaska_kg.build.parse import graph, load_shapes, load_source_store
 from alaska_kg.build.pictures import has_pictures
 from alaska_kg.build.publish import SUMMARY_NAME, ExportReport, copy_outputs, export_store, graph_size
 from alaska_kg.build.reason import DEFAULT_REASONER, Reasoner, infer_in_graph
@@ -136,7 +135,7 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
     watch = _Stopwatch(progress)
     with watch.stage("parse"):
         sources = load_source_store(layout)
-        shapes = parse_turtle(layout.shapes_file)
+        shapes = load_shapes(layout.shapes_file)
         context = _load_context(layout)
     with watch.stage("validate"):
         report = validate_store(sources, shapes, shapes_file=layout.shapes_file)
