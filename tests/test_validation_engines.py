@@ -163,7 +163,8 @@ def test_a_syntax_error_in_the_shapes_names_file_line_and_column(tmp_path: Path)
 
     broken = tmp_path / "shapes.ttl"
     broken.write_text(
-        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:x:S> a sh:NodeShape ; sh:targetClass .\n", encoding="utf-8"
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:x:S> a sh:NodeShape ; sh:targetClass .\n",
+        encoding="utf-8",
     )
     with pytest.raises(SourceSyntaxError, match=rf"^{broken}:2:\d+: "):
         load_shapes(broken)

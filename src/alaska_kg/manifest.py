@@ -55,6 +55,32 @@ class Manifest(NamedTuple):
         check_folder(path, entry)
         return path
 
+    def copy_verified(self, name: str, target: Path) -> None:
+        """Copy the listed file `name` to `target` in 16 MiB pieces, hashing them on the way: the check of
+        `read_verified` (CorruptOutput unless size and digest match; the caller drops the copy), without
+        holding a file of hundreds of MB in memory. An error writing `target` stays an OSError."""
+        entry = self.entries.get(name)
+        path = self.folder / name
+        if entry is None:
+            raise CorruptOutput(f"{path}: not listed in {self.folder / MANIFEST_NAME}")
+        hasher = hashlib.sha256()
+        size = 0
+        try:
+            reader = path.open("rb")
+        except OSError as exc:
+            raise CorruptOutput(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        with reader, target.open("wb") as writer:
+            while chunk := reader.read(1 << 24):
+                hasher.update(chunk)
+                size += len(chunk)
+                writer.write(chunk)
+        if size != entry.size:
+            raise CorruptOutput(
+                f"{path}: {size} bytes where the build wrote {entry.size} (truncated or edited since)"
+            )
+        if hasher.hexdigest() != entry.sha256:
+            raise CorruptOutput(f"{path}: its SHA-256 differs from the one the build recorded (edited since)")
+
     def read_verified(self, name: str) -> bytes:
         """The bytes of the listed file `name`, after checking them against its size and digest."""
         entry = self.entries.get(name)
@@ -136,12 +162,17 @@ def read_manifest(folder: Path) -> Manifest | None:
     return Manifest(folder, entries)
 
 
-def write_manifest(folder: Path) -> Manifest:
+def write_manifest(folder: Path, known: dict[str, Entry] | None = None) -> Manifest:
     """List every file (and folder: `folder_digest`) now in `folder`, the staging folder of a build, in its
-    manifest."""
+    manifest. `known`: entries whose bytes the caller wrote there itself after checking them against
+    those very entries (a copy of a cache entry), listed as they are instead of read and hashed again."""
     entries = {}
+    known = known or {}
     for path in sorted(folder.iterdir()):
         if path.name == MANIFEST_NAME:
+            continue
+        if path.name in known:
+            entries[path.name] = known[path.name]
             continue
         if path.is_dir():
             sha256, size = folder_digest(path)

@@ -261,7 +261,9 @@ def describe_dataset(
 Writer = Callable[[Path], None]
 
 
-def write_atomically(out_dir: Path, writers: Mapping[str, Writer], *, owned: bool = False) -> ExportReport:
+def write_atomically(
+    out_dir: Path, writers: Mapping[str, Writer], *, owned: bool = False, known: dict | None = None
+) -> ExportReport:
     """Write every file into a staging folder beside `out_dir`, list them in a manifest, then swap it into
     place (build.outdir): a failure leaves an earlier `out_dir` as it was, and a folder holding files a
     build did not write is refused unless `owned` (a cache entry)."""
@@ -270,7 +272,7 @@ def write_atomically(out_dir: Path, writers: Mapping[str, Writer], *, owned: boo
         for name, write in writers.items():
             write(staging / name)
 
-    manifest = replace_folder(Path(out_dir), fill, owned=owned)
+    manifest = replace_folder(Path(out_dir), fill, owned=owned, known=known)
     names = sorted({*writers, MANIFEST_NAME})
     return ExportReport(out_dir=manifest.folder, files=tuple(manifest.folder / name for name in names))
 
@@ -416,13 +418,16 @@ def copy_outputs(
         def write(target: Path) -> None:
             if (source.folder / name).is_dir():  # the on-disk store: checked, then copied file by file
                 shutil.copytree(source.verified_folder(name), target)
-                return
-            data = source.read_verified(name)
-            target.write_bytes(rewrite[name](data) if name in rewrite else data)
+            elif name in rewrite:
+                target.write_bytes(rewrite[name](source.read_verified(name)))
+            else:
+                source.copy_verified(name, target)
 
         return write
 
-    return write_atomically(out_dir, {name: copy(name) for name in sorted(source.entries)})
+    # What was copied unchanged is listed under its checked entry, not hashed a second time.
+    known = {name: entry for name, entry in source.entries.items() if name not in rewrite}
+    return write_atomically(out_dir, {name: copy(name) for name in sorted(source.entries)}, known=known)
 
 
 __all__ = [
