@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from alaska_kg import __version__
 from alaska_kg.cli.sources import sources
@@ -16,6 +14,9 @@ from alaska_kg.errors import AlaskaKgError, UsageError, ValidationFailed
 from alaska_kg.namespaces import shorten
 from alaska_kg.paths import ROOT_HELP
 from alaska_kg.syntaxes import RDF_SYNTAXES, format_type
+
+if TYPE_CHECKING:  # argparse only for a command line the fast path (alaska_kg.cli.fast) does not read
+    import argparse
 
 PROG = "alaska-kg"
 REASONER_CHOICES = ("owlrl", "reasonable")  # = alaska_kg.build.reason.REASONERS, kept here to stay light
@@ -37,6 +38,8 @@ COMMAND_MODULES = {
     "push": "push",
     "link": "link",
 }
+# The modules whose FAST_COMMANDS alaska_kg.cli.fast reads without argparse (the light query path).
+FAST_MODULES = ("query",)
 
 
 def _progress(err: TextIO) -> Callable[[str], None] | None:
@@ -86,6 +89,8 @@ def _print_class_counts(direct: dict[str, int], closed: dict[str, int] | None, o
 
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """parse → validate → reason → export; the heavy libraries are imported here, not at CLI import."""
+    from pathlib import Path
+
     from alaska_kg.build.pipeline import build
 
     layout = sources(args, err)
@@ -143,17 +148,34 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0 if report.conforms else 1
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (`alaska-kg query: error: …`, exit 2), like every error."""
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse, but a usage error is one line (`alaska-kg query: error: …`, exit 2), like every error;
+    made when first needed, so that argparse is imported only then."""
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {printable(message)} (see `{self.prog} --help`)\n")
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            self.exit(2, f"{self.prog}: error: {printable(message)} (see `{self.prog} --help`)\n")
+
+    return _Parser
+
+
+def _fast_args(argv: list[str]) -> object | None:
+    """The namespace of a command line that alaska_kg.cli.fast reads without argparse, else None."""
+    module = COMMAND_MODULES.get(argv[0]) if argv else None
+    if module not in FAST_MODULES:
+        return None
+    from importlib import import_module
+
+    from alaska_kg.cli import fast
+
+    return fast.read(argv, import_module(f"alaska_kg.cli.{module}").FAST_COMMANDS)
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole parser, or (`command`, one of COMMAND_MODULES) the same parser with only that command."""
     module = COMMAND_MODULES.get(command) if command is not None else None
-    parser = _Parser(
+    parser = _parser_class()(
         prog=PROG, description="Build the knowledge graph of the United States–China talks in Alaska."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -270,14 +292,16 @@ def main(argv: list[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     if argv is None:
         argv = sys.argv[1:]
-    try:
-        args = _parser(argv[0] if argv else None).parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
-        return exc.code if isinstance(exc.code, int) else 2
-    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
+    args = _fast_args(argv)
+    if args is None:
+        try:
+            args = _parser(argv[0] if argv else None).parse_args(argv)
+        except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
+            return exc.code if isinstance(exc.code, int) else 2
+    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler  # type: ignore[attr-defined]
     debug = bool(getattr(args, "debug", False))
     try:
-        return handler(args, out, err)
+        return handler(args, out, err)  # type: ignore[arg-type]
     except AlaskaKgError as exc:
         return _fail(exc.message, exc.exit_code, debug, err)
     except KeyboardInterrupt:
