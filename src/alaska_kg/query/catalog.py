@@ -7,7 +7,6 @@ integrity queries, listed apart and run by the name `checks/NAME`.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,7 +18,12 @@ from alaska_kg.query.header import QueryHeader, parse_header
 CHECKS_DIR = "checks"
 FEDERATED_TAG = "federated"
 SUFFIX = ".rq"
-ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def is_query_id(name: str) -> bool:
+    """`name` is a canned query's id: lower-case letters and digits, in words joined by single `-`."""
+    return all(word and _ID_CHARS.issuperset(word) for word in name.split("-"))
 
 
 # A NamedTuple, not a frozen dataclass: as immutable, and the query path then never imports dataclasses
@@ -55,6 +59,8 @@ def read_query(path: Path, query_id: str | None = None, *, require_header: bool 
     if require_header and not header.present:
         raise QueryHeaderError(f"{path}:1: query header: missing (a canned query opens with '#+ summary: …')")
     for param in header.params:
+        import re  # only for a query with parameters (a parameter's name is a SPARQL variable name)
+
         if not re.search(rf"[?$]{param.name}\b", text):
             reason = f"parameter {param.name!r} is not a variable of the query (?{param.name})"
             raise QueryHeaderError(f"{path}: query header: {reason}")
@@ -95,7 +101,7 @@ def find_query(layout: Layout, name: str) -> QuerySource:
         return read_query(as_path)
     checks = name.startswith(f"{CHECKS_DIR}/")
     base = name.removeprefix(f"{CHECKS_DIR}/")
-    if ID_PATTERN.match(base):
+    if is_query_id(base):
         folder = layout.queries_dir / CHECKS_DIR if checks else layout.queries_dir
         path = folder / f"{base}{SUFFIX}"
         if path.is_file():

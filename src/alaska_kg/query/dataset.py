@@ -14,7 +14,6 @@ under `--graph all` or `asserted` (everything in a file is stated); `--graph inf
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, NamedTuple, get_args
@@ -23,6 +22,7 @@ from pyoxigraph import DefaultGraph, NamedNode, Store
 
 from alaska_kg.cache import DATASET_FILE, cached_entry
 from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, UsageError
+from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.manifest import read_manifest
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
 from alaska_kg.paths import Layout
@@ -38,7 +38,7 @@ SELECTED_GRAPHS: dict[str, tuple[str, ...]] = {
 }
 # What fills the cache when it has no dataset: (layout, rebuild) -> the built N-Quads file.
 MakeDataset = Callable[[Layout, bool], Path]
-_POSITION = re.compile(r"\b(?:at|between line) (\d+)(?::| column )(\d+)")
+_POSITION = LazyRegex(r"\b(?:at|between line) (\d+)(?::| column )(\d+)")
 
 
 # A NamedTuple, not a frozen dataclass: as immutable, and the query path then never imports dataclasses

@@ -7,7 +7,6 @@ query names its own dataset with FROM, which then wins.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from itertools import islice
 from typing import Literal, NamedTuple, TypeVar
@@ -24,20 +23,21 @@ from alaska_kg.errors import (
     QuerySyntaxError,
     UsageError,
 )
+from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.query.catalog import QuerySource
 from alaska_kg.query.dataset import GraphSelection, OpenDataset
 from alaska_kg.query.guard import check_query
 
 AnswerKind = Literal["select", "ask", "graph"]
-_ERROR_AT = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
+_ERROR_AT = LazyRegex(r"(?s)error at (\d+):(\d+):\s*(.*)")
 MAX_REASON = 200
 DEFAULT_MAX_ROWS = 100_000  # solutions or triples of one answer; a table of more is for no one to read
 _T = TypeVar("_T")
 # what may stand before a prefixed name, and the IRIs and strings blanked out before looking for one
-_PNAME_END = re.compile(r"(?<![\w?$:\-.])([A-Za-z][\w.-]*)?:[\w.:%\\-]*\Z")
-_OPAQUE = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
-_SERVICE_STATUS = re.compile(r"Error (\d{3}) ")
+_PNAME_END = LazyRegex(r"(?<![\w?$:\-.])([A-Za-z][\w.-]*)?:[\w.:%\\-]*\Z")
+_OPAQUE = LazyRegex(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+_SERVICE_STATUS = LazyRegex(r"Error (\d{3}) ")
 _SERVICE_REDIRECTED = "requested too many redirects"  # Oxigraph's text for a 3xx answer
 _SERVICE_NOT_UTF8 = "did not contain valid UTF-8"  # Oxigraph's text for an error body it cannot decode
 
