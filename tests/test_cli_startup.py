@@ -72,7 +72,7 @@ def test_help_and_errors_outside_a_command_come_from_the_whole_parser(
 def test_a_cold_query_imports_only_the_query_command(tmp_path: Path) -> None:
     """If `alaska-kg query participants` runs in a new process, then it answers, and neither the other
     commands' modules (link, push, search, export's converter) nor rdflib, pyshacl, owlrl, reasonable nor
-    argparse (the command line is read by alaska_kg.cli.fast) were imported."""
+    argparse (the command line is read by alaska_kg.cli.fast), typing or dataclasses were imported."""
     env = {**os.environ, CACHE_ENV_VAR: str(tmp_path / "cache")}
     built = subprocess.run(
         [sys.executable, "-m", "alaska_kg", "build", "--root", str(REPO_ROOT), "--out", str(tmp_path / "d")],
@@ -86,7 +86,8 @@ def test_a_cold_query_imports_only_the_query_command(tmp_path: Path) -> None:
         "import sys\nfrom alaska_kg.cli.app import main\n"
         f"code = main(['query', 'participants', '--root', {str(REPO_ROOT)!r}])\n"
         "heavy = ('rdflib', 'pyshacl', 'owlrl', 'reasonable', 'alaska_kg.cli.link', 'alaska_kg.cli.push', "
-        "'alaska_kg.cli.search', 'alaska_kg.query.convert', 'alaska_kg.build', 'traceback', 'argparse')\n"
+        "'alaska_kg.cli.search', 'alaska_kg.query.convert', 'alaska_kg.build', 'traceback', 'argparse', "
+        "'typing', 'dataclasses')\n"
         "print('IMPORTED', sorted(m for m in heavy if m in sys.modules))\nsys.exit(code)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)

@@ -16,8 +16,8 @@ Pure standard library: the query path reads it on every call.
 from __future__ import annotations
 
 import hashlib
+from collections import namedtuple
 from pathlib import Path
-from typing import NamedTuple
 
 from alaska_kg.errors import CorruptOutput
 
@@ -25,19 +25,22 @@ MANIFEST_NAME = "alaska-kg.manifest"
 _HEADER = "# alaska-kg manifest 1: the files this build wrote here, as SHA-256 SIZE NAME; do not edit\n"
 
 
-# NamedTuples, not frozen dataclasses: as immutable, and ~0.1 ms to define against ~0.55 ms, on the path of
-# every query.
-class Entry(NamedTuple):
+# Named tuples, not frozen dataclasses: as immutable, and ~0.1 ms to define against ~0.55 ms, on the path of
+# every query; made by collections.namedtuple, not typing.NamedTuple, so that the query path never imports
+# typing (~2.5 ms).
+class Entry(namedtuple("Entry", ("name", "size", "sha256"))):
     """One file a build wrote: its name in the folder, size in bytes and SHA-256 (hex)."""
 
+    __slots__ = ()
     name: str
     size: int
     sha256: str
 
 
-class Manifest(NamedTuple):
+class Manifest(namedtuple("Manifest", ("folder", "entries"))):
     """The files a build wrote into `folder`, by name."""
 
+    __slots__ = ()
     folder: Path
     entries: dict[str, Entry]
 
