@@ -15,11 +15,11 @@ Pure standard library: the query path reads it on every call.
 
 from __future__ import annotations
 
-import hashlib
 from collections import namedtuple
 from pathlib import Path
 
 from alaska_kg.errors import CorruptOutput
+from alaska_kg.sha256 import sha256
 
 MANIFEST_NAME = "alaska-kg.manifest"
 _HEADER = "# alaska-kg manifest 1: the files this build wrote here, as SHA-256 SIZE NAME; do not edit\n"
@@ -64,7 +64,7 @@ class Manifest(namedtuple("Manifest", ("folder", "entries"))):
 
 
 def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return sha256(data).hexdigest()
 
 
 def check(path: Path, data: bytes, entry: Entry) -> None:

@@ -166,11 +166,11 @@ def _fast_args(argv: list[str]) -> object | None:
     module = COMMAND_MODULES.get(argv[0]) if argv else None
     if module not in FAST_MODULES:
         return None
-    from importlib import import_module
-
     from alaska_kg.cli import fast
 
-    return fast.read(argv, import_module(f"alaska_kg.cli.{module}").FAST_COMMANDS)
+    name = f"alaska_kg.cli.{module}"
+    __import__(name)  # importlib.import_module, without importing importlib (~0.2 ms)
+    return fast.read(argv, sys.modules[name].FAST_COMMANDS)
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -9,7 +9,6 @@ imported only when an endpoint is given.
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Callable
 
 from alaska_kg.cli.sources import make_dataset, sources
@@ -209,8 +208,8 @@ def seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
+        value = -1.0
+    if not (value > 0 and value - value == 0):  # positive and finite (inf - inf is nan); no `math` to load
         raise ValueError(f"not a positive number of seconds: {text!r}")
     return value
 

@@ -23,7 +23,6 @@ else it is refused.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import namedtuple
 from collections.abc import Iterator, Mapping
@@ -270,6 +269,8 @@ def _check_escapes(
         offset = escape.start()
         char = _decoded(escape.group())
         kind = escapes.get(offset)
+        import bisect  # only for a query with a backslash
+
         index = bisect.bisect_right(opaque, (offset, len(text) + 1, "")) - 1  # the last one starting before
         inside = opaque[index][2] if index >= 0 and offset < opaque[index][1] else None
         if kind is None and inside == "comment":

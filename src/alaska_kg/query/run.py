@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Iterable, Mapping
-from itertools import islice
 
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, Triple, Variable, parse_query_results
 
@@ -217,6 +216,8 @@ def _take(items: Iterable[_T], limit: int | None) -> tuple[list[_T], bool]:
     """The first `limit` items (None: all) and whether there were more: reads at most one item too many."""
     if limit is None:
         return list(items), False
+    from itertools import islice  # only for CONSTRUCT and DESCRIBE
+
     taken = list(islice(items, limit + 1))
     return taken[:limit], len(taken) > limit
 
