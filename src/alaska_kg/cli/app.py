@@ -41,6 +41,7 @@ COMMAND_MODULES = {
 }
 # The modules whose FAST_COMMANDS alaska_kg.cli.fast reads without argparse (the light query path).
 FAST_MODULES = ("query",)
+_light_run: list[bool] = []  # one entry once main() ran a command line read by the fast path
 
 
 def _progress(err: TextIO) -> Callable[[str], None] | None:
@@ -294,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     args = _fast_args(argv)
-    if args is None:
+    if args is not None:
+        _light_run.append(True)
+    else:
         try:
             args = _parser(argv[0] if argv else None).parse_args(argv)
         except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
@@ -314,4 +317,37 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", 1, debug, err)
 
 
-__all__ = ["main"]
+def run() -> int:
+    """The `alaska-kg` console script and `python -m alaska_kg`: `main()`, then the end of the process.
+
+    After a query-path command read by the fast path, that built nothing, left no other thread running and
+    registered nothing to run at exit, the output is flushed and the process ends at once (`os._exit`):
+    the interpreter's own shutdown, which frees the loaded store and every module one by one, took ~8 ms
+    of a cold `alaska-kg query` (docs/performance.md) and has nothing else to do. Anything else ends as
+    usual, when the caller (`sys.exit`) returns the code.
+    """
+    code = main()
+    if _nothing_left_to_finish():
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # as usual: the interpreter's shutdown reports it
+            return code
+        os._exit(code)
+    return code
+
+
+def _nothing_left_to_finish() -> bool:
+    """Whether ending the process without the interpreter's shutdown loses nothing (see `run`)."""
+    if not _light_run or "alaska_kg.build" in sys.modules:
+        return False
+    import atexit  # built into the interpreter: nothing to load
+
+    registered = getattr(atexit, "_ncallbacks", None)  # CPython's count of atexit callbacks
+    if registered is None or registered() > 0:
+        return False
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
+__all__ = ["main", "run"]
