@@ -19,7 +19,6 @@ from alaska_kg.paths import ROOT_HELP, Layout
 from alaska_kg.query.catalog import QuerySource, canned_queries, find_query, inline_query
 from alaska_kg.query.dataset import GRAPH_SELECTIONS, OpenDataset, open_dataset
 from alaska_kg.query.deadline import DEFAULT_TIMEOUT, run_with_deadline
-from alaska_kg.query.params import bind
 from alaska_kg.query.results import MACHINE_FORMATS, MAX_CELL, OUTPUT_FORMATS, text_table, write_answer
 from alaska_kg.query.run import DEFAULT_MAX_ROWS, Answer, bounded, run_query, service_error
 from alaska_kg.syntaxes import check_output_path, format_name, format_type, syntax_of
@@ -60,7 +59,11 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     max_cell = _max_cell(args, out)
     layout = sources(args, err)
     query = inline_query(args.sparql) if args.sparql is not None else find_query(layout, args.name)
-    substitutions = bind(query, args.param)
+    substitutions = {}
+    if args.param:
+        from alaska_kg.query.params import bind  # only when a parameter is given
+
+        substitutions = bind(query, args.param)
     if args.endpoint is not None:
         return _query_remote(args, query, substitutions, out)
     dataset = _open(args, layout, err)

@@ -18,7 +18,6 @@ from alaska_kg.errors import UsageError
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.query.labels import iris_in, labels, show
 from alaska_kg.query.run import Answer
-from alaska_kg.turtle import turtle, used_prefixes
 
 TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms): its names only for checkers
 if TYPE_CHECKING:
@@ -110,6 +109,8 @@ def write_answer(
 
 def _graph_text(triples: Sequence[Triple], fmt: str) -> str:
     """Triples in an RDF syntax: Turtle and RDF/XML with the curated prefixes used, JSON-LD, N-Triples."""
+    from alaska_kg.turtle import turtle, used_prefixes  # only for CONSTRUCT and DESCRIBE answers
+
     if fmt == "ttl":
         return turtle(triples)
     if fmt == "jsonld":
