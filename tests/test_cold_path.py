@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -127,6 +128,69 @@ def test_a_name_class_written_as_ranges_takes_the_same_characters(chars: str) ->
     for code in range(0x110000):
         char = chr(code)
         assert bool(new.match(char)) == bool(old.match(char)), hex(code)
+
+
+# ---------------------------------------------------------------- the guard's lexer, terminal by terminal
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+_QUERY_TEXTS = sorted(
+    path
+    for pattern in ("*.rq", "*.ru")
+    for folder in ("queries", "tests")
+    for path in (REPO_ROOT / folder).rglob(pattern)
+)
+
+
+def _same_tokens_everywhere(text: str) -> None:
+    for position in range(len(text)):
+        whole = guard._TOKEN.match(text, position)
+        expected = (whole.lastgroup, whole.end()) if whole is not None else None
+        assert guard._next_token(text, position) == expected, (text[position : position + 20], position)
+
+
+def test_the_guard_reads_every_known_query_as_the_one_pattern_did() -> None:
+    """If the lexer tries only the terminals that can start with the character at hand, then at every
+    position of every query we have (the canned ones, the checks, the W3C syntax tests, good and bad,
+    queries and updates) it finds the token the one pattern of all terminals found, or none where it found
+    none."""
+    assert len(_QUERY_TEXTS) > 300
+    for path in _QUERY_TEXTS:
+        _same_tokens_everywhere(path.read_bytes().decode("utf-8", "surrogateescape"))
+
+
+_SPARQLISH = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"aeSRVICExyz_09:.?$@<>\"'#{}()[];,*/|^!=+-&%\\ \t\r\nuUeE",
+            *("é", "\u00b7", "\u203f", "\u0300", "\U00010000", "\ufffe", "\u00d7", "\u2028"),
+        ]
+    ),
+    max_size=40,
+)
+
+
+@given(_SPARQLISH)
+def test_the_guard_reads_any_text_as_the_one_pattern_did(text: str) -> None:
+    """If any text is read by the guard's lexer, then at every position it finds what the one pattern of
+    all terminals found."""
+    _same_tokens_everywhere(text)
+
+
+def test_a_canned_query_compiles_only_the_terminals_it_uses() -> None:
+    """If the participants query is read, then only the terminals that start one of its tokens are tried,
+    and strings, blank nodes, language tags, NIL, ANON and the lexer as one pattern are never compiled."""
+    import subprocess
+    import sys
+
+    code = (
+        "from alaska_kg.query import guard\n"
+        f"guard.lex(open({str(REPO_ROOT / 'queries' / 'participants.rq')!r}).read())\n"
+        "compiled = sorted({k for c in guard._BY_FIRST_CHARACTER.values() for k, p in c if p._compiled})\n"
+        "print(compiled, guard._TOKEN._compiled is None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    # `.` ends a triple, and is tried as a number (`.5`) first
+    assert out.strip() == "['comment', 'iri', 'number', 'pname', 'punct', 'space', 'var', 'word'] True"
 
 
 # ---------------------------------------------------------------- display and the command line
