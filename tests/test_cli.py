@@ -32,6 +32,8 @@ OUTPUT_NAMES = (
     "alaska-kg.trig",
     "alaska-kg.ttl",
     "alaska-kg.void.ttl",
+    "network.svg",
+    "timeline.svg",
 )
 
 

@@ -16,6 +16,7 @@ from rdflib import RDF, Graph
 from alaska_kg import __version__
 from alaska_kg.build.loading import load_sources
 from alaska_kg.build.outdir import check_target, recover, remove_leftovers
+from alaska_kg.build.pictures import has_pictures
 from alaska_kg.build.publish import SUMMARY_NAME, ExportReport, copy_outputs, export
 from alaska_kg.build.reason import DEFAULT_REASONER, Reasoner, infer
 from alaska_kg.build.validate import ValidationReport, validate, with_checks
@@ -202,6 +203,8 @@ def _cached(layout: Layout, reasoner: Reasoner) -> tuple[Manifest, BuildSummary]
         summary = BuildSummary.from_bytes(data)
     except (ValueError, TypeError):
         return None  # a summary of another version of this class: rebuilt
+    if not has_pictures(entry):  # an entry from before the pictures (alaska_kg.build.pictures)
+        return None
     return (entry, summary) if summary.reasoner == reasoner and summary.version == __version__ else None
 
 

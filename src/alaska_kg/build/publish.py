@@ -15,6 +15,7 @@ from rdflib.namespace import DCAT, DCTERMS, SKOS, VOID
 
 from alaska_kg import __version__
 from alaska_kg.build.outdir import check_target, replace_folder
+from alaska_kg.build.pictures import picture_writers
 from alaska_kg.manifest import MANIFEST_NAME, Manifest
 from alaska_kg.namespaces import GRAPH_BASE, GRAPH_NAMES, PREFIXES, graph_iri
 
@@ -270,6 +271,7 @@ def export(
             )
         ),
         NQUADS_NAME: text(nquads),
+        **picture_writers(nquads, NQUADS_NAME),  # timeline.svg, network.svg (alaska_kg.viz)
         VOID_NAME: text(
             lambda: (
                 _HEADER.format(version=__version__, what="a VoID and DCAT description")

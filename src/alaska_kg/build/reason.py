@@ -5,23 +5,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
 from alaska_kg.errors import Inconsistent, UsageError
 
-Reasoner = Literal["owlrl", "reasonable"]
-REASONERS: tuple[Reasoner, ...] = ("owlrl", "reasonable")
-# owlrl is the reference implementation; `reasonable` is ~10x faster here and the default, because
-# tests/test_reasoning.py shows that, with the schema rules it lacks added (`_schema_closure`), it yields
-# exactly owlrl's entailments on this ontology and data, and tests/test_reasoning_rules.py runs both on one
-# fixture per OWL 2 RL rule. Known gaps (docs/architecture.md): it ignores owl:propertyChainAxiom (we use
-# none; a test checks) and reports no inconsistency (cax-dw, checked here for both reasoners instead).
-DEFAULT_REASONER: Reasoner = "reasonable"
+Reasoner = Literal["owlrl", "reasonable", "rules"]
+REASONERS: tuple[Reasoner, ...] = ("owlrl", "reasonable", "rules")
+# owlrl is the reference implementation. "rules" (build/reason_rules.py: the OWL 2 RL rules compiled from the
+# ontology into SPARQL UPDATE, run to a fixpoint in Oxigraph) is the default: tests/test_reasoning.py shows it
+# yields exactly owlrl's entailments on this ontology and data and on a synthetic corpus,
+# tests/test_reasoning_rules.py on one fixture per OWL 2 RL rule, tests/test_reasoning_store.py on random
+# ontologies; benchmarks/reasoning.py measures it faster and lighter than `reasonable` from 10^4 to 10^6
+# triples (docs/performance.md). `reasonable` stays selectable: with the schema rules it lacks added
+# (`_schema_closure`) it also matches owlrl here, but it ignores owl:propertyChainAxiom and reports no
+# inconsistency (cax-dw, checked here for it and owlrl instead).
+DEFAULT_REASONER: Reasoner = "rules"
 
 # The built-in vocabularies: what a reasoner says about their terms is axiomatic, not about our data.
 _BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
+# Where the "rules" reasoner keeps what it reads and what it writes, in its own store.
+_ASSERTED_GRAPH_IRI = "urn:alaska-kg:asserted"
+_INFERRED_GRAPH_IRI = "urn:alaska-kg:inferred"
 
 Triple = tuple[Node, Node, Node]
 
@@ -132,7 +138,77 @@ def _closure_reasonable(triples: Iterable[Triple]) -> set[Triple]:
     return _schema_closure({_canonical_triple(t) for t in engine.reason()})
 
 
-_CLOSURES = {"owlrl": _closure_owlrl, "reasonable": _closure_reasonable}
+def _inferred_by_rules(source: set[Triple]) -> set[Triple]:
+    """What build.reason_rules infers from `source` in a store of its own: no asserted triple, no noise
+    (it leaves both out itself); raises `Inconsistent` as `_check_consistent` does."""
+    from pyoxigraph import NamedNode, Quad, Store
+
+    from alaska_kg.build.reason_rules import infer_in_store
+
+    to_store, from_store = _term_maps()
+    store = Store()
+    asserted, into = NamedNode(_ASSERTED_GRAPH_IRI), NamedNode(_INFERRED_GRAPH_IRI)
+    store.extend(Quad(to_store(s), to_store(p), to_store(o), asserted) for s, p, o in source)
+    infer_in_store(store, [asserted], [], into)
+    return {
+        (from_store(q.subject), from_store(q.predicate), from_store(q.object))
+        for q in store.quads_for_pattern(None, None, None, into)
+    }
+
+
+def _closure_rules(triples: Iterable[Triple]) -> set[Triple]:
+    source = set(triples)
+    return source | _inferred_by_rules(source)
+
+
+def _term_maps():  # type: ignore[no-untyped-def]
+    """Converters of rdflib terms to pyoxigraph terms and back, remembering each term (most recur);
+    a blank node keeps its identity both ways."""
+    from pyoxigraph import BlankNode, NamedNode
+    from pyoxigraph import Literal as OxLiteral
+
+    to_cache: dict[Node, object] = {}
+    from_cache: dict[object, Node] = {}
+
+    def convert_to(term: Node):  # type: ignore[no-untyped-def]
+        if isinstance(term, URIRef):
+            return NamedNode(str(term))
+        if isinstance(term, BNode):
+            return BlankNode()
+        if isinstance(term, RdfLiteral):
+            if term.language:
+                return OxLiteral(str(term), language=term.language)
+            return OxLiteral(str(term), datatype=NamedNode(str(term.datatype or XSD.string)))
+        raise UsageError(f"not an RDF term: {term!r}")
+
+    def to_store(term: Node):  # type: ignore[no-untyped-def]
+        found = to_cache.get(term)
+        if found is None:
+            found = to_cache[term] = convert_to(term)
+            from_cache[found] = term
+        return found
+
+    def convert_from(term) -> Node:  # type: ignore[no-untyped-def]
+        if isinstance(term, NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, BlankNode):
+            return BNode()
+        if term.language:
+            return RdfLiteral(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return RdfLiteral(term.value)
+        return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
+
+    def from_store(term) -> Node:  # type: ignore[no-untyped-def]
+        found = from_cache.get(term)
+        if found is None:
+            found = from_cache[term] = convert_from(term)
+        return found
+
+    return to_store, from_store
+
+
+_CLOSURES = {"owlrl": _closure_owlrl, "reasonable": _closure_reasonable, "rules": _closure_rules}
 
 
 def disjointness_clashes(closure: Iterable[Triple]) -> list[tuple[Node, Node, Node]]:
@@ -177,9 +253,13 @@ def infer(asserted: Iterable[Triple], reasoner: Reasoner = DEFAULT_REASONER) -> 
     if reasoner not in _CLOSURES:
         raise UsageError(f"unknown reasoner {reasoner!r}; choose one of {', '.join(REASONERS)}")
     source = {_canonical_triple(t) for t in asserted}
+    inferred = Graph(bind_namespaces="core")
+    if reasoner == "rules":  # the store leaves out the asserted triples and the noise, and checks cax-dw
+        for triple in _inferred_by_rules(source):
+            inferred.add(triple)
+        return inferred
     closure = _CLOSURES[reasoner](source)
     _check_consistent(closure)
-    inferred = Graph(bind_namespaces="core")
     for triple in closure:
         if triple in source or is_noise(triple):
             continue

@@ -20,8 +20,9 @@ if TYPE_CHECKING:  # argparse only for a command line the fast path (alaska_kg.c
     from typing import NoReturn, TextIO
 
 PROG = "alaska-kg"
-REASONER_CHOICES = ("owlrl", "reasonable")  # = alaska_kg.build.reason.REASONERS, kept here to stay light
-DEFAULT_REASONER = "reasonable"  # = alaska_kg.build.reason.DEFAULT_REASONER (tests/test_reasoning.py)
+# = alaska_kg.build.reason.REASONERS and DEFAULT_REASONER, kept here to stay light (tests/test_reasoning.py)
+REASONER_CHOICES = ("owlrl", "reasonable", "rules")
+DEFAULT_REASONER = "rules"
 MAX_VIOLATIONS_SHOWN = 50
 # The module that registers each command: a command line naming one builds (and imports) only that
 # command's parser; anything else (--help, --version, no or an unknown command) gets the whole parser, so
@@ -38,6 +39,8 @@ COMMAND_MODULES = {
     "prefixes": "search",
     "push": "push",
     "link": "link",
+    "serve": "serve",
+    "viz": "viz",
 }
 # The modules whose FAST_COMMANDS alaska_kg.cli.fast reads without argparse (the light query path).
 FAST_MODULES = ("query",)
@@ -205,6 +208,14 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         from alaska_kg.cli import link as link_commands
 
         link_commands.register(commands)
+    if module in (None, "serve"):
+        from alaska_kg.cli import serve as serve_commands  # the endpoint; Uvicorn is imported when it runs
+
+        serve_commands.register(commands)
+    if module in (None, "viz"):
+        from alaska_kg.cli import viz as viz_commands  # the pictures
+
+        viz_commands.register(commands)
     return parser
 
 
@@ -222,8 +233,9 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         "--reasoner",
         choices=REASONER_CHOICES,
         default=DEFAULT_REASONER,
-        help="OWL RL reasoner (default: reasonable, shown by a test to give owlrl's entailments here; "
-        "owlrl is the slower reference)",
+        help="OWL RL reasoner (default: rules, the OWL 2 RL rules compiled from the ontology into SPARQL "
+        "and run in Oxigraph, shown by tests to give owlrl's entailments; owlrl is the slow reference; "
+        "reasonable ignores property chains)",
     )
     build.add_argument("--debug", action="store_true", help="show a traceback on error")
     build.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)

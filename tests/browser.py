@@ -1,0 +1,136 @@
+"""Headless Chromium for the browser tests (Debian's `chromium` and `chromium-driver`, driven by Selenium),
+and the pages served on loopback by Uvicorn in a thread.
+
+Selenium Manager never runs: the driver is `/usr/bin/chromedriver` (or $CHROMEDRIVER) and the browser
+`/usr/bin/chromium` (or $CHROMIUM); when either is missing the test fails saying how to install it.
+Chromium resolves no host name but 127.0.0.1 (`--host-resolver-rules`), so a page that reached for the
+network (a CDN, a font, a remote completion service) would break visibly: the server must work offline.
+Also: an app of the pages alone around any dataset, and a GET that shows redirects instead of following them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+INSTALL_HINT = (
+    "headless Chromium is missing: run scripts/install-test-deps (it installs Debian's chromium and "
+    "chromium-driver, listed in scripts/system-packages.txt)"
+)
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--window-size=1280,900",
+)
+
+
+def chromium_paths() -> tuple[str, str]:
+    """The browser and its driver, or AssertionError naming the install script."""
+    browser = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    driver = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    missing = [p for p in (browser, driver) if not Path(p).is_file()]
+    if missing:
+        raise AssertionError(f"{INSTALL_HINT} (not found: {', '.join(missing)})")
+    return browser, driver
+
+
+@contextlib.contextmanager
+def chromium(width: int = 1280, height: int = 900) -> Iterator[object]:
+    """A headless Chromium WebDriver with a fresh profile, quit and removed afterwards."""
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ModuleNotFoundError as exc:  # pragma: no cover - the test extras install it
+        raise AssertionError("selenium is missing: pip install '.[test]'") from exc
+    browser, driver_path = chromium_paths()
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager, should it ever run, fetches nothing
+    profile = tempfile.mkdtemp(prefix="alaska-kg-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--window-size={width},{height}")
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=driver_path)
+    driver = webdriver.Chrome(service=service, options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def serving_app(app: object) -> Iterator[str]:
+    """Serve an ASGI app with Uvicorn on a free loopback port; yields its base URL (no trailing /)."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(500):
+        if server.started:
+            break
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # urllib's signature: return None to not follow
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def get(url: str, accept: str | None = None) -> tuple[int, dict[str, str], str]:
+    """One GET, redirects not followed: status, headers (lower-case names), body."""
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept is not None else {})
+    try:
+        with _OPENER.open(request, timeout=30) as response:
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read().decode(),
+            )
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode()
+
+
+def pages_app(dataset, layout):  # -> starlette.applications.Starlette
+    """An app with the pages' routes alone, serving `dataset`."""
+    from starlette.applications import Starlette
+
+    from alaska_kg.serve.pages import routes
+    from alaska_kg.serve.state import ServeState
+
+    app = Starlette(routes=routes())
+    app.state.serve = ServeState(dataset, layout)
+    return app
