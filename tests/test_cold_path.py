@@ -91,6 +91,7 @@ def test_a_key_line_is_read_as_the_regex_did(text: str) -> None:
 def test_a_query_id_is_checked_as_the_regex_did(name: str) -> None:
     """If a name is checked as a canned query's id, then it passes exactly when the old pattern matched."""
     assert catalog.is_query_id(name) == bool(_OLD_ID.match(name))
+    assert bool(catalog.ID_PATTERN.match(name)) == bool(_OLD_ID.match(name))
 
 
 @given(st.text(alphabet="0123456789+-.eExob_:TtZ ainfNAy٣", min_size=1, max_size=12))

@@ -12,12 +12,14 @@ from pathlib import Path
 
 from alaska_kg.display import undecodable_at
 from alaska_kg.errors import QueryHeaderError, QueryNotFound, QuerySyntaxError
+from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.paths import Layout
 from alaska_kg.query.header import QueryHeader, parse_header
 
 CHECKS_DIR = "checks"
 FEDERATED_TAG = "federated"
 SUFFIX = ".rq"
+ID_PATTERN = LazyRegex(r"[a-z0-9]+(-[a-z0-9]+)*\Z")  # = is_query_id, for callers that want a pattern
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
@@ -119,10 +121,12 @@ def find_query(layout: Layout, name: str) -> QuerySource:
 
 __all__ = [
     "FEDERATED_TAG",
+    "ID_PATTERN",
     "QuerySource",
     "canned_queries",
     "find_query",
     "inline_query",
+    "is_query_id",
     "query_ids",
     "read_query",
 ]
