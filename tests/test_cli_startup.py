@@ -71,7 +71,8 @@ def test_help_and_errors_outside_a_command_come_from_the_whole_parser(
 
 def test_a_cold_query_imports_only_the_query_command(tmp_path: Path) -> None:
     """If `alaska-kg query participants` runs in a new process, then it answers, and neither the other
-    commands' modules (link, push, search, export's converter) nor rdflib, pyshacl or owlrl were imported."""
+    commands' modules (link, push, search, export's converter) nor rdflib, pyshacl, owlrl, reasonable nor
+    argparse (the command line is read by alaska_kg.cli.fast), typing or dataclasses were imported."""
     env = {**os.environ, CACHE_ENV_VAR: str(tmp_path / "cache")}
     built = subprocess.run(
         [sys.executable, "-m", "alaska_kg", "build", "--root", str(REPO_ROOT), "--out", str(tmp_path / "d")],
@@ -85,7 +86,8 @@ def test_a_cold_query_imports_only_the_query_command(tmp_path: Path) -> None:
         "import sys\nfrom alaska_kg.cli.app import main\n"
         f"code = main(['query', 'participants', '--root', {str(REPO_ROOT)!r}])\n"
         "heavy = ('rdflib', 'pyshacl', 'owlrl', 'reasonable', 'alaska_kg.cli.link', 'alaska_kg.cli.push', "
-        "'alaska_kg.cli.search', 'alaska_kg.query.convert', 'alaska_kg.build', 'traceback')\n"
+        "'alaska_kg.cli.search', 'alaska_kg.query.convert', 'alaska_kg.build', 'traceback', 'argparse', "
+        "'typing', 'dataclasses')\n"
         "print('IMPORTED', sorted(m for m in heavy if m in sys.modules))\nsys.exit(code)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
@@ -200,3 +202,54 @@ def test_a_verified_dataset_is_read_leniently_into_the_same_quads(tmp_path: Path
     with pytest.raises(SourceSyntaxError) as caught:
         load_store(bad, bad.read_bytes())
     assert str(caught.value).startswith(f"{bad}: not valid N-Quads: ") and "line 1" in str(caught.value)
+
+
+# ---------------------------------------------------------------- the end of the process
+
+_RUN = (
+    "import sys\nfrom alaska_kg.cli.app import run\n"
+    "class Witness:\n"
+    "    def __del__(self):\n"
+    "        print('SHUTDOWN', file=sys.stderr, flush=True)\n"
+    "witness = Witness()\n"
+    "{before}"
+    "sys.argv = ['alaska-kg', *{argv!r}]\n"
+    "sys.exit(run())\n"
+)
+
+
+def _run_console(tmp_path: Path, argv: list[str], before: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, CACHE_ENV_VAR: str(tmp_path / "cache")}
+    code = _RUN.format(argv=[*argv, "--root", str(REPO_ROOT)], before=before)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+
+
+def test_a_query_ends_its_process_without_the_interpreter_s_shutdown(tmp_path: Path) -> None:
+    """If the console script runs a query read by the fast path, then the whole answer is written, the exit
+    code is the query's (0; 14 for a cut answer, its message on stderr), and the process ends without the
+    interpreter's shutdown (the witness object is never finalized); an atexit callback, or a command line
+    read by argparse, brings the usual shutdown back."""
+    env = {**os.environ, CACHE_ENV_VAR: str(tmp_path / "cache")}
+    subprocess.run(
+        [sys.executable, "-m", "alaska_kg", "build", "--root", str(REPO_ROOT), "--out", str(tmp_path / "d")],
+        capture_output=True,
+        env=env,
+        check=True,
+    )
+    whole = _run_console(tmp_path, ["query", "participants", "--format", "csv"])
+    assert whole.returncode == 0, whole.stderr
+    assert whole.stdout.startswith("side,delegation,person,post\n")
+    assert "/resource/antony-blinken," in whole.stdout  # "the United States (Antony Blinken, ...)"
+    assert len(whole.stdout.splitlines()) == 5  # the header and the four participants the article names
+    assert "SHUTDOWN" not in whole.stderr
+    cut = _run_console(tmp_path, ["query", "participants", "--format", "csv", "--max-rows", "1"])
+    assert cut.returncode == 14 and len(cut.stdout.splitlines()) == 2
+    assert "only the first 1 were written" in cut.stderr and "SHUTDOWN" not in cut.stderr
+    registered = _run_console(
+        tmp_path,
+        ["query", "participants"],
+        before="import atexit\natexit.register(lambda: print('ATEXIT', file=sys.stderr, flush=True))\n",
+    )
+    assert registered.returncode == 0 and "ATEXIT" in registered.stderr and "SHUTDOWN" in registered.stderr
+    by_argparse = _run_console(tmp_path, ["query", "--par", "x=1", "participants"])
+    assert by_argparse.returncode == 10 and "SHUTDOWN" in by_argparse.stderr

@@ -7,7 +7,6 @@ Pure standard library: `alaska-kg query` asks this module for the dataset file o
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from alaska_kg import __version__
 from alaska_kg.errors import CorruptOutput, SourceNotFound
 from alaska_kg.manifest import Manifest, read_manifest
 from alaska_kg.paths import PACKAGED_ROOT, Layout
+from alaska_kg.sha256 import sha256
 
 CACHE_ENV_VAR = "ALASKA_KG_CACHE"
 DATASET_FILE = "alaska-kg.nq"
@@ -82,7 +82,7 @@ def content_key(layout: Layout, files: tuple[Path, ...] | None = None) -> str:
     """SHA-256 over the package version and every source file's relative path and bytes (~1 ms for the
     bundled sources). A source that cannot be read (a folder, a broken link, no permission) is an error
     naming it, never a key that matches an earlier build."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = sha256(__version__.encode())
     for path in source_files(layout) if files is None else files:
         digest.update(b"\0" + path.relative_to(layout.root).as_posix().encode() + b"\0")
         data = _read_source(path)
@@ -98,11 +98,11 @@ def _packaged_key() -> str | None:
         data = record.read_bytes()
     except OSError:
         return None
-    return hashlib.sha256(b"packaged\0" + __version__.encode() + b"\0" + data).hexdigest()[:32]
+    return sha256(b"packaged\0" + __version__.encode() + b"\0" + data).hexdigest()[:32]
 
 
 def _keys_file(layout: Layout) -> Path:
-    return cache_root() / KEYS_FOLDER / hashlib.sha256(os.fsencode(layout.root)).hexdigest()[:32]
+    return cache_root() / KEYS_FOLDER / sha256(os.fsencode(layout.root)).hexdigest()[:32]
 
 
 def _signature(layout: Layout, files: tuple[Path, ...]) -> list[str]:

@@ -9,7 +9,6 @@ by its extension, every RDF syntax Oxigraph parses, and refuses an extension it 
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -77,14 +76,22 @@ def canonical(name: str) -> str | None:
     return ALIASES.get(name.strip().casefold())
 
 
+def format_name(text: str, choices: Iterable[str], extra: dict[str, str] | None = None) -> str | None:
+    """The canonical name `text` gives (any name of ALIASES, and of `extra`) if it is one of `choices`."""
+    name = ({**ALIASES, **extra} if extra else ALIASES).get(text.strip().casefold())
+    return name if name in tuple(choices) else None
+
+
 def format_type(choices: Iterable[str], extra: dict[str, str] | None = None) -> Callable[[str], str]:
     """An argparse `type` for --format: any name of ALIASES (and `extra`) that means one of `choices`."""
     allowed = tuple(choices)
     names = {**ALIASES, **(extra or {})}
 
     def parse(text: str) -> str:
-        name = names.get(text.strip().casefold())
-        if name not in allowed:
+        name = format_name(text, allowed, extra)
+        if name is None:
+            import argparse  # only for the error: the command line's fast path never imports argparse
+
             known = sorted(n for n, c in names.items() if c in allowed)
             raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(known)})")
         return name
@@ -130,6 +137,7 @@ __all__ = [
     "canonical",
     "check_output_path",
     "dataset_syntax",
+    "format_name",
     "format_type",
     "syntax_of",
 ]

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import NoReturn, TextIO
 
 from alaska_kg import __version__
 from alaska_kg.cli.sources import sources
@@ -16,6 +13,11 @@ from alaska_kg.errors import AlaskaKgError, UsageError, ValidationFailed
 from alaska_kg.namespaces import shorten
 from alaska_kg.paths import ROOT_HELP
 from alaska_kg.syntaxes import RDF_SYNTAXES, format_type
+
+TYPE_CHECKING = False  # neither typing (~2.5 ms) nor argparse (~5 ms) on the path of a common command line
+if TYPE_CHECKING:  # argparse only for a command line the fast path (alaska_kg.cli.fast) does not read
+    import argparse
+    from typing import NoReturn, TextIO
 
 PROG = "alaska-kg"
 # = alaska_kg.build.reason.REASONERS and DEFAULT_REASONER, kept here to stay light (tests/test_reasoning.py)
@@ -40,6 +42,9 @@ COMMAND_MODULES = {
     "serve": "serve",
     "viz": "viz",
 }
+# The modules whose FAST_COMMANDS alaska_kg.cli.fast reads without argparse (the light query path).
+FAST_MODULES = ("query",)
+_light_run: list[bool] = []  # one entry once main() ran a command line read by the fast path
 
 
 def _progress(err: TextIO) -> Callable[[str], None] | None:
@@ -89,6 +94,8 @@ def _print_class_counts(direct: dict[str, int], closed: dict[str, int] | None, o
 
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """parse → validate → reason → export; the heavy libraries are imported here, not at CLI import."""
+    from pathlib import Path
+
     from alaska_kg.build.pipeline import build
 
     layout = sources(args, err)
@@ -146,17 +153,34 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0 if report.conforms else 1
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (`alaska-kg query: error: …`, exit 2), like every error."""
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse, but a usage error is one line (`alaska-kg query: error: …`, exit 2), like every error;
+    made when first needed, so that argparse is imported only then."""
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {printable(message)} (see `{self.prog} --help`)\n")
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            self.exit(2, f"{self.prog}: error: {printable(message)} (see `{self.prog} --help`)\n")
+
+    return _Parser
+
+
+def _fast_args(argv: list[str]) -> object | None:
+    """The namespace of a command line that alaska_kg.cli.fast reads without argparse, else None."""
+    module = COMMAND_MODULES.get(argv[0]) if argv else None
+    if module not in FAST_MODULES:
+        return None
+    from alaska_kg.cli import fast
+
+    name = f"alaska_kg.cli.{module}"
+    __import__(name)  # importlib.import_module, without importing importlib (~0.2 ms)
+    return fast.read(argv, sys.modules[name].FAST_COMMANDS)
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole parser, or (`command`, one of COMMAND_MODULES) the same parser with only that command."""
     module = COMMAND_MODULES.get(command) if command is not None else None
-    parser = _Parser(
+    parser = _parser_class()(
         prog=PROG, description="Build the knowledge graph of the United States–China talks in Alaska."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -282,14 +306,18 @@ def main(argv: list[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     if argv is None:
         argv = sys.argv[1:]
-    try:
-        args = _parser(argv[0] if argv else None).parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
-        return exc.code if isinstance(exc.code, int) else 2
-    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
+    args = _fast_args(argv)
+    if args is not None:
+        _light_run.append(True)
+    else:
+        try:
+            args = _parser(argv[0] if argv else None).parse_args(argv)
+        except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
+            return exc.code if isinstance(exc.code, int) else 2
+    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler  # type: ignore[attr-defined]
     debug = bool(getattr(args, "debug", False))
     try:
-        return handler(args, out, err)
+        return handler(args, out, err)  # type: ignore[arg-type]
     except AlaskaKgError as exc:
         return _fail(exc.message, exc.exit_code, debug, err)
     except KeyboardInterrupt:
@@ -301,4 +329,37 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", 1, debug, err)
 
 
-__all__ = ["main"]
+def run() -> int:
+    """The `alaska-kg` console script and `python -m alaska_kg`: `main()`, then the end of the process.
+
+    After a query-path command read by the fast path, that built nothing, left no other thread running and
+    registered nothing to run at exit, the output is flushed and the process ends at once (`os._exit`):
+    the interpreter's own shutdown, which frees the loaded store and every module one by one, took ~8 ms
+    of a cold `alaska-kg query` (docs/performance.md) and has nothing else to do. Anything else ends as
+    usual, when the caller (`sys.exit`) returns the code.
+    """
+    code = main()
+    if _nothing_left_to_finish():
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # as usual: the interpreter's shutdown reports it
+            return code
+        os._exit(code)
+    return code
+
+
+def _nothing_left_to_finish() -> bool:
+    """Whether ending the process without the interpreter's shutdown loses nothing (see `run`)."""
+    if not _light_run or "alaska_kg.build" in sys.modules:
+        return False
+    import atexit  # built into the interpreter: nothing to load
+
+    registered = getattr(atexit, "_ncallbacks", None)  # CPython's count of atexit callbacks
+    if registered is None or registered() > 0:
+        return False
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
+__all__ = ["main", "run"]

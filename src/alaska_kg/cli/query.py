@@ -8,10 +8,8 @@ imported only when an endpoint is given.
 
 from __future__ import annotations
 
-import argparse
 import io
-import math
-from typing import TextIO
+from collections.abc import Callable
 
 from alaska_kg.cli.sources import make_dataset, sources
 from alaska_kg.display import printable
@@ -21,10 +19,16 @@ from alaska_kg.paths import ROOT_HELP, Layout
 from alaska_kg.query.catalog import QuerySource, canned_queries, find_query, inline_query
 from alaska_kg.query.dataset import GRAPH_SELECTIONS, OpenDataset, open_dataset
 from alaska_kg.query.deadline import DEFAULT_TIMEOUT, run_with_deadline
-from alaska_kg.query.params import bind
 from alaska_kg.query.results import MACHINE_FORMATS, MAX_CELL, OUTPUT_FORMATS, text_table, write_answer
 from alaska_kg.query.run import DEFAULT_MAX_ROWS, Answer, bounded, run_query, service_error
-from alaska_kg.syntaxes import check_output_path, format_type, syntax_of
+from alaska_kg.syntaxes import check_output_path, format_name, format_type, syntax_of
+
+TYPE_CHECKING = False  # neither typing (~2.5 ms) nor argparse (~5 ms) on the path of a common command line
+if TYPE_CHECKING:  # argparse is imported only when a command line is not one the fast path reads
+    import argparse
+    from typing import TextIO, TypeVar
+
+    _T = TypeVar("_T")
 
 PROG = "alaska-kg"
 REMOTE_TIMEOUT = 60.0  # = alaska_kg.store.client.DEFAULT_TIMEOUT, kept here so that `query` stays light
@@ -55,7 +59,11 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     max_cell = _max_cell(args, out)
     layout = sources(args, err)
     query = inline_query(args.sparql) if args.sparql is not None else find_query(layout, args.name)
-    substitutions = bind(query, args.param)
+    substitutions = {}
+    if args.param:
+        from alaska_kg.query.params import bind  # only when a parameter is given
+
+        substitutions = bind(query, args.param)
     if args.endpoint is not None:
         return _query_remote(args, query, substitutions, out)
     dataset = _open(args, layout, err)
@@ -198,26 +206,103 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _seconds(text: str) -> float:
-    """argparse type of --timeout: a positive, finite number of seconds."""
+def seconds(text: str) -> float:
+    """--timeout: a positive, finite number of seconds; ValueError if `text` is none."""
     try:
         value = float(text)
     except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+        value = -1.0
+    if not (value > 0 and value - value == 0):  # positive and finite (inf - inf is nan); no `math` to load
+        raise ValueError(f"not a positive number of seconds: {text!r}")
     return value
 
 
-def _row_cap(text: str) -> int | None:
-    """argparse type of --max-rows: a count, 0 meaning no limit (None)."""
+def row_cap(text: str) -> int | None:
+    """--max-rows: a count, 0 meaning no limit (None); ValueError if `text` is none."""
     try:
         value = int(text)
     except ValueError:
         value = -1
     if value < 0:
-        raise argparse.ArgumentTypeError(f"not a number of rows (0 or more): {text!r}")
+        raise ValueError(f"not a number of rows (0 or more): {text!r}")
     return value or None
+
+
+def _seconds(text: str) -> float:
+    """argparse type of --timeout (see `seconds`)."""
+    return _argparse_type(seconds, text)
+
+
+def _row_cap(text: str) -> int | None:
+    """argparse type of --max-rows (see `row_cap`)."""
+    return _argparse_type(row_cap, text)
+
+
+def _argparse_type(convert: Callable[[str], _T], text: str) -> _T:
+    """`convert(text)`, its ValueError turned into the error argparse reports as is."""
+    try:
+        return convert(text)
+    except ValueError as exc:
+        import argparse
+
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def output_format(text: str) -> str:
+    """--format of `query`, for the fast path (alaska_kg.cli.fast): ValueError where argparse would fail."""
+    name = format_name(text, OUTPUT_FORMATS)
+    if name is None:
+        raise ValueError(text)
+    return name
+
+
+def graph_selection(text: str) -> str:
+    """--graph of `query` (argparse `choices`), for the fast path: ValueError where argparse would fail."""
+    if text not in GRAPH_SELECTIONS:
+        raise ValueError(text)
+    return text
+
+
+# The command lines of these commands that alaska_kg.cli.fast reads without argparse: per command, its
+# handler, its positionals (dest, required) and its options (option -> dest, kind, converter, default);
+# a converter raises ValueError where argparse would refuse the value. tests/test_cli_fast.py checks that
+# these agree with the argparse parsers below, option by option.
+_COMMON_FAST = {
+    "--dataset": ("dataset", "value", None, None),
+    "--debug": ("debug", "flag", None, False),
+    "--root": ("root", "value", None, None),
+}
+FAST_COMMANDS = {
+    "query": (
+        _query,
+        (("name", False),),
+        {
+            "--sparql": ("sparql", "value", None, None),
+            "--param": ("param", "append", None, []),
+            "--format": ("format", "value", output_format, None),
+            "--wide": ("wide", "flag", None, False),
+            "--labels": ("labels", "flag", None, False),
+            "--graph": ("graph", "value", graph_selection, None),
+            "--raw": ("raw", "flag", None, False),
+            "--allow-service": ("allow_service", "flag", None, False),
+            "--endpoint": ("endpoint", "value", None, None),
+            "--timeout": ("timeout", "value", seconds, QUERY_TIMEOUT),
+            "--max-rows": ("max_rows", "value", row_cap, DEFAULT_MAX_ROWS),
+            **_COMMON_FAST,
+        },
+    ),
+    "queries": (
+        _queries,
+        (),
+        {
+            "--root": ("root", "value", None, None),
+            "--debug": ("debug", "flag", None, False),
+            "--wide": ("wide", "flag", None, False),
+        },
+    ),
+    "describe": (_describe, (("thing", True),), {"--raw": ("raw", "flag", None, False), **_COMMON_FAST}),
+    "stats": (_stats, (), dict(_COMMON_FAST)),
+}
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -396,4 +481,4 @@ _REGISTER = {
 }
 
 
-__all__ = ["register"]
+__all__ = ["FAST_COMMANDS", "register"]

@@ -3,12 +3,14 @@ dataset for them: one place for every command module (the query wing never decid
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-from typing import TextIO
-
 from alaska_kg.display import printable
 from alaska_kg.paths import Layout, locate, origin_notice
+
+TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms)
+if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+    from typing import TextIO
 
 
 def sources(args: argparse.Namespace, err: TextIO) -> Layout:

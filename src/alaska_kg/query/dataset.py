@@ -14,22 +14,28 @@ under `--graph all` or `asserted` (everything in a file is stated); `--graph inf
 
 from __future__ import annotations
 
-import re
+from collections import namedtuple
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, NamedTuple, get_args
 
 from pyoxigraph import DefaultGraph, NamedNode, Store
 
 from alaska_kg.cache import DATASET_FILE, STORE_FOLDER, cached_entry
 from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, UsageError
+from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.manifest import Manifest, read_manifest
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
 from alaska_kg.paths import Layout
 from alaska_kg.syntaxes import RDF_SYNTAXES, SYNTAX_NAMES, dataset_syntax, syntax_of
 
-GraphSelection = Literal["all", "asserted", "inferred"]
-GRAPH_SELECTIONS: tuple[str, ...] = get_args(GraphSelection)
+TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms): its names only for checkers
+if TYPE_CHECKING:
+    from typing import Literal
+
+    GraphSelection = Literal["all", "asserted", "inferred"]
+else:
+    GraphSelection = str
+GRAPH_SELECTIONS: tuple[str, ...] = ("all", "asserted", "inferred")  # = GraphSelection's values
 # What each selection makes the query's default graph: the RDF merge of these named graphs.
 SELECTED_GRAPHS: dict[str, tuple[str, ...]] = {
     "all": GRAPH_NAMES,  # what the sources state, with what OWL RL entails from them
@@ -38,17 +44,18 @@ SELECTED_GRAPHS: dict[str, tuple[str, ...]] = {
 }
 # What fills the cache when it has no dataset: (layout, rebuild) -> the built N-Quads file.
 MakeDataset = Callable[[Layout, bool], Path]
-_POSITION = re.compile(r"\b(?:at|between line) (\d+)(?::| column )(\d+)")
+_POSITION = LazyRegex(r"\b(?:at|between line) (\d+)(?::| column )(\d+)")
 
 
-# A NamedTuple, not a frozen dataclass: as immutable, and the query path then never imports dataclasses
-# (~6 ms with inspect and ast, and ~0.5 ms per class: alaska_kg.manifest says the same).
-class OpenDataset(NamedTuple):
+# A named tuple, not a frozen dataclass (~6 ms with inspect and ast, ~0.5 ms per class) nor a
+# typing.NamedTuple (typing: ~2.5 ms): as immutable, and the query path imports neither (alaska_kg.manifest).
+class OpenDataset(namedtuple("OpenDataset", ("store", "path", "built"), defaults=(False,))):
     """A loaded dataset and where it came from (`built`: the cache had to be filled first)."""
 
+    __slots__ = ()
     store: Store
     path: Path
-    built: bool = False
+    built: bool
 
     @property
     def own_graphs(self) -> bool:

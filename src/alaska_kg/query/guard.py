@@ -23,13 +23,16 @@ else it is refused.
 
 from __future__ import annotations
 
-import bisect
-import re
+from collections import namedtuple
 from collections.abc import Iterator, Mapping
-from typing import NamedTuple, NoReturn
 
 from alaska_kg.errors import ForbiddenQuery, QuerySyntaxError
+from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
+
+TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms)
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 DATASET_GRAPHS = frozenset(graph_iri(name) for name in GRAPH_NAMES)
 
@@ -45,8 +48,19 @@ _DIGITS = "0123456789"
 
 
 def _names(ascii_chars: str) -> str:
-    """A regex class of `ascii_chars` and every non-ASCII character: `[^` the other ASCII characters `]`."""
-    return "[^" + "".join(f"\\x{c:02x}" for c in range(128) if chr(c) not in ascii_chars) + "]"
+    """A regex class of `ascii_chars` and every non-ASCII character: `[^` the other ASCII characters `]`,
+    written as ranges (`\\x00-\\x2c`): a third less time to compile than one escape per character."""
+    ranges, code = [], 0
+    while code < 128:
+        if chr(code) in ascii_chars:
+            code += 1
+            continue
+        first = code
+        while code + 1 < 128 and chr(code + 1) not in ascii_chars:
+            code += 1
+        ranges.append(f"\\x{first:02x}" if first == code else f"\\x{first:02x}-\\x{code:02x}")
+        code += 1
+    return "[^" + "".join(ranges) + "]"
 
 
 _BASE = _LETTERS  # [164] PN_CHARS_BASE (non-ASCII: _BASE_RANGES)
@@ -85,31 +99,46 @@ _STRING = (
     rf'|"(?:[^"\\\n\r]|{_ECHAR}|{_UCHAR})*"'  # [157] STRING_LITERAL2
 )
 
+# The terminals, each with the characters it can start with (a non-ASCII one: only a prefixed name).
 # Order matters only where two terminals start alike; each pair below is ordered so the first alternative
 # that matches is also the longest (IRIREF before `<=`/`<`, a long string before an empty one, PNAME before
 # a keyword, a signed number before `+`/`-`, a DECIMAL before `.`, NIL/ANON before `(`/`[`).
-_TOKEN = re.compile(
-    rf"""
-    (?P<space>[{_WS}]+)
-  | (?P<comment>\#[^\r\n]*)
-  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
-  | (?P<string>{_STRING})
-  | (?P<bnode>{_BLANK_NODE_LABEL})
-  | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
-  | (?P<var>[?$]{_VARNAME})
-  | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
-  | (?P<number>[+-]?(?:[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+))
-  | (?P<word>[A-Za-z][A-Za-z0-9_]*)
-  | (?P<nil>\([{_WS}]*\))
-  | (?P<anon>\[[{_WS}]*\])
-  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{{}}()\[\];,.*/|^!=<>+\-?])
-    """,
-    re.VERBOSE,
+_TERMINALS = (
+    ("space", rf"[{_WS}]+", _WS),
+    ("comment", r"\#[^\r\n]*", "#"),
+    ("iri", rf'<(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>', "<"),
+    ("string", _STRING, "'\""),
+    ("bnode", _BLANK_NODE_LABEL, "_"),
+    ("pname", f"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?", _LETTERS + ":"),
+    ("var", f"[?$]{_VARNAME}", "?$"),
+    ("langtag", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*", "@"),
+    (
+        "number",
+        rf"[+-]?(?:[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+)",
+        "+-." + _DIGITS,
+    ),
+    ("word", r"[A-Za-z][A-Za-z0-9_]*", _LETTERS),
+    ("nil", rf"\([{_WS}]*\)", "("),
+    ("anon", rf"\[[{_WS}]*\]", "["),
+    ("punct", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.*/|^!=<>+\-?]", "^&|!<>={}()[];,.*/+-?"),
 )
-_BACKSLASH_SEQUENCE = re.compile(rf"{_UCHAR}|\\.", re.DOTALL)
+# The lexer as one pattern, the first alternative that matches winning. Compiling it took ~2 ms, on the
+# path of every query, so `_next_token` tries only the terminals that can start with the character at
+# hand, each compiled when first needed (a canned query needs five or six of the thirteen), which finds
+# the same token: tests/test_cold_path.py compares the two at every position of every query it has.
+_TOKEN = LazyRegex("(?x)" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern, _ in _TERMINALS))
+_BY_FIRST_CHARACTER: dict[str, list[tuple[str, LazyRegex]]] = {}
+for _kind, _pattern, _starts in _TERMINALS:
+    _compiled = LazyRegex("(?x)" + _pattern)
+    for _char in _starts:
+        _BY_FIRST_CHARACTER.setdefault(_char, []).append((_kind, _compiled))
+    if _kind == "pname":
+        _NON_ASCII_START = [(_kind, _compiled)]
+_BACKSLASH_SEQUENCE = LazyRegex(rf"(?s){_UCHAR}|\\.")
 # What a pre-parsing reader (§19.2, rdflib) takes for a codepoint escape: every match, wherever it is.
-_PREPASS_ESCAPE = re.compile(_UCHAR)
-_IRI_CHAR = re.compile(r'[^<>"{}|^`\\\x00-\x20]')
+_PREPASS_ESCAPE = LazyRegex(_UCHAR)
+_ESCAPED = LazyRegex(r"\\(.)")  # PN_LOCAL_ESC
+_IRI_CHAR = LazyRegex(r'[^<>"{}|^`\\\x00-\x20]')
 
 # Bare words of the SPARQL 1.1 Query and Update grammars (§19.8, keywords case-insensitive).
 _QUERY_KEYWORDS = frozenset(
@@ -141,12 +170,13 @@ GLUED_KEYWORDS = (
 MAX_NESTING = 128  # `{`, `(`, `[` open at once; Oxigraph's recursive parser overflows its stack from ~900
 
 
-# A NamedTuple, not a frozen dataclass: as immutable, and the query path then never imports dataclasses
-# (~6 ms with inspect and ast, and ~0.5 ms per class: alaska_kg.manifest says the same).
-class Token(NamedTuple):
+# A named tuple, not a frozen dataclass (~6 ms with inspect and ast, ~0.5 ms per class) nor a
+# typing.NamedTuple (typing: ~2.5 ms): as immutable, and the query path imports neither (alaska_kg.manifest).
+class Token(namedtuple("Token", ("kind", "text", "start", "line", "column"))):
     """One terminal of the query text: its kind (the group name of `_TOKEN`), its text as written, and
     where it starts (offset into the text, 1-based line and column in code points)."""
 
+    __slots__ = ()
     kind: str
     text: str
     start: int
@@ -176,6 +206,16 @@ def _decoded(escape: str) -> str | None:
     return None if 0xD800 <= number <= 0xDFFF or number > 0x10FFFF else chr(number)
 
 
+def _next_token(text: str, position: int) -> tuple[str, int] | None:
+    """The kind and the end of the token at `position`, as `_TOKEN.match(text, position)` finds it."""
+    char = text[position]
+    for kind, pattern in _BY_FIRST_CHARACTER.get(char, ()) if char.isascii() else _NON_ASCII_START:
+        match = pattern.match(text, position)
+        if match is not None:
+            return kind, match.end()
+    return None
+
+
 def lex(text: str, where: str = "query") -> list[Token]:
     """The tokens of `text`, whitespace and comments dropped; QuerySyntaxError at the first character no
     terminal matches, ForbiddenQuery at a codepoint escape the two readings (module docstring) disagree on."""
@@ -184,8 +224,8 @@ def lex(text: str, where: str = "query") -> list[Token]:
     escapes: dict[int, str] = {}  # offset of each UCHAR read inside an IRI or a string -> the token kind
     position, line, line_start = 0, 1, 0
     while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None:
+        found_here = _next_token(text, position)
+        if found_here is None:
             line, column = _position(text, position)
             char = text[position]
             if char in "\"'":
@@ -199,22 +239,23 @@ def lex(text: str, where: str = "query") -> list[Token]:
             else:
                 reason = f"{_shown(char)} is no SPARQL 1.1 token (§19.8)"
             raise QuerySyntaxError(f"{where}:{line}:{column}: the guard cannot read the query here: {reason}")
-        kind = match.lastgroup or ""
+        kind, end = found_here
+        value = text[position:end]
         if kind in ("comment", "iri", "string"):
-            opaque.append((*match.span(), kind))
+            opaque.append((position, end, kind))
         if kind not in ("space", "comment"):
-            found.append(Token(kind, match.group(), position, line, position - line_start + 1))
-            if kind in ("pname", "var", "bnode") and not match.group().isascii():
+            found.append(Token(kind, value, position, line, position - line_start + 1))
+            if kind in ("pname", "var", "bnode") and not value.isascii():
                 _check_name(found[-1], text, where)
-            if kind in ("iri", "string") and "\\" in match.group():
-                for sequence in _BACKSLASH_SEQUENCE.finditer(match.group()):
+            if kind in ("iri", "string") and "\\" in value:
+                for sequence in _BACKSLASH_SEQUENCE.finditer(value):
                     if sequence.group()[1] in "uU":
                         escapes[position + sequence.start()] = kind
-        newlines = match.group().count("\n")
+        newlines = value.count("\n")
         if newlines:
             line += newlines
-            line_start = position + match.group().rindex("\n") + 1
-        position = match.end()
+            line_start = position + value.rindex("\n") + 1
+        position = end
     _check_escapes(text, where, opaque, escapes)
     return found
 
@@ -253,6 +294,8 @@ def _check_escapes(
         offset = escape.start()
         char = _decoded(escape.group())
         kind = escapes.get(offset)
+        import bisect  # only for a query with a backslash
+
         index = bisect.bisect_right(opaque, (offset, len(text) + 1, "")) - 1  # the last one starting before
         inside = opaque[index][2] if index >= 0 and offset < opaque[index][1] else None
         if kind is None and inside == "comment":
@@ -303,7 +346,7 @@ def iri_value(token: Token) -> str:
 
 def _local_value(local: str) -> str:
     """A PN_LOCAL as part of an IRI: PN_LOCAL_ESC loses its backslash, PERCENT stays as written (§19.8)."""
-    return re.sub(r"\\(.)", r"\1", local)
+    return _ESCAPED.sub(r"\1", local)
 
 
 def _graph_iri(token: Token, declared: Mapping[str, str]) -> str | None:

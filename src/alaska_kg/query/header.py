@@ -21,26 +21,36 @@ The subset, after the `#+ ` prefix is removed from each line:
 
 from __future__ import annotations
 
-import re
+from collections import namedtuple
 from pathlib import Path
-from typing import Literal, NamedTuple, get_args
 
 from alaska_kg.errors import QueryHeaderError
+from alaska_kg.lazyregex import LazyRegex
 
-ParamType = Literal["iri", "string", "date", "integer"]
-PARAM_TYPES: tuple[str, ...] = get_args(ParamType)
+TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms): its names only for checkers
+if TYPE_CHECKING:
+    from typing import Literal
+
+    ParamType = Literal["iri", "string", "date", "integer"]
+else:
+    ParamType = str
+PARAM_TYPES: tuple[str, ...] = ("iri", "string", "date", "integer")  # = ParamType's values
 KEYS = ("summary", "description", "tags", "columns", "params")
 PARAM_KEYS = ("name", "type", "description", "example")
 HEADER_MARK = "#+"
 
-_VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: (.*)|)\Z")
+# Names: [A-Za-z_][A-Za-z0-9_]* (a variable), with `-` too after the first character (a key); checked
+# without a regular expression, as every key line of every header is.
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_NAME_REST = _NAME_START | frozenset("0123456789")
+_KEY_REST = _NAME_REST | {"-"}
 # YAML indicators that may not start a plain scalar, and sequences that may not occur inside one.
 _PLAIN_BAD_START = (*"[]{}>|*&!%@`'\",#?:", "- ")
 _FLOW_BAD_CHARS = set(",[]{}")
 # Plain scalars that YAML 1.1 or 1.2 reads as null, booleans, numbers, times or dates, not as text.
 _YAML_WORDS = {"null", "~", "true", "false", "yes", "no", "on", "off", "y", "n"}
-_NOT_TEXT = re.compile(
+# Each alternative starts with a sign, a dot or a (Unicode: \d) decimal digit: see `_not_text`.
+_NOT_TEXT = LazyRegex(
     r"[-+]?(\.\d+|\d[\d_]*(\.\d*)?)([eE][-+]?\d+)?"  # numbers
     r"|[-+]?\.(inf|Inf|INF|nan|NaN|NAN)|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+"
     r"|[-+]?\d[\d_]*(:[0-5]?\d)+(\.\d*)?"  # YAML 1.1 sexagesimal
@@ -48,29 +58,58 @@ _NOT_TEXT = re.compile(
 )
 
 
-# A NamedTuple, not a frozen dataclass: as immutable, and the query path then never imports dataclasses
-# (~6 ms with inspect and ast, and ~0.5 ms per class: alaska_kg.manifest says the same).
-class Param(NamedTuple):
+def _is_name(text: str, rest: frozenset[str] = _NAME_REST) -> bool:
+    """`text` is a name: [A-Za-z_] then characters of `rest` (a variable's; a key's allows `-` too)."""
+    return bool(text) and text[0] in _NAME_START and all(char in rest for char in text[1:])
+
+
+def _key_line(text: str) -> tuple[str, str] | None:
+    """(key, value) of a line `key: value` or `key:`, else None."""
+    key, colon, rest = text.partition(":")
+    if not colon or not _is_name(key, _KEY_REST) or (rest and not rest.startswith(" ")):
+        return None
+    return key, rest[1:]
+
+
+def _not_text(raw: str) -> bool:
+    """Whether YAML reads the plain scalar `raw` as null, a boolean, a number, a time or a date."""
+    if raw.lower() in _YAML_WORDS:
+        return True
+    return (raw[0] in "+-." or raw[0].isdecimal()) and _NOT_TEXT.fullmatch(raw) is not None
+
+
+# A named tuple, not a frozen dataclass (~6 ms with inspect and ast, ~0.5 ms per class) nor a
+# typing.NamedTuple (typing: ~2.5 ms): as immutable, and the query path imports neither (alaska_kg.manifest).
+class Param(namedtuple("Param", ("name", "type", "description", "example"), defaults=("", ""))):
     """A parameter the query declares: bound, when given, to the variable of the same name."""
 
+    __slots__ = ()
     name: str
     type: ParamType
-    description: str = ""
-    example: str = ""
+    description: str
+    example: str
 
 
-class QueryHeader(NamedTuple):
+class QueryHeader(
+    namedtuple(
+        "QueryHeader",
+        ("summary", "description", "tags", "columns", "params", "present"),
+        defaults=("", "", (), (), (), False),
+    )
+):
     """The metadata of one .rq file, as its `#+ ` header states it."""
 
-    summary: str = ""
-    description: str = ""
-    tags: tuple[str, ...] = ()
-    columns: tuple[str, ...] = ()
-    params: tuple[Param, ...] = ()
-    present: bool = False  # whether the file has a header at all
+    __slots__ = ()
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    columns: tuple[str, ...]
+    params: tuple[Param, ...]
+    present: bool  # whether the file has a header at all
 
 
-class _Line(NamedTuple):
+class _Line(namedtuple("_Line", ("number", "indent", "text"))):
+    __slots__ = ()
     number: int  # 1-based line of the file
     indent: int
     text: str  # without the indentation
@@ -100,7 +139,7 @@ class _Parser:
             raise self.fail(line, f"value {raw!r} must be quoted (it contains ': ' or ' #')")
         if flow and _FLOW_BAD_CHARS & set(raw):
             raise self.fail(line, f"value {raw!r} must be quoted (it contains one of , [ ] {{ }})")
-        if raw.lower() in _YAML_WORDS or _NOT_TEXT.fullmatch(raw):
+        if _not_text(raw):
             raise self.fail(line, f"value {raw!r} must be quoted (YAML would not read it as text)")
         return raw
 
@@ -201,7 +240,7 @@ class _Parser:
         for first, more in self.sequence(parent):
             if more:
                 raise self.fail(more[0].number, "a list item continues on this line; expected '- item' lines")
-            if first.text.startswith(("{", "[")) or _KEY_LINE.match(first.text):
+            if first.text.startswith(("{", "[")) or _key_line(first.text) is not None:
                 raise self.fail(first.number, "expected a plain list item")
             values.append(self.scalar(first.text, first.number))
         return values
@@ -250,7 +289,7 @@ class _Parser:
     def _add_field(self, fields: dict[str, str], text: str, line: int, *, flow: bool = False) -> None:
         key, sep, value = text.partition(":")
         key = key.strip()
-        if not sep or (value and not value.startswith(" ")) or not _VARNAME.match(key):
+        if not sep or (value and not value.startswith(" ")) or not _is_name(key):
             raise self.fail(line, f"expected 'key: value', got {text.strip()!r}")
         if key not in PARAM_KEYS:
             raise self.fail(line, f"unknown parameter field {key!r} (known: {', '.join(PARAM_KEYS)})")
@@ -262,7 +301,7 @@ class _Parser:
         for required in ("name", "type"):
             if required not in fields:
                 raise self.fail(line, f"parameter without {required!r}")
-        if not _VARNAME.match(fields["name"]):
+        if not _is_name(fields["name"]):
             raise self.fail(line, f"parameter name {fields['name']!r} is not a SPARQL variable name")
         if fields["type"] not in PARAM_TYPES:
             raise self.fail(line, f"parameter type {fields['type']!r} is not one of {', '.join(PARAM_TYPES)}")
@@ -284,10 +323,10 @@ class _Parser:
                 continue
             if line.indent:
                 raise self.fail(line.number, "unexpected indentation")
-            match = _KEY_LINE.match(line.text)
-            if not match:
+            pair = _key_line(line.text)
+            if pair is None:
                 raise self.fail(line.number, f"expected 'key: value', got {line.text!r}")
-            key, raw = match.group(1), (match.group(2) or "").strip()
+            key, raw = pair[0], pair[1].strip()
             if key not in KEYS:
                 raise self.fail(line.number, f"unknown key {key!r} (known: {', '.join(KEYS)})")
             if key in values:

@@ -7,21 +7,21 @@ parameter that is not given stays a free variable: the query then answers for ev
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from pyoxigraph import Literal, NamedNode, Variable
 
 from alaska_kg.display import undecodable_at
 from alaska_kg.errors import QueryParameterError
+from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.namespaces import expand
 from alaska_kg.query.catalog import QuerySource
 from alaska_kg.query.header import Param
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+\Z")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_INTEGER = re.compile(r"[-+]?\d+\Z")
+_ABSOLUTE_IRI = LazyRegex(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+\Z")
+_DATE = LazyRegex(r"\d{4}-\d{2}-\d{2}\Z")
+_INTEGER = LazyRegex(r"[-+]?\d+\Z")
 _INT64 = range(-(2**63), 2**63)  # Oxigraph's xsd:integer is a 64-bit integer
 
 

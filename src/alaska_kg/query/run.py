@@ -7,10 +7,8 @@ query names its own dataset with FROM, which then wins.
 
 from __future__ import annotations
 
-import re
+from collections import namedtuple
 from collections.abc import Iterable, Mapping
-from itertools import islice
-from typing import Literal, NamedTuple, TypeVar
 
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, Triple, Variable, parse_query_results
 
@@ -24,38 +22,54 @@ from alaska_kg.errors import (
     QuerySyntaxError,
     UsageError,
 )
+from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.query.catalog import QuerySource
-from alaska_kg.query.dataset import GraphSelection, OpenDataset
+from alaska_kg.query.dataset import OpenDataset
 from alaska_kg.query.guard import check_query
 
-AnswerKind = Literal["select", "ask", "graph"]
-_ERROR_AT = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
+TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms): its names only for checkers
+if TYPE_CHECKING:
+    from typing import Literal, TypeVar
+
+    from alaska_kg.query.dataset import GraphSelection
+
+    AnswerKind = Literal["select", "ask", "graph"]
+    _T = TypeVar("_T")
+else:
+    AnswerKind = str
+_ERROR_AT = LazyRegex(r"(?s)error at (\d+):(\d+):\s*(.*)")
 MAX_REASON = 200
 DEFAULT_MAX_ROWS = 100_000  # solutions or triples of one answer; a table of more is for no one to read
-_T = TypeVar("_T")
 # what may stand before a prefixed name, and the IRIs and strings blanked out before looking for one
-_PNAME_END = re.compile(r"(?<![\w?$:\-.])([A-Za-z][\w.-]*)?:[\w.:%\\-]*\Z")
-_OPAQUE = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
-_SERVICE_STATUS = re.compile(r"Error (\d{3}) ")
+_PNAME_END = LazyRegex(r"(?<![\w?$:\-.])([A-Za-z][\w.-]*)?:[\w.:%\\-]*\Z")
+_OPAQUE = LazyRegex(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+_SERVICE_STATUS = LazyRegex(r"Error (\d{3}) ")
 _SERVICE_REDIRECTED = "requested too many redirects"  # Oxigraph's text for a 3xx answer
 _SERVICE_NOT_UTF8 = "did not contain valid UTF-8"  # Oxigraph's text for an error body it cannot decode
 
 
-# A NamedTuple, not a frozen dataclass: as immutable, and the query path then never imports dataclasses
-# (~6 ms with inspect and ast, and ~0.5 ms per class: alaska_kg.manifest says the same).
-class Answer(NamedTuple):
+# A named tuple, not a frozen dataclass (~6 ms with inspect and ast, ~0.5 ms per class) nor a
+# typing.NamedTuple (typing: ~2.5 ms): as immutable, and the query path imports neither (alaska_kg.manifest).
+class Answer(
+    namedtuple(
+        "Answer",
+        ("kind", "variables", "solutions", "boolean", "triples", "cut"),
+        defaults=((), None, False, (), False),
+    )
+):
     """What a query returned: solutions (SELECT, read once), a boolean (ASK) or triples (CONSTRUCT).
 
     `cut`: more solutions or triples came than the caller's cap (`max_rows`); only the first ones are here.
     """
 
+    __slots__ = ()
     kind: AnswerKind
-    variables: tuple[str, ...] = ()
-    solutions: QuerySolutions | None = None
-    boolean: bool = False
-    triples: tuple[Triple, ...] = ()
-    cut: bool = False
+    variables: tuple[str, ...]
+    solutions: QuerySolutions | None
+    boolean: bool
+    triples: tuple[Triple, ...]
+    cut: bool
 
 
 def syntax_error(query: QuerySource, exc: SyntaxError) -> QuerySyntaxError:
@@ -202,6 +216,8 @@ def _take(items: Iterable[_T], limit: int | None) -> tuple[list[_T], bool]:
     """The first `limit` items (None: all) and whether there were more: reads at most one item too many."""
     if limit is None:
         return list(items), False
+    from itertools import islice  # only for CONSTRUCT and DESCRIBE
+
     taken = list(islice(items, limit + 1))
     return taken[:limit], len(taken) > limit
 

@@ -15,7 +15,7 @@ from alaska_kg.serve.protocol import ProtocolError, read_operation
 from alaska_kg.serve.responses import error_response, reply_response
 from alaska_kg.serve.service_description import RDF_FORMATS, description, serialized
 
-QUERY_PAGE_ROUTE = "query-page"  # the name of the pages' query editor route, where browsers are sent
+QUERY_PAGE_ROUTE = "query"  # the name of the pages' query editor route (/query), where browsers are sent
 
 
 async def sparql(request: Request) -> Response:
