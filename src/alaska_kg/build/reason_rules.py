@@ -477,9 +477,7 @@ class _Run:
         return {(row[0], row[1], row[2]) for row in rows}  # type: ignore[misc]
 
     def clear_scratch(self) -> None:
-        self.store.update(
-            "; ".join(f"DROP SILENT GRAPH {_iri(g)}" for g in (_CANDIDATES, _FRESH, _TO_CLOSE))
-        )
+        self.store.update("; ".join(f"DROP SILENT GRAPH {_iri(g)}" for g in (_CANDIDATES, _FRESH, _TO_CLOSE)))
 
     def close(self, schema: Schema) -> None:
         """Run the compiled rules to a fixpoint, semi-naively."""
