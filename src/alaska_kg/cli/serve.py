@@ -18,6 +18,10 @@ from alaska_kg.errors import UsageError
 
 PROG = "alaska-kg"
 SHUTDOWN_GRACE = 3  # seconds the server waits for answers in flight once told to stop
+# Uvicorn's limits on clients (a public server still belongs behind a reverse proxy: docs/publishing.md)
+KEEP_ALIVE = 5  # seconds an idle connection stays open
+MAX_CONNECTIONS = 1000  # connections and tasks at once; more are answered 503
+MAX_INCOMPLETE_EVENT = 64 << 10  # bytes of request line and headers not yet complete (h11)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -62,6 +66,8 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         max_rows=args.max_rows or 0,
         cors_origin=args.cors,
         allow_service=args.allow_service,
+        max_memory=args.max_memory << 20,
+        max_answer=args.max_answer_size << 20,
     )
     app = make_app(
         ServeState(dataset, layout, config), cache_bytes=args.cache_size << 20, workers=args.workers
@@ -85,6 +91,10 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             access_log=False,
             lifespan="on",
             timeout_graceful_shutdown=SHUTDOWN_GRACE,
+            timeout_keep_alive=KEEP_ALIVE,
+            limit_concurrency=MAX_CONNECTIONS,
+            h11_max_incomplete_event_size=MAX_INCOMPLETE_EVENT,
+            server_header=False,
         )
     )
     try:
@@ -112,7 +122,7 @@ def _workers(text: str) -> int:
 
 
 def _mebibytes(text: str) -> int:
-    """argparse type of --cache-size: a whole number of MiB, 0 or more."""
+    """argparse type of --cache-size, --max-memory, --max-answer-size: a whole number of MiB, 0 or more."""
     if not text.isdigit() or int(text) > 1 << 20:
         raise argparse.ArgumentTypeError(f"not a size in MiB (0 or more): {text!r}")
     return int(text)
@@ -121,7 +131,14 @@ def _mebibytes(text: str) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `serve` to the `alaska-kg` parser."""
     from alaska_kg.serve.answer_cache import DEFAULT_CACHE_BYTES
-    from alaska_kg.serve.state import DEFAULT_HOST, DEFAULT_MAX_ROWS, DEFAULT_PORT, DEFAULT_TIMEOUT
+    from alaska_kg.serve.state import (
+        DEFAULT_HOST,
+        DEFAULT_MAX_ANSWER,
+        DEFAULT_MAX_MEMORY,
+        DEFAULT_MAX_ROWS,
+        DEFAULT_PORT,
+        DEFAULT_TIMEOUT,
+    )
 
     serve = commands.add_parser(
         "serve",
@@ -170,6 +187,22 @@ def register(commands: argparse._SubParsersAction) -> None:
         f"size; 0: off (default: {DEFAULT_CACHE_BYTES >> 20})",
     )
     serve.add_argument(
+        "--max-memory",
+        type=_mebibytes,
+        default=DEFAULT_MAX_MEMORY >> 20,
+        metavar="MiB",
+        help="memory one query may use (in its worker, beyond the loaded dataset); a query needing more "
+        f"is stopped and the client gets 503; 0: no limit (default: {DEFAULT_MAX_MEMORY >> 20})",
+    )
+    serve.add_argument(
+        "--max-answer-size",
+        type=_mebibytes,
+        default=DEFAULT_MAX_ANSWER >> 20,
+        metavar="MiB",
+        help=f"largest answer sent; a larger one is refused with 503; 0: no limit "
+        f"(default: {DEFAULT_MAX_ANSWER >> 20})",
+    )
+    serve.add_argument(
         "--cors",
         metavar="ORIGIN",
         default=None,
@@ -178,7 +211,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--allow-service",
         action="store_true",
-        help="let queries use SERVICE to call remote SPARQL endpoints (refused by default)",
+        help="let queries use SERVICE to call remote SPARQL endpoints (refused by default). Warning: "
+        "any client can then make the server send requests to any host it can reach, including this "
+        "machine and private addresses (docs/security.md)",
     )
     _common(serve)
     serve.set_defaults(handler=_serve)

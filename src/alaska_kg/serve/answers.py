@@ -9,6 +9,7 @@ returns plain bytes: an HTTP status, and a head line (media type, cut or not) fo
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from itertools import islice
 from typing import NamedTuple
@@ -70,7 +71,16 @@ _CANONICAL = {  # what an alias is answered as
     "application/x-turtle": "text/turtle",
     "text/plain": "application/n-triples",
 }
-QUERY_WHERE = "query"  # how error messages name a query sent to the endpoint
+_MEDIA_TYPE = re.compile(r"[a-z0-9.+-]+/[a-z0-9.+-]+")
+QUERY_WHERE = "query"
+MAX_TSV_LINE = 16 << 20  # bytes of one TSV line Oxigraph's results reader takes (its buffer)
+
+
+class AnswerTooLarge(AlaskaKgError):
+    """An answer the server will not send: past a limit of the engine or of the server (503)."""
+
+
+# how error messages name a query sent to the endpoint
 
 
 class Reply(NamedTuple):
@@ -80,6 +90,7 @@ class Reply(NamedTuple):
     media_type: str
     body: bytes
     cut: bool = False
+    retry_after: int | None = None  # seconds, for a 503 that a later try may not get
 
 
 def http_status(error: AlaskaKgError) -> int:
@@ -90,7 +101,7 @@ def http_status(error: AlaskaKgError) -> int:
         return 403
     if isinstance(error, QueryNotFound):
         return 404
-    if isinstance(error, QueryTimeout):
+    if isinstance(error, (QueryTimeout, AnswerTooLarge)):
         return 503
     if isinstance(error, (EndpointFailed, EndpointRefused, EndpointUnreachable)):
         return 502  # a SERVICE call the operator allowed failed
@@ -103,14 +114,19 @@ def encode(reply: Reply) -> tuple[int, bytes]:
 
 
 def decode(status: int, payload: bytes) -> Reply:
-    """The Reply a worker encoded."""
-    head, _, data = payload.partition(b"\n")
-    media, _, cut = head.decode("ascii").partition(" ")
+    """The Reply a worker encoded; a payload with no readable head line (a worker's bug) becomes a 500
+    saying so, never an answer with an empty body."""
+    head, newline, data = payload.partition(b"\n")
+    media, _, cut = head.decode("ascii", "replace").partition(" ")
+    if not newline or cut not in ("0", "1") or not _MEDIA_TYPE.fullmatch(media):
+        shown = payload[:200].decode("utf-8", "replace")
+        return error_reply(500, f"internal error: the query worker's reply is unreadable: {shown}")
     return Reply(status, media, data, cut == "1")
 
 
 def error_reply(status: int, message: str) -> Reply:
-    return Reply(status, "text/plain", message.encode("utf-8"))
+    """A one-line text/plain error (a message never empty)."""
+    return Reply(status, "text/plain", (message or f"HTTP status {status}").encode("utf-8", "replace"))
 
 
 def without_from(text: str) -> str:
@@ -186,7 +202,13 @@ def capped(solutions: QuerySolutions, variables: tuple[str, ...], max_rows: int 
     data = b"".join(writer.parts)
     if writer.cut:
         data = b"\n".join(data.split(b"\n")[: max_rows + 1]) + b"\n"
-    kept = parse_query_results(data, format=QueryResultsFormat.TSV)
+    try:
+        kept = parse_query_results(data, format=QueryResultsFormat.TSV)
+    except MemoryError:  # Oxigraph's TSV reader takes lines up to 16 MiB
+        raise AnswerTooLarge(
+            f"{QUERY_WHERE}: a solution of the answer is larger than {MAX_TSV_LINE >> 20} MiB, more than the "
+            "server's row cap can pass through; ask for shorter values (SUBSTR) or fewer variables"
+        ) from None
     return Answer("select", variables=variables, solutions=kept, cut=writer.cut)
 
 
@@ -355,8 +377,10 @@ def answer_canned(
 
 __all__ = [
     "GRAPH_TYPES",
+    "MAX_TSV_LINE",
     "QUERY_WHERE",
     "SOLUTION_TYPES",
+    "AnswerTooLarge",
     "Reply",
     "answer_canned",
     "answer_operation",

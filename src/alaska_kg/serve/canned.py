@@ -105,6 +105,7 @@ async def run_canned(request: Request) -> Response:
         (query.id, _hashable(substitutions), request.headers.get("accept")),
         timeout=state.config.timeout,
         cache=request.app.state.answer_cache,
+        receive=request.receive,
         what=f"query {query.id!r}",
     )
     response = reply_response(reply, max_rows)

@@ -34,6 +34,7 @@ async def sparql(request: Request) -> Response:
         (operation, request.headers.get("accept"), _base_iri(request)),
         timeout=state.config.timeout,
         cache=request.app.state.answer_cache,
+        receive=request.receive,
         what="query",
     )
     response = reply_response(reply, max_rows)
