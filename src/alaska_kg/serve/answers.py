@@ -204,12 +204,19 @@ def capped(solutions: QuerySolutions, variables: tuple[str, ...], max_rows: int 
         data = b"\n".join(data.split(b"\n")[: max_rows + 1]) + b"\n"
     try:
         kept = parse_query_results(data, format=QueryResultsFormat.TSV)
-    except MemoryError:  # Oxigraph's TSV reader takes lines up to 16 MiB
-        raise AnswerTooLarge(
-            f"{QUERY_WHERE}: a solution of the answer is larger than {MAX_TSV_LINE >> 20} MiB, more than the "
-            "server's row cap can pass through; ask for shorter values (SUBSTR) or fewer variables"
-        ) from None
+    except MemoryError as exc:
+        raise _too_long(exc) from None
     return Answer("select", variables=variables, solutions=kept, cut=writer.cut)
+
+
+def _too_long(exc: MemoryError) -> Exception:
+    """Oxigraph's TSV reader takes lines up to 16 MiB (its buffer): past it, a clear AnswerTooLarge."""
+    if "maximal size" not in str(exc):
+        return exc
+    return AnswerTooLarge(
+        f"{QUERY_WHERE}: a solution of the answer is larger than {MAX_TSV_LINE >> 20} MiB, more than the "
+        "server's row cap can pass through; ask for shorter values (SUBSTR) or fewer variables"
+    )
 
 
 def run_guarded(
@@ -330,7 +337,10 @@ def write(answer: Answer, accept: str | None, dataset: OpenDataset, where: str =
         shown = ", ".join(t for t in types if t not in _CANONICAL)
         return error_reply(406, f"a {answer.kind.upper()} answer is written as {shown}; Accept asks for none")
     text = io.StringIO()
-    write_answer(answer, types[chosen], text, store=dataset.store, where=where)  # type: ignore[arg-type]
+    try:  # a capped answer is read (from TSV) as it is written
+        write_answer(answer, types[chosen], text, store=dataset.store, where=where)  # type: ignore[arg-type]
+    except MemoryError as exc:
+        raise _too_long(exc) from None
     return Reply(200, _CANONICAL.get(chosen, chosen), text.getvalue().encode("utf-8"), answer.cut)
 
 

