@@ -10,12 +10,9 @@ Sullivan (U.S.), Yang Jiechi and Wang Yi (China).
 
 from __future__ import annotations
 
-import os
-import socket
 import sys
-import threading
 import time
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 
@@ -69,7 +66,7 @@ def test_the_answer_cache_keeps_digests_not_requests_and_counts_every_entry() ->
     padding = "#" + "x" * 1_000_000 + "\n"
     for i in range(50):  # the red team's flood: 1 MiB queries with tiny answers
         cache.put(("operation", (f"ASK {{}} #{i}\n{padding}", None, None)), answer)
-    assert all(len(key) == 32 for key in cache.keys())  # SHA-256 digests, not the 1 MiB texts
+    assert all(len(key) == 32 for key in cache.digests())  # SHA-256 digests, not the 1 MiB texts
     assert cache.get(("operation", ("ASK {} #49\n" + padding, None, None))) == answer
     assert cache.size == 50 * (len(answer.body) + len("text/plain") + ENTRY_OVERHEAD)
     for i in range(10_000):  # tiny answers cannot slip past the byte bound either
@@ -158,3 +155,63 @@ def test_an_answer_past_max_answer_is_503_saying_so(dataset, layout) -> None:
         small = post(base, PEOPLE, {"Accept": "text/csv"})
     assert answer.status == 503 and "larger than the 1 MiB" in one_line(answer)
     assert small.status == 200
+
+
+# ---------------------------------------------------------------- 3. long flat chains refused by the guard
+
+# each shape: its query with n repetitions, and how many tokens one repetition adds
+CHAINS = {
+    "sum": (lambda n: "SELECT ?x { BIND(" + "+".join(["1"] * n) + " AS ?x) }", 2),
+    "negations": (lambda n: "ASK { FILTER(" + "!" * n + "true) }", 1),
+    "unions": (lambda n: "ASK { " + " UNION ".join(["{}"] * n) + " }", 3),
+    "collection": (lambda n: "CONSTRUCT { <http://example.org/a> ak:b (" + " ".join(["1"] * n) + ") } {}", 1),
+    "disjunction": (lambda n: "ASK { FILTER(" + "||".join(["true"] * n) + ") }", 2),
+    "path": (lambda n: "ASK { ak:none " + "/".join(["ak:p"] * n) + " ?o }", 2),
+}
+
+
+def cli_query(dataset_file, query: str) -> tuple[int, str]:
+    """`alaska-kg query --sparql QUERY` in its own process (a crash must not take pytest with it)."""
+    import subprocess
+
+    run = subprocess.run(
+        [sys.executable, "-m", "alaska_kg", "query", "--dataset", str(dataset_file), "--sparql", query],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return run.returncode, run.stderr
+
+
+@pytest.mark.parametrize("shape", sorted(CHAINS))
+def test_a_long_flat_chain_is_refused_by_the_cli_with_exit_12_not_a_crash(dataset_file, shape: str) -> None:
+    build, _ = CHAINS[shape]
+    code, err = cli_query(dataset_file, build(10_000))
+    assert code == 12, (code, err[-300:])
+    assert "--sparql:1:" in err and "more than 2000 tokens" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("shape", sorted(set(CHAINS) - {"path"}))  # 1,000 path steps: minutes to evaluate
+def test_each_chain_just_under_the_token_limit_runs_in_the_cli(dataset_file, shape: str) -> None:
+    """The limit is below every crash: the longest chain the guard lets through runs."""
+    from alaska_kg.query.guard import MAX_TOKENS, lex
+
+    build, per_item = CHAINS[shape]
+    n = MAX_TOKENS // per_item
+    while len(lex(build(n))) > MAX_TOKENS:
+        n -= 1
+    code, err = cli_query(dataset_file, build(n))
+    assert code in (0, 1), (code, err[-300:])  # an answer (ASK: 1 for false), not a crash (139) nor a refusal
+
+
+def test_a_long_flat_chain_is_a_400_at_the_endpoint_not_a_500(dataset, layout) -> None:
+    app = make_app(ServeState(dataset, layout), cache_bytes=0, workers=1)
+    with serving_app(app) as base:
+        answers = {shape: post(base, build(10_000)) for shape, (build, _) in CHAINS.items()}
+        pids = app.state.query_pool.pids
+        fine = get(base, PEOPLE, "text/csv")
+        assert app.state.query_pool.pids == pids  # no worker died
+    for shape, answer in answers.items():
+        assert answer.status == 400, (shape, answer.status, answer.body[:200])
+        assert "more than 2000 tokens" in one_line(answer)
+    assert fine.status == 200 and "antony-blinken" in fine.text

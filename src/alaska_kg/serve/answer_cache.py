@@ -63,7 +63,7 @@ class AnswerCache:
             _, dropped = self._entries.popitem(last=False)
             self.size -= cost(dropped)
 
-    def keys(self) -> list[bytes]:
+    def digests(self) -> list[bytes]:
         """The stored keys (digests), least recently used first."""
         return list(self._entries)
 

@@ -34,6 +34,7 @@ from alaska_kg.errors import (
     QueryParameterError,
     QuerySyntaxError,
     QueryTimeout,
+    QueryTooLarge,
     UsageError,
 )
 from alaska_kg.namespaces import PREFIXES
@@ -95,7 +96,7 @@ class Reply(NamedTuple):
 
 def http_status(error: AlaskaKgError) -> int:
     """The HTTP status for an error of the query path."""
-    if isinstance(error, (QuerySyntaxError, QueryParameterError, UsageError)):
+    if isinstance(error, (QuerySyntaxError, QueryParameterError, UsageError, QueryTooLarge)):
         return 400
     if isinstance(error, ForbiddenQuery):
         return 403
