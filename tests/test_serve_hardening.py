@@ -10,9 +10,11 @@ Sullivan (U.S.), Yang Jiechi and Wang Yi (China).
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -215,3 +217,50 @@ def test_a_long_flat_chain_is_a_400_at_the_endpoint_not_a_500(dataset, layout) -
         assert answer.status == 400, (shape, answer.status, answer.body[:200])
         assert "more than 2000 tokens" in one_line(answer)
     assert fine.status == 200 and "antony-blinken" in fine.text
+
+
+# ---------------------------------------------------------------- 5. abandoned requests, a bounded queue
+
+
+def open_request(base: str, query: str) -> socket.socket:
+    """Send a GET for `query` and leave the connection open without reading the answer."""
+    parts = urlsplit(base)
+    sock = socket.create_connection((parts.hostname, parts.port))
+    path = "/sparql?" + urlencode({"query": query})
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode("ascii"))
+    return sock
+
+
+def test_a_query_whose_client_hangs_up_is_stopped_and_its_worker_freed(dataset, layout) -> None:
+    app = make_app(ServeState(dataset, layout, ServeConfig(timeout=20.0)), cache_bytes=0, workers=1)
+    pool = app.state.query_pool
+    with serving_app(app) as base:
+        wait_until(lambda: len(pool.pids) == 1, "the worker forked")
+        (first,) = pool.pids
+        abandoned = open_request(base, RUNAWAY)
+        wait_until(lambda: pool.busy == 1, "the runaway query running")
+        abandoned.close()
+        wait_until(lambda: first not in pool.pids, "the abandoned query's worker killed")
+        quick = get(base, PEOPLE, "text/csv")  # before: waited for the busy worker, 503 after 20 s
+    assert quick.status == 200 and "antony-blinken" in quick.text
+    with pytest.raises(ProcessLookupError):  # killed and reaped
+        os.kill(first, 0)
+
+
+def test_when_the_wait_queue_is_full_a_request_gets_503_with_retry_after(dataset, layout) -> None:
+    state = ServeState(dataset, layout, ServeConfig(timeout=30.0))
+    app = make_app(state, cache_bytes=0, workers=1, max_waiting=1)
+    pool = app.state.query_pool
+    with serving_app(app) as base:
+        running = open_request(base, RUNAWAY)
+        wait_until(lambda: pool.busy == 1, "one query running")
+        waiting = open_request(base, RUNAWAY + " # another")
+        wait_until(lambda: pool.waiting == 1, "one query waiting")
+        refused = get(base, PEOPLE)
+        running.close()
+        waiting.close()
+        wait_until(lambda: pool.busy == 0 and pool.waiting == 0, "both abandoned queries stopped")
+        later = get(base, PEOPLE)
+    assert refused.status == 503 and refused.headers["retry-after"] == "5"
+    assert "busy" in one_line(refused)
+    assert later.status == 200
