@@ -21,6 +21,7 @@ import pytest
 from alaska_kg.serve.answer_cache import ENTRY_OVERHEAD, AnswerCache
 from alaska_kg.serve.answers import Reply, decode
 from alaska_kg.serve.app import make_app
+from alaska_kg.serve.pages.pictures import SVG_POLICY
 from alaska_kg.serve.state import ServeConfig, ServeState
 from http_client import HttpAnswer, send
 from loopback import serving_app
@@ -232,7 +233,8 @@ def open_request(base: str, query: str) -> socket.socket:
 
 
 def test_a_query_whose_client_hangs_up_is_stopped_and_its_worker_freed(dataset, layout) -> None:
-    app = make_app(ServeState(dataset, layout, ServeConfig(timeout=20.0)), cache_bytes=0, workers=1)
+    # a deadline far past wait_until's patience: only the hang-up can free the worker in time
+    app = make_app(ServeState(dataset, layout, ServeConfig(timeout=600.0)), cache_bytes=0, workers=1)
     pool = app.state.query_pool
     with serving_app(app) as base:
         wait_until(lambda: len(pool.pids) == 1, "the worker forked")
@@ -241,7 +243,7 @@ def test_a_query_whose_client_hangs_up_is_stopped_and_its_worker_freed(dataset, 
         wait_until(lambda: pool.busy == 1, "the runaway query running")
         abandoned.close()
         wait_until(lambda: first not in pool.pids, "the abandoned query's worker killed")
-        quick = get(base, PEOPLE, "text/csv")  # before: waited for the busy worker, 503 after 20 s
+        quick = get(base, PEOPLE, "text/csv")
     assert quick.status == 200 and "antony-blinken" in quick.text
     with pytest.raises(ProcessLookupError):  # killed and reaped
         os.kill(first, 0)
@@ -264,3 +266,68 @@ def test_when_the_wait_queue_is_full_a_request_gets_503_with_retry_after(dataset
     assert refused.status == 503 and refused.headers["retry-after"] == "5"
     assert "busy" in one_line(refused)
     assert later.status == 200
+
+
+# ---------------------------------------------------------------- 6. answers read in linear time, capped
+
+
+def test_a_reply_announcing_more_than_max_reply_is_refused_before_it_is_read() -> None:
+    import asyncio
+    import contextlib
+
+    from alaska_kg.serve.pool import ReplyTooLarge, _Reply
+
+    async def read(max_reply: int | None) -> tuple[int, bytes]:
+        readable, writable = os.pipe()
+        os.set_blocking(readable, False)
+        body = b"x" * (3 << 16)  # three chunks
+        os.write(writable, b"200 %d\n" % len(body))
+        loop = asyncio.get_running_loop()
+        reply = _Reply(loop, readable, max_reply)
+        writer = loop.run_in_executor(None, os.write, writable, body)
+        try:
+            return await asyncio.wait_for(reply.future, 30)
+        finally:
+            reply.stop()
+            os.close(readable)  # a refused reply is not read on: the writer gets EPIPE
+            with contextlib.suppress(BrokenPipeError):
+                await writer
+            os.close(writable)
+
+    status, payload = asyncio.run(read(None))
+    assert status == 200 and payload == b"x" * (3 << 16) and isinstance(payload, bytes)
+    with pytest.raises(ReplyTooLarge, match="larger than the 1000 bytes"):
+        asyncio.run(read(1000))
+
+
+# ---------------------------------------------------------------- 7. 404s without control characters
+
+
+@pytest.mark.parametrize("path", ["/resource/a%1b%5b31mred%0d%0aX-Injected:%201%07", "/ontology.a%1bb"])
+def test_a_plain_text_404_escapes_control_characters(dataset, layout, path: str) -> None:
+    with serving_app(make_app(ServeState(dataset, layout))) as base:
+        answer = send(base, "GET", path, headers={"Accept": "text/turtle"})
+    assert answer.status == 404
+    text = one_line(answer)
+    assert "\x1b" not in text and "\\x1b" in text
+
+
+# ---------------------------------------------------------------- 8. security headers
+
+
+def test_every_response_says_nosniff_and_html_pages_set_a_policy(dataset, layout) -> None:
+    with serving_app(make_app(ServeState(dataset, layout))) as base:
+        answers = {
+            "query": get(base, PEOPLE),
+            "error": get(base, "SELECT * FROM <http://example.org/x> {}"),
+            "home": send(base, "GET", "/", headers={"Accept": "text/html"}),
+            "editor": send(base, "GET", "/query", headers={"Accept": "text/html"}),
+            "picture": send(base, "GET", "/network.svg"),
+        }
+    assert all(a.headers.get("x-content-type-options") == "nosniff" for a in answers.values())
+    for name in ("home", "editor"):
+        policy = answers[name].headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+        assert answers[name].headers["x-frame-options"] == "DENY"
+    assert "content-security-policy" not in answers["query"].headers
+    assert answers["picture"].headers["content-security-policy"] == SVG_POLICY  # its own, stricter

@@ -17,6 +17,7 @@ from alaska_kg.serve.answer_cache import DEFAULT_CACHE_BYTES, AnswerCache
 from alaska_kg.serve.canned import list_queries, load_catalog, run_canned
 from alaska_kg.serve.execution import WAITING_PER_WORKER, handlers, pool_size
 from alaska_kg.serve.pool import Limits, QueryPool
+from alaska_kg.serve.security_headers import SecurityHeaders
 from alaska_kg.serve.service_description import graph_sizes
 from alaska_kg.serve.sparql import sparql
 from alaska_kg.serve.state import ServeState
@@ -59,7 +60,7 @@ def make_app(
     lifespan, and killed at shutdown. `cache_bytes`: the size of the answer cache
     (alaska_kg.serve.answer_cache; 0: off); `workers`: how many queries run at once (default: pool_size());
     `max_waiting`: how many requests may wait for a worker (default: WAITING_PER_WORKER per worker)."""
-    middleware = []
+    middleware = [Middleware(SecurityHeaders)]
     if state.config.cors_origin:
         middleware.append(
             Middleware(

@@ -59,13 +59,18 @@ class Limits(NamedTuple):
 NO_LIMITS = Limits()
 
 
+def size_text(size: int) -> str:
+    """`size` bytes for a message: whole MiB as such, anything else in bytes."""
+    return f"{size // MIB} MiB" if size and size % MIB == 0 else f"{size} bytes"
+
+
 def memory_message(max_memory: int) -> str:
-    return f"the query needed more memory than the {max_memory // MIB} MiB the server gives each query"
+    return f"the query needed more memory than the {size_text(max_memory)} the server gives each query"
 
 
 def reply_message(max_reply: int) -> str:
     return (
-        f"the answer is larger than the {max_reply // MIB} MiB the server sends at most; ask for fewer "
+        f"the answer is larger than the {size_text(max_reply)} the server sends at most; ask for fewer "
         "rows (LIMIT) or shorter values"
     )
 
@@ -340,4 +345,5 @@ __all__ = [
     "limit_memory",
     "memory_message",
     "reply_message",
+    "size_text",
 ]
