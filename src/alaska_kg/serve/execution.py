@@ -114,9 +114,7 @@ async def _run(pool: QueryPool, name: str, args: tuple, *, timeout: float, what:
         return error_reply(503, f"{what}: {exc}")
     except WorkerDied:
         memory = pool.limits.max_memory
-        budget = (
-            f"more than the {memory // MIB} MiB of memory the server gives a query, or " if memory else ""
-        )
+        budget = f"more than the {size_text(memory)} of memory a query may use, or " if memory else ""
         return error_reply(
             503,
             f"{what}: the query engine stopped without an answer: the query needed {budget}more than "
