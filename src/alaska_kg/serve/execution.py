@@ -17,7 +17,7 @@ from alaska_kg.query.catalog import QuerySource
 from alaska_kg.query.deadline import WorkerDied
 from alaska_kg.serve.answer_cache import AnswerCache
 from alaska_kg.serve.answers import Reply, answer_canned, answer_operation, decode, error_reply, guard_canned
-from alaska_kg.serve.pool import Handler, PoolFull, QueryPool, ReplyTooLarge
+from alaska_kg.serve.pool import Handler, PoolFull, QueryPool, ReplyTooLarge, size_text
 from alaska_kg.serve.protocol import QueryOperation
 from alaska_kg.serve.state import ServeState
 
