@@ -331,3 +331,59 @@ def test_every_response_says_nosniff_and_html_pages_set_a_policy(dataset, layout
         assert answers[name].headers["x-frame-options"] == "DENY"
     assert "content-security-policy" not in answers["query"].headers
     assert answers["picture"].headers["content-security-policy"] == SVG_POLICY  # its own, stricter
+
+
+# ---------------------------------------------------------------- 10. HTTP errors speak HTTP, name no file
+
+
+def test_errors_name_no_server_path_and_give_no_command_line_advice(dataset, layout) -> None:
+    with serving_app(make_app(ServeState(dataset, layout))) as base:
+        answers = {
+            "federated": send(base, "GET", "/queries/participants-on-wikidata"),
+            "unknown": send(base, "GET", "/queries/participant"),
+            "nameless": send(base, "GET", "/queries/statements-by-actor?=x"),
+            "service": get(base, "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"),
+        }
+    for name, answer in answers.items():
+        text = one_line(answer)
+        assert str(layout.root) not in text and ".rq" not in text, (name, text)
+        assert "--" not in text and "alaska-kg" not in text and "rerun" not in text, (name, text)
+    assert answers["federated"].status == 403 and "participants-on-wikidata:" in one_line(
+        answers["federated"]
+    )
+    assert "/queries lists them" in one_line(answers["unknown"])
+    assert answers["nameless"].status == 400 and "query parameter" in one_line(answers["nameless"])
+
+
+# ---------------------------------------------------------------- 12. SERVICE errors do not relay bodies
+
+
+def test_a_failing_service_is_a_502_without_the_remote_body(dataset, layout) -> None:
+    from http.server import BaseHTTPRequestHandler
+
+    from loopback import serving
+
+    class Failing(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self._fail()
+
+        def do_GET(self) -> None:
+            self._fail()
+
+        def _fail(self) -> None:
+            body = b"<html>SECRET-OF-THE-INTRANET</html>"
+            self.send_response(500)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    config = ServeConfig(allow_service=True)
+    with serving(Failing) as remote, serving_app(make_app(ServeState(dataset, layout, config))) as base:
+        answer = get(base, f"SELECT * {{ SERVICE <{remote}/sparql> {{ ?s ?p ?o }} }}")
+    assert answer.status == 502
+    text = one_line(answer)
+    assert "SECRET" not in text and "HTTP 500" in text

@@ -125,6 +125,23 @@ def decode(status: int, payload: bytes) -> Reply:
     return Reply(status, media, data, cut == "1")
 
 
+# what the CLI's messages advise, said in HTTP terms (the client cannot rerun the server's command)
+_CLI_WORDS = (
+    ("rerun with --allow-service to permit it", "this server does not call remote endpoints"),
+    ("`alaska-kg queries` lists them", "/queries lists them"),
+    ("--param expects NAME=VALUE", "a query parameter is NAME=VALUE"),
+    ("--param ", "the query parameter "),
+)
+
+
+def http_wording(message: str) -> str:
+    """`message` of the query path with its command-line advice said in HTTP terms (query parameters,
+    /queries)."""
+    for cli, http in _CLI_WORDS:
+        message = message.replace(cli, http)
+    return message
+
+
 def error_reply(status: int, message: str) -> Reply:
     """A one-line text/plain error (a message never empty)."""
     return Reply(status, "text/plain", (message or f"HTTP status {status}").encode("utf-8", "replace"))
@@ -254,7 +271,7 @@ def run_guarded(
     except OSError as exc:  # only SERVICE (allowed) does I/O while a query runs
         if type(exc) is not OSError:
             raise
-        raise service_error(query, exc) from None
+        raise service_error(query, exc, echo=False) from None
     except RuntimeError as exc:  # Oxigraph refuses to substitute a variable a SELECT does not project
         if substitutions and "projection" in str(exc):
             raise QueryHeaderError(
@@ -280,7 +297,7 @@ def run_guarded(
     except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
         if type(exc) is not OSError:
             raise
-        raise service_error(query, exc) from None
+        raise service_error(query, exc, echo=False) from None
     cut = max_rows is not None and len(taken) > max_rows
     return Answer("graph", triples=tuple(taken[:max_rows] if cut else taken), cut=cut)
 
@@ -319,7 +336,7 @@ def guard_canned(
     verdicts: dict[str, bool | AlaskaKgError] = {}
     for name, query in queries.items():
         try:
-            verdicts[name] = check_query(query.text, query.where, allow_service=allow_service)
+            verdicts[name] = check_query(query.text, query.id, allow_service=allow_service)  # no file path
         except AlaskaKgError as exc:
             verdicts[name] = exc
     return verdicts
@@ -361,7 +378,7 @@ def answer_operation(
         )
         return encode(write(answer, accept, dataset))
     except AlaskaKgError as exc:
-        return encode(error_reply(http_status(exc), exc.message))
+        return encode(error_reply(http_status(exc), http_wording(exc.message)))
 
 
 def answer_canned(
@@ -383,7 +400,7 @@ def answer_canned(
         )
         return encode(write(answer, accept, dataset, query.id))
     except AlaskaKgError as exc:
-        return encode(error_reply(http_status(exc), exc.message))
+        return encode(error_reply(http_status(exc), http_wording(exc.message)))
 
 
 __all__ = [
@@ -402,6 +419,7 @@ __all__ = [
     "evaluate",
     "guard_canned",
     "http_status",
+    "http_wording",
     "offered",
     "run_guarded",
     "without_from",
