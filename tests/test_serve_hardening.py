@@ -387,3 +387,41 @@ def test_a_failing_service_is_a_502_without_the_remote_body(dataset, layout) -> 
     assert answer.status == 502
     text = one_line(answer)
     assert "SECRET" not in text and "HTTP 500" in text
+
+
+# ---------------------------------------------------------------- 11. the protocol's small print
+
+
+def test_methods_bom_json_ld_and_the_public_url(dataset, layout) -> None:
+    with serving_app(make_app(ServeState(dataset, layout))) as base:
+        put = send(base, "PUT", "/sparql")
+        trace = send(base, "TRACE", "/sparql")
+        options = send(base, "OPTIONS", "/sparql")
+        head = send(base, "HEAD", "/sparql?" + urlencode({"query": PEOPLE}))
+        bom = post(base, "\ufeffASK { ?p a ak:Person }".encode())
+        construct = get(base, "CONSTRUCT WHERE { ?p a ak:Person }", "application/json")
+    assert put.status == trace.status == 405
+    assert put.headers["allow"] == trace.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+    assert options.status == 204 and options.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+    assert head.status == 200
+    assert bom.status == 200 and b"true" in bom.body
+    assert construct.status == 200 and construct.media_type == "application/ld+json"
+    config = ServeConfig(public_url="https://kg.example.org/alaska")
+    with serving_app(make_app(ServeState(dataset, layout, config))) as base:
+        described = send(base, "GET", "/sparql", headers={"Accept": "text/turtle"})
+        relative = get(base, "SELECT ?x { BIND(<rel> AS ?x) }", "text/csv")
+    assert b"<https://kg.example.org/alaska/sparql>" in described.body and b"127.0.0.1" not in described.body
+    assert "https://kg.example.org/alaska/rel" in relative.text
+
+
+# ---------------------------------------------------------------- 9. slow clients
+
+
+def test_uvicorn_limits_idle_slow_and_too_many_clients() -> None:
+    from alaska_kg.cli.serve import uvicorn_config
+
+    config = uvicorn_config(object())
+    assert config.timeout_keep_alive == 5
+    assert config.limit_concurrency == 1000
+    assert config.h11_max_incomplete_event_size == 64 << 10
+    assert config.server_header is False

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import socket
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import uvicorn
 
 from alaska_kg import __version__
 from alaska_kg.cli.query import _common, _open, _row_cap, _seconds
@@ -49,6 +52,24 @@ def base_url(sock: socket.socket) -> str:
     return f"http://{shown}:{port}"
 
 
+def uvicorn_config(app: object) -> uvicorn.Config:
+    """How Uvicorn serves `app`: quiet, with limits on idle, slow and too many clients (a server on the
+    open internet still belongs behind a reverse proxy with its own timeouts: docs/publishing.md)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE,
+        timeout_keep_alive=KEEP_ALIVE,
+        limit_concurrency=MAX_CONNECTIONS,
+        h11_max_incomplete_event_size=MAX_INCOMPLETE_EVENT,
+        server_header=False,
+    )
+
+
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import uvicorn
 
@@ -68,6 +89,7 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         allow_service=args.allow_service,
         max_memory=args.max_memory << 20,
         max_answer=args.max_answer_size << 20,
+        public_url=args.public_url,
     )
     app = make_app(
         ServeState(dataset, layout, config), cache_bytes=args.cache_size << 20, workers=args.workers
@@ -84,19 +106,7 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         file=out,
         flush=True,
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            log_level="warning",
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=SHUTDOWN_GRACE,
-            timeout_keep_alive=KEEP_ALIVE,
-            limit_concurrency=MAX_CONNECTIONS,
-            h11_max_incomplete_event_size=MAX_INCOMPLETE_EVENT,
-            server_header=False,
-        )
-    )
+    server = uvicorn.Server(uvicorn_config(app))
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # Uvicorn stops gracefully on Ctrl-C, then raises it again
@@ -126,6 +136,16 @@ def _mebibytes(text: str) -> int:
     if not text.isdigit() or int(text) > 1 << 20:
         raise argparse.ArgumentTypeError(f"not a size in MiB (0 or more): {text!r}")
     return int(text)
+
+
+def _public_url(text: str) -> str:
+    """argparse type of --public-url: an absolute http(s) URL without query or fragment."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL without ?query or #fragment: {text!r}")
+    return text.rstrip("/")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -203,6 +223,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         f"(default: {DEFAULT_MAX_ANSWER >> 20})",
     )
     serve.add_argument(
+        "--public-url",
+        type=_public_url,
+        default=None,
+        metavar="URL",
+        help="the server's URL as clients reach it (behind a proxy: https://example.org/kg), used for the "
+        "service description's sd:endpoint and as base IRI of queries; default: each request's Host header",
+    )
+    serve.add_argument(
         "--cors",
         metavar="ORIGIN",
         default=None,
@@ -219,4 +247,4 @@ def register(commands: argparse._SubParsersAction) -> None:
     serve.set_defaults(handler=_serve)
 
 
-__all__ = ["base_url", "listening_socket", "register"]
+__all__ = ["base_url", "listening_socket", "register", "uvicorn_config"]

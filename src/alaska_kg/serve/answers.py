@@ -64,6 +64,7 @@ GRAPH_TYPES = {
     "application/rdf+xml": "xml",
     "application/x-turtle": "ttl",
     "text/plain": "nt",  # N-Triples was text/plain before it had its own type
+    "application/json": "jsonld",  # as the pages take it (/resource/NAME)
 }
 _CANONICAL = {  # what an alias is answered as
     "application/json": "application/sparql-results+json",
@@ -72,6 +73,7 @@ _CANONICAL = {  # what an alias is answered as
     "application/x-turtle": "text/turtle",
     "text/plain": "application/n-triples",
 }
+_GRAPH_CANONICAL = {**_CANONICAL, "application/json": "application/ld+json"}
 _MEDIA_TYPE = re.compile(r"[a-z0-9.+-]+/[a-z0-9.+-]+")
 QUERY_WHERE = "query"
 MAX_TSV_LINE = 16 << 20  # bytes of one TSV line Oxigraph's results reader takes (its buffer)
@@ -350,16 +352,17 @@ def offered(kind: str) -> dict[str, str]:
 def write(answer: Answer, accept: str | None, dataset: OpenDataset, where: str = QUERY_WHERE) -> Reply:
     """`answer` in the media type `accept` rates highest (406 if none)."""
     types = offered(answer.kind)
+    canonical = _GRAPH_CANONICAL if answer.kind == "graph" else _CANONICAL
     chosen = preferred(accept, list(types))
     if chosen is None:
-        shown = ", ".join(t for t in types if t not in _CANONICAL)
+        shown = ", ".join(t for t in types if t not in canonical)
         return error_reply(406, f"a {answer.kind.upper()} answer is written as {shown}; Accept asks for none")
     text = io.StringIO()
     try:  # a capped answer is read (from TSV) as it is written
         write_answer(answer, types[chosen], text, store=dataset.store, where=where)  # type: ignore[arg-type]
     except MemoryError as exc:
         raise _too_long(exc) from None
-    return Reply(200, _CANONICAL.get(chosen, chosen), text.getvalue().encode("utf-8"), answer.cut)
+    return Reply(200, canonical.get(chosen, chosen), text.getvalue().encode("utf-8"), answer.cut)
 
 
 def answer_operation(

@@ -23,7 +23,7 @@ from alaska_kg.serve.sparql import sparql
 from alaska_kg.serve.state import ServeState
 
 # every method reaches /sparql, which answers those it does not take with 405 and a message
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"]
 
 
 def endpoint_routes() -> list[BaseRoute]:

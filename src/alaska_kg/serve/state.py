@@ -30,6 +30,7 @@ class ServeConfig(NamedTuple):
     allow_service: bool = False  # SERVICE, LOAD and FROM outside the dataset refused unless set
     max_memory: int = DEFAULT_MAX_MEMORY  # bytes per query worker (RLIMIT_AS beyond what it inherited)
     max_answer: int = DEFAULT_MAX_ANSWER  # bytes per answer
+    public_url: str | None = None  # the server's URL as clients see it (None: from each request's Host)
 
 
 class ServeState(NamedTuple):
