@@ -19,6 +19,7 @@ import math
 import os
 import platform
 import queue
+import re
 import shutil
 import statistics
 import subprocess
@@ -43,6 +44,8 @@ RDFLIB_SCRIPT = str(HERE / "rdflib_query.py")
 COLD_QUERIES = ("participants", "who-accused-whom", "issues-by-side")  # no parameters: same text everywhere
 DESCRIBE = "Yang Jiechi"
 STAGES = ("parse", "validate", "checks", "reason", "export")
+REASONER = "rules"  # the build's default (alaska_kg.build.reason.DEFAULT_REASONER)
+_SERVICE = re.compile(r"^[^#]*\bSERVICE\b", re.IGNORECASE | re.MULTILINE)  # federated: not local work
 LINEAR_EXPONENT = 1.2  # "close to linear": a fitted exponent b at most this
 MB = 1024.0
 
@@ -125,7 +128,13 @@ def run_process(
             timer.cancel()
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     return seconds, usage.ru_maxrss / MB, process.returncode
+
+
+# The CPU seconds (user + system) of the last process run_process ran: steadier than wall time when other
+# work shares the cores.
+LAST_CPU = [0.0]
 
 
 @dataclass
@@ -317,36 +326,58 @@ def bundled_graph(work: Path, args: argparse.Namespace) -> dict[str, object]:
     nq = next((work / "cache").glob("*/alaska-kg.nq"))
     result["dataset"] = {"nquads": str(nq), "quads": sum(1 for _ in nq.open(encoding="utf-8"))}
 
-    # Full `alaska-kg build`, each time with an empty cache: the number the 2 s target is about.
+    # Full `alaska-kg build`, each time with an empty cache, interleaved with `python -c "import rdflib"`
+    # (issue 12's floor for the build): each round runs both, in an order alternated per round.
     print("bundled: full builds…", file=sys.stderr, flush=True)
     builds = Figure()
+    floor = Figure()
+    build_cpu, floor_cpu = Figure(), Figure()
     stage_samples: dict[str, Figure] = {}
     peak = 0.0
+    floor_peak = 0.0
     for number in range(args.runs + 1):
         run_env = {**env, "ALASKA_KG_CACHE": str(work / f"cache-build-{number}")}
         out = work / f"dist-build-{number}"
-        seconds, run_peak, code = run_process(
-            [ALASKA_KG, "build", "--out", str(out)], env=run_env, timeout=args.timeout
-        )
-        if code != 0:
-            result["build"] = {"error": f"alaska-kg build exited {code}"}
-            break
-        summary = json.loads((out / "alaska-kg.summary.json").read_text(encoding="utf-8"))
-        if number:
-            builds.samples.append(seconds)
-            peak = max(peak, run_peak)
-            stages = dict(summary.get("seconds", {}))
-            stages["startup, imports and the rest"] = seconds - sum(stages.values())
-            for name, value in stages.items():
-                stage_samples.setdefault(name, Figure()).samples.append(value)
+        order = ("build", "rdflib") if number % 2 == 0 else ("rdflib", "build")
+        for which in order:
+            if which == "rdflib":
+                seconds, run_peak, _code = run_process([PYTHON, "-c", "import rdflib"], env=env, timeout=120)
+                if number:
+                    floor.samples.append(seconds)
+                    floor_cpu.samples.append(LAST_CPU[0])
+                    floor_peak = max(floor_peak, run_peak)
+                continue
+            seconds, run_peak, code = run_process(
+                [ALASKA_KG, "build", "--out", str(out)], env=run_env, timeout=args.timeout
+            )
+            if code != 0:
+                result["build"] = {"error": f"alaska-kg build exited {code}"}
+                break
+            summary = json.loads((out / "alaska-kg.summary.json").read_text(encoding="utf-8"))
+            if number:
+                builds.samples.append(seconds)
+                build_cpu.samples.append(LAST_CPU[0])
+                peak = max(peak, run_peak)
+                stages = dict(summary.get("seconds", {}))
+                stages["startup, imports and the rest"] = seconds - sum(stages.values())
+                for name, value in stages.items():
+                    stage_samples.setdefault(name, Figure()).samples.append(value)
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(work / f"cache-build-{number}", ignore_errors=True)
+        if "build" in result:
+            break
     if "build" not in result:
         result["build"] = {
             **builds.to_json(),
             "peak_mb": round(peak, 1),
+            "cpu_seconds": build_cpu.median,
             "stages": {name: figure.to_json() for name, figure in stage_samples.items()},
         }
+    result["import_rdflib"] = {
+        **floor.to_json(),
+        "peak_mb": round(floor_peak, 1),
+        "cpu_seconds": floor_cpu.median,
+    }
 
     # The stages, and their plain alternatives, in one process, interleaved.
     print("bundled: stages and alternatives, in process…", file=sys.stderr, flush=True)
@@ -469,6 +500,7 @@ def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[st
     figures = {name: Figure() for name in (*STAGES, "import", "total")}
     facts: dict[str, dict[str, object]] = {}
     peaks: dict[str, float] = {}
+    stage_peaks: dict[str, float] = {}
     infeasible: dict[str, str] = {}
     build_wall = Figure()
     process_peak = Figure()
@@ -480,7 +512,7 @@ def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[st
         while True:
             shutil.rmtree(out, ignore_errors=True)
             task = run_task(
-                ["stages", str(folder), str(out), "--reasoner", "reasonable", "--skip", ",".join(skip)],
+                ["stages", str(folder), str(out), "--reasoner", REASONER, "--skip", ",".join(skip)],
                 args.timeout,
             )
             for record in task.lines:
@@ -488,7 +520,11 @@ def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[st
                 if measured and name in figures:
                     figures[name].samples.append(float(record["seconds"]))
                     peaks[name] = max(peaks.get(name, 0.0), float(record.get("peak_mb", 0.0)))
-                    facts[name] = {k: v for k, v in record.items() if k not in ("item", "seconds", "peak_mb")}
+                    stage_peak = record.get("stage_peak_mb")
+                    if stage_peak is not None:
+                        stage_peaks[name] = max(stage_peaks.get(name, 0.0), float(stage_peak))
+                    dropped = ("item", "seconds", "peak_mb", "stage_peak_mb")
+                    facts[name] = {k: v for k, v in record.items() if k not in dropped}
             if task.timed_out in STAGES:
                 infeasible[task.timed_out] = f"over the {args.timeout:.0f} s step limit"
                 skip = sorted(infeasible)
@@ -507,7 +543,12 @@ def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[st
         name: (
             {"error": infeasible[name]}
             if name in infeasible
-            else {**figures[name].to_json(), "peak_mb": round(peaks.get(name, 0.0), 1), **facts.get(name, {})}
+            else {
+                **figures[name].to_json(),
+                "peak_mb": round(peaks.get(name, 0.0), 1),
+                **({"stage_peak_mb": stage_peaks[name]} if name in stage_peaks else {}),
+                **facts.get(name, {}),
+            }
         )
         for name in figures
     }
@@ -515,11 +556,50 @@ def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[st
     if infeasible:
         result["build"]["error"] = "a stage ran over the step limit: " + ", ".join(sorted(infeasible))
 
+    # `alaska-kg build` as a user runs it (whole process, empty cache: the cache entry with its on-disk
+    # store, then the copy into the output folder), then every canned query as a user runs it: a new
+    # process each, the cache warm (issue 12: "every canned query at 10^6, cold").
+    cache = work / f"cache-{label}"
+    dist = work / f"dist-{label}"
+    whole = Figure()
+    whole_cpu = Figure()
+    whole_peak = 0.0
+    env = {**os.environ, "ALASKA_KG_CACHE": str(cache)}
+    for number in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(dist, ignore_errors=True)
+        print(f"synthetic {label}: alaska-kg build {number + 1}/{runs}…", file=sys.stderr, flush=True)
+        seconds, peak, code = run_process(
+            [ALASKA_KG, "build", "--root", str(folder), "--out", str(dist)], env=env, timeout=args.timeout
+        )
+        if code != 0:
+            whole = Figure()
+            result["alaska_kg_build_error"] = f"alaska-kg build exited {code}"
+            break
+        whole.samples.append(seconds)
+        whole_cpu.samples.append(LAST_CPU[0])
+        whole_peak = max(whole_peak, peak)
+    result["alaska_kg_build"] = {
+        **whole.to_json(),
+        "peak_mb": round(whole_peak, 1),
+        "cpu_seconds": whole_cpu.median,
+    }
+    store_listed = any(cache.glob("*/alaska-kg.oxigraph"))
+    result["on_disk_store"] = store_listed
+    if whole.samples:
+        print(f"synthetic {label}: cold queries…", file=sys.stderr, flush=True)
+        commands = {"python -c 'import pyoxigraph'": [PYTHON, "-c", "import pyoxigraph"]}
+        for name, path in sorted((p.stem, p) for p in (folder / "queries").glob("*.rq")):
+            if not _SERVICE.search(path.read_text(encoding="utf-8")):
+                # as a user runs it: the default output (a table with labels), to /dev/null
+                commands[f"alaska-kg query {name}"] = [ALASKA_KG, "query", name, "--root", str(folder)]
+        result["cold_queries"] = interleaved(commands, 1 if args.quick or size >= 5e5 else 3, env)
+
     # Every canned query, in process, on the built N-Quads.
     nq = out / "alaska-kg.nq"
     if nq.is_file():
         print(f"synthetic {label}: queries…", file=sys.stderr, flush=True)
-        query_runs = max(3, runs) if not args.quick else 2
+        query_runs = 2 if args.quick or size >= 5e5 else max(3, runs)
         skip: list[str] = []
         latencies: dict[str, dict[str, object]] = {}
         while True:
@@ -549,8 +629,8 @@ def synthetic_size(size: float, work: Path, args: argparse.Namespace) -> dict[st
         result["load"] = latencies.pop("load", {"error": "not loaded"})
         result["queries"] = latencies
     if not args.keep:
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
+        for path in (folder, out, cache, dist):
+            shutil.rmtree(path, ignore_errors=True)
     return result
 
 
@@ -599,58 +679,64 @@ def targets(results: dict[str, object]) -> list[dict[str, object]]:
         ours = median_of(cold.get(f"alaska-kg query {name}"))
         rdflib = median_of(cold.get(f"rdflib script {name}"))
         add(
-            f"cold start `alaska-kg query {name}` ≤ 1.5× `python -c 'import pyoxigraph'`",
+            f"cold `alaska-kg query {name}` ≤ 2× `python -c 'import pyoxigraph'`",
             ours / base if ours and base else None,
-            1.5,
+            2.0,
             "× import pyoxigraph",
             note=f"{human(ours)} vs {human(base)}",
         )
         add(
-            f"cold start `alaska-kg query {name}` ≥ 3× faster than rdflib",
+            f"cold `alaska-kg query {name}` ≥ 10× faster than the rdflib script",
             rdflib / ours if ours and rdflib else None,
-            3.0,
+            10.0,
             "× faster",
             lower_is_better=False,
             note=f"{human(ours)} vs {human(rdflib)}",
         )
-    add("`alaska-kg build` of the bundled graph < 2 s median", median_of(bundled.get("build")), 2.0, "s")
+    build = median_of(bundled.get("build"))
+    floor = median_of(bundled.get("import_rdflib"))
+    add(
+        "`alaska-kg build` of the bundled graph, empty cache ≤ 2× `python -c 'import rdflib'`",
+        build / floor if build and floor else None,
+        2.0,
+        "× import rdflib",
+        note=f"{human(build)} vs {human(floor)}",
+    )
     sizes = results.get("synthetic") or []
     largest = max(sizes, key=lambda s: s.get("triples", 0), default=None)
     if largest and largest.get("target", 0) >= 5e5:
         tag = f"at {largest['triples']:,} triples"
-        build = largest.get("build", {})
-        add(f"build {tag} ≤ 120 s (reasonable)", median_of(build), 120.0, "s", note=build.get("error", ""))
+        whole = largest.get("alaska_kg_build") or {}
+        stages = (largest.get("stages") or {}).get("total") or {}
+        stage_peak = (largest.get("build") or {}).get("peak_mb")
+        note = f"stages in one process: {human(median_of(stages))}, {stage_peak} MB"
+        add(f"`alaska-kg build` {tag} ≤ 60 s", median_of(whole), 60.0, "s", note=note)
         add(
-            f"build {tag} ≤ 4 GB peak memory",
-            (build.get("peak_mb") or None) and build["peak_mb"] / 1024,
-            4.0,
+            f"`alaska-kg build` {tag} ≤ 2 GB peak memory",
+            (whole.get("peak_mb") or None) and whole["peak_mb"] / 1024,
+            2.0,
             "GB",
-            note=build.get("error", ""),
+            note=note,
         )
-        canned = {k: v for k, v in (largest.get("queries") or {}).items() if not k.startswith("checks/")}
-        latencies = {k: median_of(v) for k, v in canned.items() if median_of(v) is not None}
-        over = sorted(k for k, v in canned.items() if "step limit" in str(v.get("error", "")))
-        unmeasured = sorted(k for k, v in canned.items() if "error" in v and k not in over)
+        cold_sized = {
+            k.removeprefix("alaska-kg query "): v
+            for k, v in (largest.get("cold_queries") or {}).items()
+            if k.startswith("alaska-kg query ")
+        }
+        latencies = {k: median_of(v) for k, v in cold_sized.items() if median_of(v) is not None}
+        failed = sorted(k for k, v in cold_sized.items() if v.get("exit_code"))
         slowest = max(latencies, key=lambda k: latencies[k], default=None)
         value = latencies.get(slowest) if slowest else None
-        note = f"slowest measured: {slowest} {human(value)}" + (
-            f"; not measured: {', '.join(unmeasured)}" if unmeasured else ""
+        over = sorted(k for k, v in latencies.items() if v >= 1.0)
+        add(
+            f"every canned query {tag}, cold (`alaska-kg query`, new process) < 1 s",
+            value,
+            1.0,
+            "s",
+            note=f"slowest: {slowest} {human(value)}"
+            + (f"; over 1 s: {', '.join(over)}" if over else "")
+            + (f"; non-zero exit: {', '.join(failed)}" if failed else ""),
         )
-        if over:  # a query stopped at its step limit (warm-up and runs) took at least limit / (runs + 1)
-            bound = args_query_limit(results) / 4
-            found.append(
-                {
-                    "target": f"every canned query {tag} < 1 s median",
-                    "value": round(bound, 1),
-                    "unit": "s (lower bound)",
-                    "limit": 1.0,
-                    "status": "missed",
-                    "by": f"≥ {bound:.0f}× the limit",
-                    "note": f"over the step limit: {', '.join(over)}; {note}",
-                }
-            )
-        else:
-            add(f"every canned query {tag} < 1 s median", value, 1.0, "s", note=note)
     fits = results.get("exponents") or {}
     worst = max(
         (k for k in fits if fits[k] is not None and not k.startswith("query ")),
@@ -683,10 +769,20 @@ def exponents(sizes: list[dict[str, object]]) -> dict[str, float | None]:
         )
     peak = fit_exponent([(s["triples"], (s.get("build") or {}).get("peak_mb")) for s in sizes])
     fits["peak memory"] = peak
+    whole = [(s["triples"], median_of(s.get("alaska_kg_build"))) for s in sizes]
+    fits["alaska-kg build"] = fit_exponent(whole)
+    for name in sorted({q for s in sizes for q in (s.get("cold_queries") or {})}):
+        fits[f"cold {name}"] = fit_exponent(
+            [(s["triples"], median_of((s.get("cold_queries") or {}).get(name))) for s in sizes]
+        )
     return {k: (round(v, 3) if v is not None else None) for k, v in fits.items()}
 
 
 # ---------------------------------------------------------------------------------------- the table
+
+
+def _stage(size: dict[str, object], name: str) -> dict[str, object]:
+    return (size.get("stages") or {}).get(name) or {}
 
 
 def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
@@ -706,8 +802,15 @@ def report(results: dict[str, object]) -> str:
     bundled = results.get("bundled")
     if bundled:
         build = bundled.get("build", {})
+        floor = bundled.get("import_rdflib") or {}
         rows = [
-            ("`alaska-kg build` (whole process, empty cache)", cell(build), f"{build.get('peak_mb', '–')} MB")
+            ("`alaska-kg build` (whole process, empty cache)", cell(build), f"{build.get('peak_mb')} MB"),
+            ("python -c 'import rdflib' (same rounds)", cell(floor), f"{floor.get('peak_mb', '–')} MB"),
+            (
+                "CPU seconds: build / import rdflib",
+                f"{build.get('cpu_seconds', '–')} / {floor.get('cpu_seconds', '–')}",
+                "",
+            ),
         ]
         for name, figure in (build.get("stages") or {}).items():
             rows.append((f"  stage: {name}", cell(figure), ""))
@@ -759,11 +862,58 @@ def report(results: dict[str, object]) -> str:
             )
         rows.append(
             (
-                "peak memory (build)",
+                "peak memory (stages, one process)",
                 *(f"{(s.get('build') or {}).get('peak_mb', '–')} MB" for s in sizes),
                 str(fits.get("peak memory", "–")),
             )
         )
+        for name in STAGES:
+            rows.append(
+                (
+                    f"  CPU seconds of {name} (all threads)",
+                    *(str(_stage(s, name).get("cpu_seconds", "–")) for s in sizes),
+                    "",
+                )
+            )
+        for name in STAGES:
+            rows.append(
+                (
+                    f"  peak memory during {name}",
+                    *(f"{_stage(s, name).get('stage_peak_mb', '–')} MB" for s in sizes),
+                    "",
+                )
+            )
+        rows.append(
+            (
+                "`alaska-kg build` (whole process, empty cache)",
+                *(cell(s.get("alaska_kg_build")) for s in sizes),
+                str(fits.get("alaska-kg build", "–")),
+            )
+        )
+        rows.append(
+            (
+                "  its CPU seconds",
+                *(str((s.get("alaska_kg_build") or {}).get("cpu_seconds", "–")) for s in sizes),
+                "",
+            )
+        )
+        rows.append(
+            (
+                "  its peak memory",
+                *(f"{(s.get('alaska_kg_build') or {}).get('peak_mb', '–')} MB" for s in sizes),
+                "",
+            )
+        )
+        rows.append(("  on-disk store written", *(str(s.get("on_disk_store", "–")) for s in sizes), ""))
+        cold_names = sorted({q for s in sizes for q in (s.get("cold_queries") or {})})
+        for name in cold_names:
+            rows.append(
+                (
+                    f"cold: {name}",
+                    *(cell((s.get("cold_queries") or {}).get(name)) for s in sizes),
+                    str(fits.get(f"cold {name}", "–")),
+                )
+            )
         rows.append(
             (
                 "load N-Quads (pyoxigraph)",
@@ -835,6 +985,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(HERE / "results.json"), help="where to write the JSON results")
     parser.add_argument("--work", default=None, help="scratch folder (default: a temporary one, removed)")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora and builds")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the parts of --out not run now (the bundled graph, other sizes): to run the sizes apart",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.cold_runs = 1, 3
@@ -851,6 +1006,11 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "settings": {k: v for k, v in vars(args).items() if k not in ("out", "work")},
     }
+    earlier: dict[str, object] = {}
+    if args.merge and Path(args.out).is_file():
+        earlier = json.loads(Path(args.out).read_text(encoding="utf-8"))
+        if args.no_bundled and "bundled" in earlier:
+            results["bundled"] = earlier["bundled"]
 
     def save() -> None:  # after each part, so that a run stopped halfway leaves what it measured
         Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -859,10 +1019,13 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_bundled:
             results["bundled"] = bundled_graph(scratch, args)
             save()
-        results["synthetic"] = []
+        kept = [s for s in earlier.get("synthetic") or [] if s.get("target") not in sizes]
+        results["synthetic"] = list(kept)
         for size in sizes:
             results["synthetic"].append(synthetic_size(size, scratch, args))
+            results["synthetic"].sort(key=lambda s: s.get("target", 0))
             save()
+        sizes = [s.get("target") for s in results["synthetic"]]
         results["exponents"] = exponents(results["synthetic"]) if len(sizes) > 1 else {}
         results["targets"] = targets(results)
     finally:

@@ -15,6 +15,7 @@ import argparse
 import json
 import re
 import resource
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -33,105 +34,124 @@ def peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def reset_stage_peak() -> bool:
+    """Start a new peak of resident memory (Linux: writing 5 to /proc/self/clear_refs resets VmHWM), so
+    that each stage reports its own peak, not the process's so far."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def stage_peak_mb() -> float | None:
+    """The peak resident memory since the last `reset_stage_peak` (VmHWM), None where unknown."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
 @contextmanager
 def step(name: str, **extra: object) -> Iterator[dict[str, object]]:
-    """Time one item; the dict yielded collects facts to report with it (rows, triples, conforms…)."""
+    """Time one item; the dict yielded collects facts to report with it (rows, triples, conforms…).
+    `peak_mb` is the process's peak so far, `stage_peak_mb` the peak during this item alone."""
     emit(start=name)
     facts: dict[str, object] = {}
-    start = time.perf_counter()
+    reset = reset_stage_peak()
+    start, cpu = time.perf_counter(), time.process_time()
     yield facts
     seconds = time.perf_counter() - start
+    facts["cpu_seconds"] = round(time.process_time() - cpu, 3)  # all threads: steadier on a shared machine
+    if reset:
+        facts["stage_peak_mb"] = stage_peak_mb()
     emit(item=name, seconds=round(seconds, 6), peak_mb=peak_mb(), **extra, **facts)
 
 
 # ---------------------------------------------------------------------------------------- build stages
 
 
-def _takes(function: Callable[..., object], parameter: str) -> bool:
-    import inspect
-
-    return parameter in inspect.signature(function).parameters
-
-
 def _validate(sources: object, engine: str | None = None) -> object:
-    """Validate as the build does: the data and the links read as one (older versions: a copy),
-    with the project's default engine unless `engine` names one."""
+    """Validate as the build does with rdflib graphs (the bundled comparison of engines), with the
+    project's default engine unless `engine` names one."""
     from alaska_kg.build import validate as validation
 
-    extra = {"engine": engine} if engine and _takes(validation.validate, "engine") else {}
-    try:
-        return validation.validate(
-            (sources.asserted, sources.links), sources.ontology, sources.shapes, **extra
-        )
-    except (TypeError, AttributeError):  # an older alaska_kg that wants one graph
-        return validation.validate(
-            sources.asserted + sources.links, sources.ontology, sources.shapes, **extra
-        )
+    extra = {"engine": engine} if engine else {}
+    return validation.validate((sources.asserted, sources.links), sources.ontology, sources.shapes, **extra)
 
 
 def _infer(sources: object, reasoner: str) -> object:
-    """Reason as `alaska_kg.build.pipeline` does: over the ontology and the data chained, not copied."""
+    """Reason over rdflib graphs (the bundled comparison of reasoners): the ontology and the data chained."""
     from itertools import chain
 
     from alaska_kg.build.reason import infer
 
-    try:
-        return infer(chain(sources.ontology, sources.asserted), reasoner)
-    except (TypeError, AttributeError):  # an older alaska_kg that wants a graph
-        return infer(sources.ontology + sources.asserted, reasoner)
+    return infer(chain(sources.ontology, sources.asserted), reasoner)
 
 
 def stages(root: str, out: str, reasoner: str, skip: set[str]) -> None:
-    """The build's stages (parse → validate [→ checks] → reason → export), each timed, in one
-    process, as a fresh build runs them; `skip` leaves stages out (after one of them timed out)."""
-    from rdflib import RDF
-
-    from alaska_kg.build import validate as validation
-    from alaska_kg.build.loading import load_sources, new_graph
-    from alaska_kg.build.publish import export
-    from alaska_kg.namespaces import AK
+    """The build's stages (parse → validate → checks → reason → export), each timed with its own peak
+    memory, in one process, as `alaska-kg build` runs them on a cache miss (build.pipeline._fresh);
+    `skip` leaves stages out (after one of them timed out)."""
+    import alaska_kg.build.publish as publish
+    from alaska_kg.build import pipeline
+    from alaska_kg.build.parse import load_shapes, load_source_store
+    from alaska_kg.build.validate import validate_store, with_checks
     from alaska_kg.paths import locate
 
     emit(item="import", seconds=round(time.perf_counter() - T0, 6), peak_mb=peak_mb())
     layout = locate(root)
     with step("parse") as facts:
-        sources = load_sources(layout)
+        sources = load_source_store(layout)
+        shapes = load_shapes(layout.shapes_file)
         context = json.loads(layout.context_file.read_text(encoding="utf-8"))["@context"]
-        facts["triples"] = len(sources.asserted) + len(sources.links)
-        facts["ontology"] = len(sources.ontology)
+        facts["triples"] = sources.size("asserted") + sources.size("links")
+        facts["ontology"] = sources.size("ontology")
     report = None
     if "validate" not in skip:
         with step("validate") as facts:
-            report = _validate(sources)
+            report = validate_store(sources, shapes, shapes_file=layout.shapes_file)
             facts["conforms"] = report.conforms
             facts["violations"] = len(report.violations)
-    # The build's integrity queries (queries/checks/), where the project has them.
-    with_checks = getattr(validation, "with_checks", None)
-    if "checks" not in skip and with_checks is not None and report is not None and report.conforms:
+    sources.add_ontology()
+    if "checks" not in skip and (report is None or report.conforms):
         with step("checks") as facts:
-            checked = with_checks(report, layout)
-            facts["failures"] = len(getattr(checked, "check_failures", ()))
-    inferred = new_graph()
+            checked = with_checks(report, layout, store=sources.store, graphs=pipeline.STATED_GRAPHS)
+            facts["failures"] = len(checked.check_failures)
+    store = sources.store
+    del sources, report, shapes
     if "reason" not in skip:
         with step("reason", reasoner=reasoner) as facts:
-            inferred = _infer(sources, reasoner)
-            facts["inferred"] = len(inferred)
-    counts: dict[str, int] = {}
-    for cls in sources.asserted.objects(None, RDF.type):
-        if str(cls).startswith(AK):
-            counts[str(cls)] = counts.get(str(cls), 0) + 1
+            facts["inferred"] = pipeline.reason_into(store, reasoner)
+    counts = pipeline._class_counts(store)
+    timed: dict[str, float] = {}
+    writer = publish._on_disk_store
+
+    def on_disk(path: Path, nquads: bytes) -> None:  # timed apart: the part of the export for the query path
+        start = time.perf_counter()
+        writer(path, nquads)
+        timed["on-disk store"] = round(time.perf_counter() - start, 6)
+
+    publish._on_disk_store = on_disk
+    quads = len(store)  # (the export empties the store before it writes the on-disk one: release=True)
     with step("export", without_inferred="reason" in skip) as facts:
-        written = export(
+        written = publish.export_store(
             Path(out),
-            ontology=sources.ontology,
-            asserted=sources.asserted,
-            inferred=inferred,
-            links=sources.links,
+            store=store,
             context=context,
             summary={"benchmark": True},
-            class_counts=dict(sorted(counts.items())),
+            class_counts=counts,
+            release=True,
         )
-        facts["bytes"] = sum(p.stat().st_size for p in written.files)
+        facts["bytes"] = sum(
+            sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.is_dir() else p.stat().st_size
+            for p in written.files
+        )
+        facts["quads"] = quads
+        facts["on_disk_store_seconds"] = timed.get("on-disk store")
     emit(item="total", seconds=round(time.perf_counter() - T0, 6), peak_mb=peak_mb())
 
 
@@ -214,28 +234,22 @@ def bundled(root: str, nq: str, queries_dir: str, work: str, runs: int, names: l
     N-Quads into pyoxigraph and into rdflib; and the chosen canned queries in pyoxigraph and in rdflib."""
     from rdflib import Dataset
 
+    from alaska_kg.build import pipeline
     from alaska_kg.build import validate as validation
     from alaska_kg.build.loading import load_sources
-    from alaska_kg.build.publish import export
+    from alaska_kg.build.parse import load_source_store
+    from alaska_kg.build.publish import export_store
     from alaska_kg.paths import locate
 
     layout = locate(root)
     sources = load_sources(layout)
+    store_sources = load_source_store(layout)  # the build's path: parsed by Oxigraph into one store
     context = json.loads(layout.context_file.read_text(encoding="utf-8"))["@context"]
-    data = sources.asserted + sources.links
     try:
         import pyshacl_turbo
     except ImportError as exc:
         pyshacl_turbo = None
         emit(item="validate-pyshacl-turbo", error=f"not installed ({exc})")
-    settings = dict(
-        inference=validation.INFERENCE,
-        advanced=True,
-        inplace=False,
-        abort_on_first=False,
-        allow_warnings=True,
-        allow_infos=True,
-    )
     from pyoxigraph import RdfFormat, Store
 
     texts = {name: path.read_text(encoding="utf-8") for name, path in query_files(Path(queries_dir), names)}
@@ -244,12 +258,22 @@ def bundled(root: str, nq: str, queries_dir: str, work: str, runs: int, names: l
     oxigraph_store = Store()
     oxigraph_store.load(path=nq, format=RdfFormat.N_QUADS)
     run_oxigraph = oxigraph_runner(oxigraph_store)
-    inferred = _infer(sources, "reasonable")
+    built = load_source_store(layout)
+    built.add_ontology()
+    pipeline.reason_into(built.store, "reasonable")
     outputs = iter(range(10**6))
 
     def parse() -> dict[str, object]:
         parsed = load_sources(layout)
         return {"triples": len(parsed.asserted) + len(parsed.links)}
+
+    def parse_store() -> dict[str, object]:
+        parsed = load_source_store(layout)
+        return {"triples": parsed.size("asserted") + parsed.size("links")}
+
+    def validate_store() -> dict[str, object]:
+        report = validation.validate_store(store_sources, sources.shapes)
+        return {"conforms": report.conforms, "violations": len(report.violations)}
 
     def shacl(engine: str) -> Callable[[], dict[str, object]]:
         def run() -> dict[str, object]:
@@ -258,26 +282,13 @@ def bundled(root: str, nq: str, queries_dir: str, work: str, runs: int, names: l
 
         return run
 
-    def turbo() -> dict[str, object]:  # an alaska_kg without an engine option: turbo with its settings
-        conforms, _graph, _text = pyshacl_turbo.validate(
-            data, shacl_graph=sources.shapes, ont_graph=sources.ontology, **settings
-        )
-        return {"conforms": bool(conforms)}
-
     def reason(name: str) -> Callable[[], dict[str, object]]:
         return lambda: {"inferred": len(_infer(sources, name))}
 
     def write() -> dict[str, object]:
-        export(
-            Path(work) / f"export-{next(outputs)}",
-            ontology=sources.ontology,
-            asserted=sources.asserted,
-            inferred=inferred,
-            links=sources.links,
-            context=context,
-            summary={"benchmark": True},
-            class_counts={},
-        )
+        target = Path(work) / f"export-{next(outputs)}"
+        export_store(target, store=built.store, context=context, summary={"benchmark": True}, class_counts={})
+        shutil.rmtree(target, ignore_errors=True)
         return {}
 
     def load_oxigraph() -> dict[str, object]:
@@ -303,16 +314,17 @@ def bundled(root: str, nq: str, queries_dir: str, work: str, runs: int, names: l
 
     items: dict[str, Callable[[], dict[str, object]]] = {
         "parse-rdflib": parse,
+        "parse-oxigraph (build)": parse_store,
+        "validate-store, pyshacl-turbo (build)": validate_store,
         "validate-pyshacl": shacl("pyshacl"),
         "reason-owlrl": reason("owlrl"),
         "reason-reasonable": reason("reasonable"),
-        "export": write,
+        "export (build: Oxigraph writers)": write,
         "load-nquads-pyoxigraph": load_oxigraph,
         "load-nquads-rdflib": load_rdflib,
     }
     if pyshacl_turbo is not None:
-        engines = _takes(validation.validate, "engine")
-        items["validate-pyshacl-turbo"] = shacl("turbo") if engines else turbo
+        items["validate-pyshacl-turbo"] = shacl("turbo")
     for name, text in texts.items():
         items[f"query-pyoxigraph/{name}"] = query_oxigraph(text)
         items[f"query-rdflib/{name}"] = query_rdflib(text)

@@ -204,7 +204,7 @@ def test_failed_export_keeps_previous_output(
     shutil.copytree(built, out)
     before = _snapshot(out)
 
-    def disk_full(graph: Graph) -> str:
+    def disk_full(*args: object) -> str:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(alaska_kg.build.publish, "_ntriples", disk_full)

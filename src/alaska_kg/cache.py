@@ -19,6 +19,13 @@ from alaska_kg.sha256 import sha256
 
 CACHE_ENV_VAR = "ALASKA_KG_CACHE"
 DATASET_FILE = "alaska-kg.nq"
+# The same dataset as an on-disk Oxigraph store (a RocksDB folder, listed in the manifest: see
+# alaska_kg.manifest.folder_digest), written by the build when the dataset holds at least STORE_MIN_QUADS
+# quads: the query path then opens it read-only instead of parsing the N-Quads. Below that, parsing the
+# N-Quads into memory is as quick as opening the store and the queries run faster in memory (measured in
+# docs/performance.md, "The on-disk store").
+STORE_FOLDER = "alaska-kg.oxigraph"
+STORE_MIN_QUADS = 50_000
 SUMMARY_FILE = "alaska-kg.summary.json"
 # In the cache root, one file per source root: the key last computed from the sources' bytes and the
 # stat of each source then (a dot-folder: no cache entry, and not a build's staging folder).
@@ -178,6 +185,8 @@ def cached_dataset(layout: Layout) -> Path | None:
 __all__ = [
     "CACHE_ENV_VAR",
     "DATASET_FILE",
+    "STORE_FOLDER",
+    "STORE_MIN_QUADS",
     "SUMMARY_FILE",
     "cache_dir",
     "cache_root",

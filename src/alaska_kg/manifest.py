@@ -49,6 +49,41 @@ class Manifest(namedtuple("Manifest", ("folder", "entries"))):
         """The names a build owns in the folder: every listed file and the manifest itself."""
         return frozenset(self.entries) | {MANIFEST_NAME}
 
+    def verified_folder(self, name: str) -> Path:
+        """The listed folder `name` (the on-disk store), after checking it against its manifest line."""
+        entry = self.entries.get(name)
+        path = self.folder / name
+        if entry is None:
+            raise CorruptOutput(f"{path}: not listed in {self.folder / MANIFEST_NAME}")
+        check_folder(path, entry)
+        return path
+
+    def copy_verified(self, name: str, target: Path) -> None:
+        """Copy the listed file `name` to `target` in 16 MiB pieces, hashing them on the way: the check of
+        `read_verified` (CorruptOutput unless size and digest match; the caller drops the copy), without
+        holding a file of hundreds of MB in memory. An error writing `target` stays an OSError."""
+        entry = self.entries.get(name)
+        path = self.folder / name
+        if entry is None:
+            raise CorruptOutput(f"{path}: not listed in {self.folder / MANIFEST_NAME}")
+        hasher = sha256()
+        size = 0
+        try:
+            reader = path.open("rb")
+        except OSError as exc:
+            raise CorruptOutput(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        with reader, target.open("wb") as writer:
+            while chunk := reader.read(1 << 24):
+                hasher.update(chunk)
+                size += len(chunk)
+                writer.write(chunk)
+        if size != entry.size:
+            raise CorruptOutput(
+                f"{path}: {size} bytes where the build wrote {entry.size} (truncated or edited since)"
+            )
+        if hasher.hexdigest() != entry.sha256:
+            raise CorruptOutput(f"{path}: its SHA-256 differs from the one the build recorded (edited since)")
+
     def read_verified(self, name: str) -> bytes:
         """The bytes of the listed file `name`, after checking them against its size and digest."""
         entry = self.entries.get(name)
@@ -65,6 +100,39 @@ class Manifest(namedtuple("Manifest", ("folder", "entries"))):
 
 def digest(data: bytes) -> str:
     return sha256(data).hexdigest()
+
+
+# A folder a build wrote (the on-disk Oxigraph store: a RocksDB database) is listed by one line too. Its
+# SHA-256 covers the name and size of every file in it and the bytes of all but its data files (`*.sst`,
+# `*.log`: RocksDB checksums each of their blocks itself, on every read), so checking it costs a directory
+# listing and ~0.2 MB of reading whatever the size of the store, and still finds a file added, removed,
+# truncated or grown, and any change to the database's manifest, options or log.
+_SELF_CHECKED = (".sst", ".log")
+
+
+def folder_digest(folder: Path) -> tuple[str, int]:
+    """The SHA-256 (hex) and total size of the folder `folder` as a manifest lists it."""
+    hasher = sha256(b"folder\0")
+    total = 0
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink() or not path.is_file():
+            raise CorruptOutput(f"{path}: not a plain file in {folder}")
+        size = path.stat().st_size
+        total += size
+        hasher.update(f"{path.name}\0{size}\0".encode())
+        if not path.name.endswith(_SELF_CHECKED):
+            hasher.update(digest(path.read_bytes()).encode())
+    return hasher.hexdigest(), total
+
+
+def check_folder(folder: Path, entry: Entry) -> None:
+    """Raise CorruptOutput unless the folder `folder` has the size and digest of `entry` (`folder_digest`)."""
+    try:
+        found, size = folder_digest(folder)
+    except OSError as exc:
+        raise CorruptOutput(f"{folder}: cannot be read ({exc.strerror or exc})") from None
+    if (found, size) != (entry.sha256, entry.size):
+        raise CorruptOutput(f"{folder}: its files differ from those the build recorded (changed since)")
 
 
 def check(path: Path, data: bytes, entry: Entry) -> None:
@@ -97,11 +165,21 @@ def read_manifest(folder: Path) -> Manifest | None:
     return Manifest(folder, entries)
 
 
-def write_manifest(folder: Path) -> Manifest:
-    """List every file now in `folder` (the staging folder of a build) in its manifest."""
+def write_manifest(folder: Path, known: dict[str, Entry] | None = None) -> Manifest:
+    """List every file (and folder: `folder_digest`) now in `folder`, the staging folder of a build, in its
+    manifest. `known`: entries whose bytes the caller wrote there itself after checking them against
+    those very entries (a copy of a cache entry), listed as they are instead of read and hashed again."""
     entries = {}
+    known = known or {}
     for path in sorted(folder.iterdir()):
         if path.name == MANIFEST_NAME:
+            continue
+        if path.name in known:
+            entries[path.name] = known[path.name]
+            continue
+        if path.is_dir():
+            sha256, size = folder_digest(path)
+            entries[path.name] = Entry(path.name, size, sha256)
             continue
         data = path.read_bytes()
         entries[path.name] = Entry(path.name, len(data), digest(data))
@@ -110,4 +188,14 @@ def write_manifest(folder: Path) -> Manifest:
     return Manifest(folder, entries)
 
 
-__all__ = ["MANIFEST_NAME", "Entry", "Manifest", "check", "digest", "read_manifest", "write_manifest"]
+__all__ = [
+    "MANIFEST_NAME",
+    "Entry",
+    "Manifest",
+    "check",
+    "check_folder",
+    "digest",
+    "folder_digest",
+    "read_manifest",
+    "write_manifest",
+]

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import QuerySolutions, RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, QuerySolutions, RdfFormat, Store
 
 from alaska_kg.errors import SourceSyntaxError
 from alaska_kg.namespaces import shorten
@@ -58,30 +58,40 @@ def load_turtle_files(files: Iterable[Path]) -> Store:
 
 
 def run_checks(
-    layout: Layout, files: Iterable[Path] | None = None, *, extra: bytes | None = None
+    layout: Layout,
+    files: Iterable[Path] | None = None,
+    *,
+    extra: bytes | None = None,
+    store: Store | None = None,
+    graphs: Iterable[NamedNode] | None = None,
 ) -> tuple[CheckFailure, ...]:
     """Run every queries/checks/*.rq over `files` (default: the ontology and all data files) and the
-    N-Triples `extra` (a data file the user names: build.validate_file)."""
-    store = load_turtle_files(files if files is not None else (layout.ontology_file, *layout.data_files))
-    if extra:
-        store.load(extra, format=RdfFormat.N_TRIPLES)
+    N-Triples `extra` (a data file the user names: build.validate_file); or, given a `store` (the build's,
+    already parsed), over the union of its named `graphs` as the default graph."""
+    default: list[NamedNode | DefaultGraph] | None = list(graphs) if graphs is not None else None
+    if store is None:
+        store = load_turtle_files(files if files is not None else (layout.ontology_file, *layout.data_files))
+        if extra:
+            store.load(extra, format=RdfFormat.N_TRIPLES)
     failures = []
     for name in query_ids(layout, checks=True):
         query = find_query(layout, name)
         check_query(query.text, query.where)
-        variables, rows = _evaluate(store, query, name)
+        variables, rows = _evaluate(store, query, name, default)
         if rows:
             failures.append(CheckFailure(name, query.header.summary, variables, rows))
     return tuple(failures)
 
 
 def _evaluate(
-    store: Store, query: QuerySource, name: str
+    store: Store, query: QuerySource, name: str, default: list[NamedNode | DefaultGraph] | None = None
 ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """A check's columns and rendered rows, evaluated where a deadline and Ctrl-C can stop it."""
 
     def work() -> tuple[int, bytes]:
-        result = store.query(query.text)
+        result = (
+            store.query(query.text) if default is None else store.query(query.text, default_graph=default)
+        )
         if not isinstance(result, QuerySolutions):
             return 1, b""
         variables = [v.value for v in result.variables]

@@ -122,7 +122,15 @@ def check_target(out_dir: Path) -> None:
         entries = list(os.scandir(out_dir))
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot list it ({exc.strerror})") from exc
-    foreign = sorted(e.name for e in entries if e.name not in owned or not e.is_file(follow_symlinks=False))
+    # a listed folder is the build's on-disk store (alaska_kg.manifest.folder_digest)
+    foreign = sorted(
+        e.name
+        for e in entries
+        if e.name not in owned
+        or not (
+            e.is_file(follow_symlinks=False) or (manifest is not None and e.is_dir(follow_symlinks=False))
+        )
+    )
     if foreign:
         raise OutputError(
             f"{out_dir}: holds files that a build did not write ({', '.join(foreign[:3])}"
@@ -184,7 +192,9 @@ def swap_in(staging: Path, out_dir: Path) -> None:
     retired.rename(staging)
 
 
-def replace_folder(out_dir: Path, fill: Callable[[Path], object], *, owned: bool = False) -> Manifest:
+def replace_folder(
+    out_dir: Path, fill: Callable[[Path], object], *, owned: bool = False, known: dict | None = None
+) -> Manifest:
     """Make `out_dir` hold exactly what `fill(staging)` writes into an empty staging folder, plus a manifest
     of it; atomically. `owned`: the folder is the tool's own (a cache entry), replaced whatever it holds.
     A failure leaves an earlier `out_dir` as it was."""
@@ -200,7 +210,7 @@ def replace_folder(out_dir: Path, fill: Callable[[Path], object], *, owned: bool
         raise OutputError(f"{out_dir.parent}: cannot create a folder here ({exc.strerror})") from exc
     try:
         fill(staging)
-        manifest = write_manifest(staging)
+        manifest = write_manifest(staging, known)  # known: manifest entries of files copied checked
         staging.chmod(0o755)
         swap_in(staging, out_dir)
     except OSError as exc:

@@ -22,15 +22,20 @@ def has_pictures(entry: Manifest) -> bool:
     return set(PICTURES) <= set(entry.entries)
 
 
-def picture_writers(nquads: Callable[[], str], name: str) -> dict[str, Callable[[Path], None]]:
+def picture_writers(
+    nquads: Callable[[], str], name: str, store: Store | None = None
+) -> dict[str, Callable[[Path], None]]:
     """A writer per picture (by file name) for `publish.write_atomically`, drawing from `nquads()` (the
-    dataset as N-Quads, the file `name`), loaded once for both."""
+    dataset as N-Quads, the file `name`), loaded once for both; or from `store`, the build's own store of
+    the dataset's named graphs, when given (nothing to load again)."""
 
     @cache
     def dataset() -> OpenDataset:
-        store = Store()
-        store.load(nquads().encode("utf-8"), format=RdfFormat.N_QUADS, lenient=True)
-        return OpenDataset(store, Path(name))
+        if store is not None:
+            return OpenDataset(store, Path(name))
+        store_ = Store()
+        store_.load(nquads().encode("utf-8"), format=RdfFormat.N_QUADS, lenient=True)
+        return OpenDataset(store_, Path(name))
 
     def writer(draw: Callable[[OpenDataset], str]) -> Callable[[Path], None]:
         return lambda path: path.write_text(draw(dataset()), encoding="utf-8")

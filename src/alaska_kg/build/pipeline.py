@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 
-from rdflib import RDF, Graph
+from pyoxigraph import Store
 
 from alaska_kg import __version__
-from alaska_kg.build.loading import load_sources
 from alaska_kg.build.outdir import check_target, recover, remove_leftovers
+from alaska_kg.build.parse import graph, load_shapes, load_source_store
 from alaska_kg.build.pictures import has_pictures
-from alaska_kg.build.publish import SUMMARY_NAME, ExportReport, copy_outputs, export
-from alaska_kg.build.reason import DEFAULT_REASONER, Reasoner, infer
-from alaska_kg.build.validate import ValidationReport, validate, with_checks
+from alaska_kg.build.publish import SUMMARY_NAME, ExportReport, copy_outputs, export_store, graph_size
+from alaska_kg.build.reason import DEFAULT_REASONER, Reasoner, infer_in_graph
+from alaska_kg.build.validate import ValidationReport, validate_store, with_checks
 from alaska_kg.cache import DATASET_FILE, cache_dir, cached_entry, source_key
 from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, ValidationFailed
 from alaska_kg.manifest import Manifest
-from alaska_kg.namespaces import AK
+from alaska_kg.namespaces import AK, graph_iri
 from alaska_kg.paths import Layout
 
 Progress = Callable[[str], None]
@@ -92,20 +90,25 @@ class _Stopwatch:
             self.seconds[name] = round(time.perf_counter() - start, 3)
 
 
-def _class_counts(asserted: Graph) -> dict[str, int]:
+def _class_counts(store: Store) -> dict[str, int]:
     """Instances per ak: class, by their asserted (most specific) types."""
-    counts = Counter(str(o) for o in asserted.objects(None, RDF.type) if str(o).startswith(AK))
-    return dict(sorted(counts.items()))
+    query = f"""SELECT ?class (COUNT(*) AS ?n) WHERE {{
+        GRAPH <{graph_iri("asserted")}> {{ ?entity a ?class }} FILTER (STRSTARTS(STR(?class), "{AK}"))
+    }} GROUP BY ?class"""
+    return _counts(store, query)
 
 
-def _class_counts_with_subclasses(asserted: Graph, inferred: Graph) -> dict[str, int]:
+def _class_counts_with_subclasses(store: Store) -> dict[str, int]:
     """Instances per ak: class, an instance of a sub-class counted too (the OWL RL closure types it so)."""
-    members: dict[str, set[str]] = {}
-    for graph in (asserted, inferred):
-        for entity, cls in graph.subject_objects(RDF.type):
-            if str(cls).startswith(AK):
-                members.setdefault(str(cls), set()).add(str(entity))
-    return {cls: len(entities) for cls, entities in sorted(members.items())}
+    query = f"""SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE {{
+        VALUES ?graph {{ <{graph_iri("asserted")}> <{graph_iri("inferred")}> }}
+        GRAPH ?graph {{ ?entity a ?class }} FILTER (STRSTARTS(STR(?class), "{AK}"))
+    }} GROUP BY ?class"""
+    return _counts(store, query)
+
+
+def _counts(store: Store, query: str) -> dict[str, int]:
+    return dict(sorted((row["class"].value, int(row["n"].value)) for row in store.query(query)))
 
 
 def _load_context(layout: Layout) -> dict[str, object]:
@@ -124,31 +127,28 @@ def _load_context(layout: Layout) -> dict[str, object]:
 
 
 def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress | None) -> BuildResult:
-    """Do the heavy work and write the outputs into `target` (the cache folder for these sources)."""
+    """Do the heavy work and write the outputs into `target` (the cache folder for these sources).
+
+    The dataset lives in one Oxigraph store from the parse to the export (build.parse); rdflib is still
+    used for the shapes and the validation report (the SHACL engines' interface), the VoID description
+    (a hundred triples), and the reasoners `infer` wraps."""
     watch = _Stopwatch(progress)
     with watch.stage("parse"):
-        sources = load_sources(layout)
+        sources = load_source_store(layout)
+        shapes = load_shapes(layout.shapes_file)
         context = _load_context(layout)
     with watch.stage("validate"):
-        report = validate(
-            (sources.asserted, sources.links),
-            sources.ontology,
-            sources.shapes,
-            shapes_file=layout.shapes_file,
-        )
+        report = validate_store(sources, shapes, shapes_file=layout.shapes_file)
+        sources.add_ontology()  # validated without it (build.parse); the checks and the reasoner read it
         if report.conforms:
-            report = with_checks(report, layout)
+            report = with_checks(report, layout, store=sources.store, graphs=STATED_GRAPHS)
     if not report.conforms:
         raise ValidationFailed(_failure_message(layout, report), report=report)
+    store = sources.store
     with watch.stage("reason"):
-        inferred = infer(chain(sources.ontology, sources.asserted), reasoner)
-    sizes = {
-        "ontology": len(sources.ontology),
-        "asserted": len(sources.asserted),
-        "inferred": len(inferred),
-        "links": len(sources.links),
-    }
-    counts = _class_counts(sources.asserted)
+        reason_into(store, reasoner)
+    sizes = {name: graph_size(store, name) for name in ("ontology", "asserted", "inferred", "links")}
+    counts = _class_counts(store)
     warnings = len(report.violations) - report.error_count
     summary = BuildSummary(
         version=__version__,
@@ -159,8 +159,9 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
         validation=f"conforms ({report.shape_count} shapes, {warnings} warning(s))",
         seconds={},
         sources=_sources(layout),
-        class_counts_with_subclasses=_class_counts_with_subclasses(sources.asserted, inferred),
+        class_counts_with_subclasses=_class_counts_with_subclasses(store),
     )
+    del report, shapes, sources  # the store is all the export needs
     remove_leftovers(target.parent)  # staging folders of builds killed earlier
     started = time.perf_counter()
 
@@ -169,19 +170,32 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
         return {**summary.to_json(), "seconds": seconds}
 
     with watch.stage("export"):
-        written = export(
+        written = export_store(
             target,
-            ontology=sources.ontology,
-            asserted=sources.asserted,
-            inferred=inferred,
-            links=sources.links,
+            store=store,
             context=context,
             summary=timed_summary,
             class_counts=counts,
             owned=True,
+            release=True,
         )
     timed = BuildSummary.from_file(written.out_dir / SUMMARY_NAME)
     return BuildResult(out_dir=written.out_dir, files=written.files, summary=timed, cached=False)
+
+
+# The graphs the integrity checks read as one (what the sources state, as `alaska-kg validate` reads them).
+STATED_GRAPHS = (graph("ontology"), graph("asserted"), graph("links"))
+
+
+def reason_into(store: Store, reasoner: Reasoner) -> int:
+    """The reasoning stage: the OWL 2 RL entailments of the store's ontology and asserted graphs, written
+    into its inferred graph; how many. "rules" (the default) reasons in the store itself; the others
+    read rdflib terms, copied out of the store and back (build.reason.infer_in_graph)."""
+    if reasoner == "rules":
+        from alaska_kg.build.reason_rules import infer_in_store
+
+        return infer_in_store(store, [graph("ontology")], [graph("asserted")], graph("inferred"))
+    return infer_in_graph(store, (graph("ontology"), graph("asserted")), graph("inferred"), reasoner)
 
 
 def _failure_message(layout: Layout, report: ValidationReport) -> str:

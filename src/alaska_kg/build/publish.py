@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from itertools import chain
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import pyoxigraph
+from pyoxigraph import Store
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SKOS, VOID
 
 from alaska_kg import __version__
 from alaska_kg.build.outdir import check_target, replace_folder
 from alaska_kg.build.pictures import picture_writers
+from alaska_kg.cache import STORE_FOLDER, STORE_MIN_QUADS
 from alaska_kg.manifest import MANIFEST_NAME, Manifest
 from alaska_kg.namespaces import GRAPH_BASE, GRAPH_NAMES, PREFIXES, graph_iri
 
@@ -67,72 +72,117 @@ def _bind_prefixes(graph: Graph, prefixes: Mapping[str, str] = PREFIXES) -> None
         graph.bind(prefix, namespace, override=True, replace=True)
 
 
-def _ntriples(graph: Graph) -> str:
-    """N-Triples (RDF 1.1 N-Triples §2), one triple per line, lines sorted so that builds diff cleanly."""
-    # split on LF only: a literal may hold U+2028, U+0085, \v, \f, U+001C-1E raw, which N-Triples allows
-    # (§2.4: only `"`, `\`, LF and CR are escaped) and str.splitlines() would take for line ends
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n")
-    return "".join(sorted(f"{line}\n" for line in lines if line.strip()))
+def _ntriples(store: Store, name: str) -> list[bytes]:
+    """The N-Triples lines (RDF 1.1 N-Triples §2, written by Oxigraph) of the named graph `name`, sorted so
+    that builds diff cleanly. Split on LF only: a literal may hold U+2028, U+0085, \\v, \\f raw, which
+    N-Triples allows (§2.4: only `"`, `\\`, LF and CR are escaped) and bytes.splitlines() would cut."""
+    data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(graph_iri(name)))
+    lines = data.split(b"\n")
+    del data
+    lines.sort()
+    return lines[1:] if lines and not lines[0] else lines  # the empty string after the last LF sorts first
 
 
-def _merge(*ntriples: str) -> str:
-    """The union of sorted N-Triples documents, sorted, each triple once."""
-    return "".join(sorted({f"{line}\n" for text in ntriples for line in text.split("\n") if line}))
+def _merge(*sorted_lines: list[bytes]) -> list[bytes]:
+    """The union of sorted line lists, sorted, each line once (the sort merges the sorted runs: ~linear)."""
+    merged = sorted(line for lines in sorted_lines for line in lines)
+    return [line for i, line in enumerate(merged) if i == 0 or line != merged[i - 1]]
 
 
-def _nquads(named: Mapping[str, str]) -> str:
-    """N-Quads (RDF 1.1 N-Quads §2) of named graphs given as N-Triples, sorted: what the query path loads."""
-    quads = []
-    for name, ntriples in named.items():
-        suffix = f" <{graph_iri(name)}> .\n"
-        quads += (line.rstrip()[:-1].rstrip() + suffix for line in ntriples.split("\n") if line.strip())
-    return "".join(sorted(quads))
+def _document(lines: list[bytes]) -> bytes:
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
-def _declarations(sizes: Mapping[str, int]) -> str:
+def _write_nquads(path: Path, graph_lines: Mapping[str, list[bytes]]) -> None:
+    """N-Quads (RDF 1.1 N-Quads §2) of the named graphs, each graph's sorted triples in turn, in the order of
+    GRAPH_NAMES: what the query path loads. Written line by line, never held whole."""
+    with path.open("wb") as stream:
+        for name, lines in graph_lines.items():
+            suffix = f"<{graph_iri(name)}> .\n".encode()
+            stream.writelines(line[:-1] + suffix for line in lines)  # an N-Triples line ends with " ."
+
+
+_IRI = re.compile(rb"<([^<>\"{}|^`\\\s]*)>")
+_SILENT = {PREFIXES["rdf"] + "type", PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString"}
+_CHUNK = 1 << 24
+
+
+def used_prefixes(text: bytes | Path) -> dict[str, str]:
+    """The curated prefixes whose namespace some IRI of the N-Triples or N-Quads `text` (or file) is under
+    (rdf:type, written `a`, aside): alaska_kg.turtle.used_prefixes, read off the text instead of millions
+    of terms. An IRI quoted inside a literal counts too, so at worst a prefix is declared and not used."""
+    iris: set[bytes] = set()
+    if isinstance(text, Path):
+        with text.open("rb") as stream:
+            rest = b""
+            while chunk := stream.read(_CHUNK):
+                lines, _, tail = (rest + chunk).rpartition(b"\n")
+                iris.update(_IRI.findall(lines))
+                rest = tail
+            iris.update(_IRI.findall(rest))
+    else:
+        iris.update(_IRI.findall(text))
+    namespaces = {iri.decode("utf-8") for iri in iris} - _SILENT
+    return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in namespaces)}
+
+
+def _declarations(sizes: Mapping[str, int]) -> bytes:
     """The default graph of the TriG: the four named graphs with their titles and sizes, so that an empty
     named graph (RDF 1.1 Concepts §4: it has no syntax of its own) is still declared."""
-    graph = Graph(bind_namespaces="none")
+    from pyoxigraph import Literal as OxLiteral
+    from pyoxigraph import NamedNode, Quad
+
+    quads = []
     for name in GRAPH_NAMES:
-        iri = URIRef(graph_iri(name))
-        graph.add((iri, RDF.type, VOID.Dataset))
-        graph.add((iri, DCTERMS.title, Literal(GRAPH_TITLES[name], lang="en")))
-        graph.add((iri, VOID.triples, Literal(sizes[name], datatype=XSD.integer)))
-    return _ntriples(graph)
+        iri = NamedNode(graph_iri(name))
+        quads.append(Quad(iri, NamedNode(str(RDF.type)), NamedNode(str(VOID.Dataset))))
+        quads.append(Quad(iri, NamedNode(str(DCTERMS.title)), OxLiteral(GRAPH_TITLES[name], language="en")))
+        count = OxLiteral(str(sizes[name]), datatype=NamedNode(str(XSD.integer)))
+        quads.append(Quad(iri, NamedNode(str(VOID.triples)), count))
+    return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b""
 
 
-def _trig(declarations: str, nquads: str) -> str:
-    """TriG of the dataset, written by Oxigraph from N-Quads (rdflib's TriG writer is ~10x slower)."""
-    from alaska_kg.turtle import used_prefixes
-
-    quads = list(
-        pyoxigraph.parse((declarations + nquads).encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
-    )
-    prefixes = used_prefixes(pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads)
+def _write_trig(stream: BinaryIO, declarations: bytes, nquads: Path) -> None:
+    """TriG of the dataset, written by Oxigraph from the N-Quads file as it is parsed (rdflib's TriG writer
+    is ~10x slower, and the quads never become a Python list)."""
+    prefixes = used_prefixes(nquads)
     prefixes["akg"] = PREFIXES["akg"]
-    return (pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=prefixes) or b"").decode()
+    n_quads = pyoxigraph.RdfFormat.N_QUADS
+    quads = chain(
+        pyoxigraph.parse(declarations, format=n_quads),
+        pyoxigraph.parse(path=str(nquads), format=n_quads, lenient=True),
+    )
+    pyoxigraph.serialize(quads, stream, format=pyoxigraph.RdfFormat.TRIG, prefixes=prefixes)
 
 
-def _oxigraph_triples(ntriples: str) -> list[pyoxigraph.Triple]:
-    return [
-        q.triple for q in pyoxigraph.parse(ntriples.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    ]
+def _turtle(ntriples: bytes, stream: BinaryIO) -> None:
+    """Turtle written by Oxigraph from the sorted N-Triples (subjects grouped, only the prefixes used)."""
+    triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
+    pyoxigraph.serialize(
+        triples, stream, format=pyoxigraph.RdfFormat.TURTLE, prefixes=used_prefixes(ntriples)
+    )
 
 
-def _turtle(ntriples: str) -> str:
-    """Turtle written by Oxigraph (subjects grouped, only the prefixes used)."""
-    from alaska_kg.turtle import turtle
-
-    return turtle(_oxigraph_triples(ntriples))
-
-
-def _jsonld(ntriples: str, context: Mapping[str, object]) -> str:
+def _jsonld(ntriples: bytes, context: Mapping[str, object], stream: TextIO) -> None:
     """JSON-LD 1.1 compacted with the shipped @context: its prefixes make the compact IRIs, and the context
     is written inline exactly as shipped (never a URL: nothing is fetched)."""
-    from alaska_kg.jsonld import to_jsonld
+    from alaska_kg.jsonld import write_jsonld
 
     prefixes = {k: v for k, v in context.items() if isinstance(v, str)}
-    return to_jsonld(_oxigraph_triples(ntriples), prefixes, context=context)
+    triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
+    write_jsonld(stream, triples, prefixes, context=context, presorted=True)
+
+
+def _on_disk_store(path: Path, nquads: Path) -> None:
+    """The dataset as an on-disk Oxigraph store at `path` (the query path opens it read-only: cache.py),
+    bulk-loaded from the build's own N-Quads, compacted, and closed before the manifest lists it."""
+    store = Store(str(path))
+    store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS, lenient=True)
+    store.flush()  # (optimize() adds time and nothing here: the bulk loader writes compacted files)
+    del store
+    import gc
+
+    gc.collect()  # the store's files are released (RocksDB lock) when the object goes
 
 
 def describe_dataset(
@@ -211,7 +261,9 @@ def describe_dataset(
 Writer = Callable[[Path], None]
 
 
-def write_atomically(out_dir: Path, writers: Mapping[str, Writer], *, owned: bool = False) -> ExportReport:
+def write_atomically(
+    out_dir: Path, writers: Mapping[str, Writer], *, owned: bool = False, known: dict | None = None
+) -> ExportReport:
     """Write every file into a staging folder beside `out_dir`, list them in a manifest, then swap it into
     place (build.outdir): a failure leaves an earlier `out_dir` as it was, and a folder holding files a
     build did not write is refused unless `owned` (a cache entry)."""
@@ -220,9 +272,16 @@ def write_atomically(out_dir: Path, writers: Mapping[str, Writer], *, owned: boo
         for name, write in writers.items():
             write(staging / name)
 
-    manifest = replace_folder(Path(out_dir), fill, owned=owned)
+    manifest = replace_folder(Path(out_dir), fill, owned=owned, known=known)
     names = sorted({*writers, MANIFEST_NAME})
     return ExportReport(out_dir=manifest.folder, files=tuple(manifest.folder / name for name in names))
+
+
+def graph_size(store: Store, name: str, predicate: str | None = None) -> int:
+    """Triples in the named graph `name` of `store` (with `predicate` only, if given), counted by Oxigraph."""
+    pattern = f"?s <{predicate}> ?o" if predicate else "?s ?p ?o"
+    result = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri(name)}> {{ {pattern} }} }}")
+    return int(next(iter(result))["n"].value)
 
 
 def export(
@@ -237,49 +296,108 @@ def export(
     class_counts: Mapping[str, int],
     owned: bool = False,
 ) -> ExportReport:
+    """`export_store` for rdflib graphs (one per named graph): they are copied into a store first."""
+    store = Store()
+    for name, graph in {
+        "ontology": ontology,
+        "asserted": asserted,
+        "inferred": inferred,
+        "links": links,
+    }.items():
+        data = graph.serialize(format="nt", encoding="utf-8")
+        store.load(
+            data, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(graph_iri(name))
+        )
+    return export_store(
+        out_dir, store=store, context=context, summary=summary, class_counts=class_counts, owned=owned
+    )
+
+
+def export_store(
+    out_dir: Path,
+    *,
+    store: Store,
+    context: Mapping[str, object],
+    summary: Mapping[str, object] | Callable[[], Mapping[str, object]],
+    class_counts: Mapping[str, int],
+    owned: bool = False,
+    on_disk: bool | None = None,
+    release: bool = False,
+) -> ExportReport:
     """Write the asserted view (ontology, facts, links) as Turtle, N-Triples and JSON-LD; the dataset with
-    one named graph per origin as TriG and N-Quads; its VoID/DCAT description; and the build summary."""
-    named = {"ontology": ontology, "asserted": asserted, "inferred": inferred, "links": links}
-    sizes = {name: len(graph) for name, graph in named.items()}
-    link_count = len(list(links.triples((None, SKOS.exactMatch, None))))
+    one named graph per origin (the store's named graphs GRAPH_NAMES) as TriG and N-Quads, and, when it is
+    large (`on_disk`, by default from STORE_MIN_QUADS), as an on-disk Oxigraph store; its VoID/DCAT
+    description; and the build summary.
+
+    Every format is made from the N-Triples lines Oxigraph writes of each graph, sorted once; what a format
+    no longer needs is let go after it is written (the writers run in the order listed). `release`: the
+    store is the caller's to empty once the writers that read it are done (the build's own: it frees
+    ~0.4 GB per million quads before the on-disk store is bulk-loaded)."""
+    sizes = {name: graph_size(store, name) for name in GRAPH_NAMES}
+    link_count = graph_size(store, "links", str(SKOS.exactMatch))
+    if on_disk is None:
+        on_disk = sum(sizes.values()) >= STORE_MIN_QUADS
     stated_header = _HEADER.format(version=__version__, what="the ontology, the asserted facts and the links")
+    held: dict[str, object] = {}  # what the writers share, made on first use and dropped when done
 
-    # Each graph is serialized by rdflib once, to N-Triples; every other format is made from those lines.
-    @cache
-    def lines() -> dict[str, str]:
-        return {name: _ntriples(graph) for name, graph in named.items()}
+    def lines() -> dict[str, list[bytes]]:
+        if "lines" not in held:
+            held["lines"] = {name: _ntriples(store, name) for name in GRAPH_NAMES}
+        return held["lines"]  # type: ignore[return-value]
 
-    @cache
-    def stated() -> str:
-        return _merge(lines()["ontology"], lines()["asserted"], lines()["links"])
+    def stated() -> bytes:
+        if "stated" not in held:
+            graphs = lines()
+            held["stated"] = _document(_merge(graphs["ontology"], graphs["asserted"], graphs["links"]))
+        return held["stated"]  # type: ignore[return-value]
 
-    @cache
-    def nquads() -> str:
-        return _nquads(lines())
+    def header(what: str) -> bytes:
+        return _HEADER.format(version=__version__, what=what).encode("utf-8")
 
-    def text(content: Callable[[], str]) -> Writer:
-        return lambda path: path.write_text(content(), encoding="utf-8")
+    def turtle(path: Path) -> None:
+        with path.open("wb") as stream:
+            stream.write(stated_header.encode("utf-8"))
+            _turtle(stated(), stream)
+
+    def jsonld(path: Path) -> None:
+        with path.open("w", encoding="utf-8") as stream:
+            _jsonld(stated(), context, stream)
+        held.pop("stated", None)
+
+    def nquads(path: Path) -> None:
+        _write_nquads(path, lines())
+        held.pop("lines", None)
+        held["nquads"] = path
+
+    def trig(path: Path) -> None:
+        with path.open("wb") as stream:
+            stream.write(header("the dataset, one named graph per origin"))
+            _write_trig(stream, _declarations(sizes), held["nquads"])  # type: ignore[arg-type]
+
+    def on_disk_store(path: Path) -> None:
+        if release:
+            store.clear()
+        _on_disk_store(path, held["nquads"])  # type: ignore[arg-type]
 
     writers: dict[str, Writer] = {
-        TURTLE_NAME: text(lambda: stated_header + _turtle(stated())),
-        NTRIPLES_NAME: text(stated),
-        JSONLD_NAME: text(lambda: _jsonld(stated(), context)),
-        TRIG_NAME: text(
-            lambda: (
-                _HEADER.format(version=__version__, what="the dataset, one named graph per origin")
-                + _trig(_declarations(sizes), nquads())
-            )
+        NTRIPLES_NAME: lambda path: path.write_bytes(stated()),
+        TURTLE_NAME: turtle,
+        JSONLD_NAME: jsonld,
+        NQUADS_NAME: nquads,  # the TriG and the on-disk store read it back from the staging folder
+        TRIG_NAME: trig,
+        # timeline.svg, network.svg (alaska_kg.viz), drawn from the build's own store
+        **picture_writers(lambda: "", NQUADS_NAME, store=store),
+        VOID_NAME: lambda path: path.write_bytes(
+            header("a VoID and DCAT description")
+            + describe_dataset(sizes, class_counts, date.today(), link_count)
+            .serialize(format="turtle")
+            .encode()
         ),
-        NQUADS_NAME: text(nquads),
-        **picture_writers(nquads, NQUADS_NAME),  # timeline.svg, network.svg (alaska_kg.viz)
-        VOID_NAME: text(
-            lambda: (
-                _HEADER.format(version=__version__, what="a VoID and DCAT description")
-                + describe_dataset(sizes, class_counts, date.today(), link_count).serialize(format="turtle")
-            )
-        ),
+        **({STORE_FOLDER: on_disk_store} if on_disk else {}),
         # last, so that a callable summary can time the export up to here
-        SUMMARY_NAME: text(lambda: json.dumps(_call(summary), indent=2, ensure_ascii=False) + "\n"),
+        SUMMARY_NAME: lambda path: path.write_text(
+            json.dumps(_call(summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        ),
     }
     return write_atomically(out_dir, writers, owned=owned)
 
@@ -298,12 +416,18 @@ def copy_outputs(
 
     def copy(name: str) -> Writer:
         def write(target: Path) -> None:
-            data = source.read_verified(name)
-            target.write_bytes(rewrite[name](data) if name in rewrite else data)
+            if (source.folder / name).is_dir():  # the on-disk store: checked, then copied file by file
+                shutil.copytree(source.verified_folder(name), target)
+            elif name in rewrite:
+                target.write_bytes(rewrite[name](source.read_verified(name)))
+            else:
+                source.copy_verified(name, target)
 
         return write
 
-    return write_atomically(out_dir, {name: copy(name) for name in sorted(source.entries)})
+    # What was copied unchanged is listed under its checked entry, not hashed a second time.
+    known = {name: entry for name, entry in source.entries.items() if name not in rewrite}
+    return write_atomically(out_dir, {name: copy(name) for name in sorted(source.entries)}, known=known)
 
 
 __all__ = [
@@ -313,5 +437,8 @@ __all__ = [
     "copy_outputs",
     "describe_dataset",
     "export",
+    "export_store",
+    "graph_size",
+    "used_prefixes",
     "write_atomically",
 ]

@@ -85,20 +85,20 @@ def _schema_closure(triples: set[Triple]) -> set[Triple]:
 def _schema_fixpoint(schema: set[Triple]) -> set[Triple]:
     closure = set(schema)
     while True:
-        sub_class = [(s, o) for s, p, o in closure if p == RDFS.subClassOf]
-        sub_prop = [(s, o) for s, p, o in closure if p == RDFS.subPropertyOf]
-        domains = [(s, o) for s, p, o in closure if p == RDFS.domain]
-        ranges = [(s, o) for s, p, o in closure if p == RDFS.range]
+        index: dict[Node, dict[Node, set[Node]]] = {p: {} for p in _SCHEMA_PREDICATES}  # p -> s -> {o}
+        for s, p, o in closure:
+            index[p].setdefault(s, set()).add(o)
+        sub_class, sub_prop = index[RDFS.subClassOf], index[RDFS.subPropertyOf]
         new: set[Triple] = set()
-        for a, b in sub_class:  # RULE scm-sco
-            new.update((a, RDFS.subClassOf, d) for c, d in sub_class if c == b)
-        for a, b in sub_prop:  # RULE scm-spo
-            new.update((a, RDFS.subPropertyOf, d) for c, d in sub_prop if c == b)
-        for predicate, pairs in ((RDFS.domain, domains), (RDFS.range, ranges)):
-            for prop, cls in pairs:  # RULES scm-dom1, scm-rng1
-                new.update((prop, predicate, sup) for sub, sup in sub_class if sub == cls)
-            for sub, sup in sub_prop:  # RULES scm-dom2, scm-rng2
-                new.update((sub, predicate, cls) for prop, cls in pairs if prop == sup)
+        for predicate, pairs in ((RDFS.subClassOf, sub_class), (RDFS.subPropertyOf, sub_prop)):
+            for a, middles in pairs.items():  # RULES scm-sco, scm-spo
+                new.update((a, predicate, d) for b in middles for d in pairs.get(b, ()))
+        for predicate in (RDFS.domain, RDFS.range):
+            pairs = index[predicate]
+            for prop, classes in pairs.items():  # RULES scm-dom1, scm-rng1
+                new.update((prop, predicate, sup) for cls in classes for sup in sub_class.get(cls, ()))
+            for sub, sups in sub_prop.items():  # RULES scm-dom2, scm-rng2
+                new.update((sub, predicate, cls) for sup in sups for cls in pairs.get(sup, ()))
         if new <= closure:
             return closure
         closure |= new
@@ -267,4 +267,76 @@ def infer(asserted: Iterable[Triple], reasoner: Reasoner = DEFAULT_REASONER) -> 
     return inferred
 
 
-__all__ = ["DEFAULT_REASONER", "REASONERS", "Reasoner", "disjointness_clashes", "infer", "is_noise"]
+# ---------------------------------------------------------------- the build's store (build.parse)
+
+
+def infer_in_graph(
+    store, sources: Iterable[object], target: object, reasoner: Reasoner = DEFAULT_REASONER
+) -> int:
+    """Reason over the named graphs `sources` of the Oxigraph `store` (the ontology and the asserted data)
+    and write what `infer` finds into its named graph `target`; the number of triples written.
+
+    The reasoners here read rdflib terms, so the triples cross over and back (~2 s per million triples);
+    a reasoner that works on the store itself replaces this one call in build.pipeline."""
+    from pyoxigraph import Quad
+
+    triples = (
+        _to_rdflib_triple(q) for graph in sources for q in store.quads_for_pattern(None, None, None, graph)
+    )
+    inferred = infer(triples, reasoner)
+    store.extend(Quad(*_to_oxigraph_triple(t), target) for t in inferred)
+    return len(inferred)
+
+
+def _to_rdflib_triple(quad) -> Triple:
+    return (_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object))
+
+
+def _rdflib_term(term) -> Node:
+    from pyoxigraph import BlankNode, NamedNode
+
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, BlankNode):
+        from rdflib import BNode
+
+        return BNode(term.value)
+    if term.language:
+        return RdfLiteral(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return (
+        RdfLiteral(term.value)
+        if datatype == str(XSD.string)
+        else RdfLiteral(term.value, datatype=URIRef(datatype))
+    )
+
+
+def _to_oxigraph_triple(triple: Triple) -> tuple[object, object, object]:
+    return tuple(_oxigraph_term(t) for t in triple)
+
+
+def _oxigraph_term(term: Node) -> object:
+    from pyoxigraph import BlankNode, Literal, NamedNode
+
+    if isinstance(term, URIRef):
+        return NamedNode(str(term))
+    if isinstance(term, RdfLiteral):
+        if term.language:
+            return Literal(str(term), language=term.language)
+        return (
+            Literal(str(term), datatype=NamedNode(str(term.datatype)))
+            if term.datatype
+            else Literal(str(term))
+        )
+    return BlankNode(str(term))
+
+
+__all__ = [
+    "DEFAULT_REASONER",
+    "REASONERS",
+    "Reasoner",
+    "disjointness_clashes",
+    "infer",
+    "infer_in_graph",
+    "is_noise",
+]

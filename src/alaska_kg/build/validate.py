@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
@@ -15,6 +15,9 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from alaska_kg.paths import Layout
+
+if TYPE_CHECKING:
+    from alaska_kg.build.parse import SourceStore
 
 Severity = Literal["Violation", "Warning", "Info"]
 
@@ -262,6 +265,55 @@ def validate(
     )
 
 
+# A named graph that exists only while the build's store is validated: the class hierarchy read with the data.
+_HIERARCHY_GRAPH = "https://w3id.org/alaska-kg/graph/validation-class-hierarchy"
+
+
+def validate_store(
+    sources: SourceStore, shapes: Graph, *, shapes_file: Path | None = None
+) -> ValidationReport:
+    """Validate the data and links of the build's store (build.parse: the ontology is not in it yet) against
+    `shapes`, read with the ontology's class hierarchy, as `validate` does with rdflib graphs.
+
+    pyshacl-turbo takes the Oxigraph store itself (it validates the union of its graphs) and reads every
+    literal as written: no rdflib rewrote an ill-typed one, so the gap `validate` routes around cannot
+    happen and this is the default route's report (tests/test_validation_engines.py compares them on every
+    invalid fixture). Without pyshacl-turbo (Python < 3.11) the store is copied into rdflib for pySHACL."""
+    if sources.has_ontology_graph:
+        raise ValueError("validate_store needs the store before add_ontology (the engine reads every graph)")
+    try:
+        from pyshacl_turbo import validate as engine
+    except ImportError:
+        return validate(
+            _to_rdflib(sources.store), _to_rdflib(sources.ontology), shapes, shapes_file=shapes_file
+        )
+    from pyoxigraph import NamedNode, Quad
+
+    hierarchy = NamedNode(_HIERARCHY_GRAPH)
+    sources.store.extend(Quad(q.subject, q.predicate, q.object, hierarchy) for q in sources.class_hierarchy())
+    try:
+        conforms, results = _run(engine, sources.store, shapes)
+    finally:
+        sources.store.remove_graph(hierarchy)
+    return ValidationReport(
+        conforms=conforms,
+        violations=_violations(results),
+        shape_count=_count_shapes(shapes),
+        shapes_file=shapes_file,
+        report_turtle=results.serialize(format="turtle"),
+        report_graph=results,
+    )
+
+
+def _to_rdflib(store) -> Graph:
+    """Every triple of an Oxigraph store (all graphs) in one rdflib graph (the fallback engine's input)."""
+    from pyoxigraph import RdfFormat
+
+    union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+    text = union.serialize(format=RdfFormat.N_TRIPLES) or b""
+    return Graph(bind_namespaces="none").parse(data=text.decode("utf-8"), format="nt")
+
+
 def _run(shacl_validate, data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     conforms, results, _text = shacl_validate(
         data,
@@ -313,11 +365,12 @@ def locate_violations(report: ValidationReport, files: Iterable[Path]) -> Valida
     return replace(report, violations=located)
 
 
-def with_checks(report: ValidationReport, layout: Layout) -> ValidationReport:
-    """Add the integrity queries of queries/checks/ to a SHACL report: any row makes it not conform."""
+def with_checks(report: ValidationReport, layout: Layout, *, store=None, graphs=None) -> ValidationReport:
+    """Add the integrity queries of queries/checks/ to a SHACL report: any row makes it not conform. They
+    read the sources' files, or the union of the named `graphs` of the build's `store` if given."""
     from alaska_kg.build.checks import run_checks
 
-    failures = run_checks(layout)
+    failures = run_checks(layout, store=store, graphs=graphs)
     return replace(report, check_failures=failures, conforms=report.conforms and not failures)
 
 
@@ -377,4 +430,5 @@ __all__ = [
     "routed_to_reference",
     "validate",
     "validate_layout",
+    "validate_store",
 ]

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, Store
 
-from alaska_kg.cache import DATASET_FILE, cached_entry
+from alaska_kg.cache import DATASET_FILE, STORE_FOLDER, cached_entry
 from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, UsageError
 from alaska_kg.lazyregex import LazyRegex
-from alaska_kg.manifest import read_manifest
+from alaska_kg.manifest import Manifest, read_manifest
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
 from alaska_kg.paths import Layout
 from alaska_kg.syntaxes import RDF_SYNTAXES, SYNTAX_NAMES, dataset_syntax, syntax_of
@@ -83,6 +83,7 @@ def _verified_bytes(
     explicit: Path | str | None = None,
     announce: Callable[[str], None] | None = None,
     make: MakeDataset | None = None,
+    entry: Manifest | None = None,
 ) -> tuple[Path, bytes, bool, bool]:
     """The N-Quads file to load, its bytes, whether it had to be built now (`announce` hears of it
     first), and whether the bytes are a build's, checked against its manifest. Bytes from a build (the
@@ -101,7 +102,7 @@ def _verified_bytes(
             return path, path.read_bytes(), False, False
         except OSError as exc:
             raise SourceNotFound(f"{path}: cannot read the dataset: {exc.strerror or exc}") from None
-    entry = cached_entry(layout, remember=True)
+    entry = entry if entry is not None else cached_entry(layout, remember=True)
     rebuild = False
     if entry is not None:
         try:
@@ -176,9 +177,33 @@ def open_dataset(
     announce: Callable[[str], None] | None = None,
     make: MakeDataset | None = None,
 ) -> OpenDataset:
-    """Find the dataset (see `dataset_bytes`) and load it."""
-    path, data, built, verified = _verified_bytes(layout, explicit, announce, make)
+    """Find the dataset (see `dataset_bytes`) and load it; a large one from the cache is opened read-only
+    from the on-disk store its build wrote beside the N-Quads (`_on_disk`)."""
+    entry = None
+    if explicit is None:
+        entry = cached_entry(layout, remember=True)
+        opened = _on_disk(entry, announce)
+        if opened is not None:
+            return opened
+    path, data, built, verified = _verified_bytes(layout, explicit, announce, make, entry)
     return OpenDataset(load_store(path, data, verified), path, built)
+
+
+def _on_disk(entry: Manifest | None, announce: Callable[[str], None] | None) -> OpenDataset | None:
+    """The cache entry's on-disk store (cache.STORE_FOLDER), opened read-only, when its build wrote one: it
+    does so only for a large dataset, where opening it takes milliseconds and parsing the N-Quads seconds.
+    Its manifest line is checked first (alaska_kg.manifest.folder_digest; RocksDB checks its data blocks
+    as it reads them); a store that fails is passed over, announced, for the N-Quads, which are checked
+    themselves and rebuilt if they fail too."""
+    if entry is None or STORE_FOLDER not in entry.entries:
+        return None
+    try:
+        folder = entry.verified_folder(STORE_FOLDER)
+        return OpenDataset(Store.read_only(str(folder)), entry.folder / DATASET_FILE, False)
+    except (CorruptOutput, OSError) as exc:
+        if announce is not None:
+            announce(f"{exc}; reading the N-Quads instead")
+        return None
 
 
 __all__ = [
