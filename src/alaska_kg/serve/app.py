@@ -90,6 +90,9 @@ def make_app(
             pool.close()
 
     app = Starlette(routes=endpoint_routes() + page_routes(), middleware=middleware, lifespan=lifespan)
+    # A name with a trailing slash (`/resource/x/`, `/resource/x%2F`) names no resource: 404, not a redirect
+    # to another IRI (Starlette would answer 307 to the path without the slash).
+    app.router.redirect_slashes = False
     app.state.serve = state
     app.state.canned_queries = catalog
     app.state.graph_sizes = graph_sizes(state.dataset)
