@@ -394,13 +394,6 @@ def check_query(
     Returns whether the query names its own dataset (FROM / FROM NAMED, all of them the dataset's graphs).
     """
     toks = lex(text, where)
-    if len(toks) > MAX_TOKENS:
-        token = toks[MAX_TOKENS]
-        raise QueryTooLarge(
-            f"{where}:{token.line}:{token.column}: the query has more than {MAX_TOKENS} tokens "
-            f"({len(toks)}); the guard refuses longer ones (long chains of operators, UNIONs, path steps or "
-            "list items crash the engine)"
-        )
     depth = 0
     for token in toks:
         keyword = token.keyword
@@ -425,6 +418,13 @@ def check_query(
                 f"{where}:{token.line}:{token.column}: {token.text!r} is no SPARQL 1.1 keyword or function "
                 "name; the guard refuses what it does not know (a prefixed name needs its colon)"
             )
+    if len(toks) > MAX_TOKENS:
+        token = toks[MAX_TOKENS]
+        raise QueryTooLarge(
+            f"{where}:{token.line}:{token.column}: the query has more than {MAX_TOKENS} tokens "
+            f"({len(toks)}); the guard refuses longer ones (long chains of operators, UNIONs, path steps or "
+            "list items crash the engine)"
+        )
     declared = dict(prefixes or {})
     index = 0
     while index < len(toks) and toks[index].keyword in ("PREFIX", "BASE"):  # the prologue (§19.8 [4])
