@@ -125,12 +125,8 @@ def get(url: str, accept: str | None = None) -> tuple[int, dict[str, str], str]:
 
 
 def pages_app(dataset, layout):  # -> starlette.applications.Starlette
-    """An app with the pages' routes alone, serving `dataset`."""
-    from starlette.applications import Starlette
-
-    from alaska_kg.serve.pages import routes
+    """The app `alaska-kg serve` runs (pages, endpoint, middleware), serving `dataset`."""
+    from alaska_kg.serve.app import make_app
     from alaska_kg.serve.state import ServeState
 
-    app = Starlette(routes=routes())
-    app.state.serve = ServeState(dataset, layout)
-    return app
+    return make_app(ServeState(dataset, layout))

@@ -406,7 +406,15 @@ def test_the_pictures_of_a_hostile_dataset_hold_no_markup_from_it(hostile_site, 
 
 @pytest.mark.parametrize(
     "path",
-    ["/resource/a%20b", "/resource/%3Cscript%3E", "/resource/%00", "/resource/..%2F..", "/resource/.ttl"],
+    [
+        "/resource/a%20b",
+        "/resource/%3Cscript%3E",
+        "/resource/%00",
+        "/resource/..%2F..",
+        "/resource/.ttl",
+        "/resource/yang-jiechi/",
+        "/resource/0%2F",  # found by the fuzz test below: was a 307 to /resource/0
+    ],
 )
 def test_a_malformed_resource_name_is_a_404_not_an_error(site, path):
     status, _, body = get(site + path, "text/html")

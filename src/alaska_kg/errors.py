@@ -110,6 +110,12 @@ class ForbiddenQuery(AlaskaKgError):
     exit_code = 12
 
 
+class QueryTooLarge(ForbiddenQuery):
+    """The query guard refuses a query longer than it can vouch for: past the guard's token limit, long flat
+    chains (`1+1+…`, `!!…`, UNIONs, collections) overflow the engine's recursive parser and crash the
+    process. A request error (HTTP 400), exit 12 like every refusal of the guard."""
+
+
 class QueryTimeout(AlaskaKgError):
     """A local query ran past its deadline (`--timeout`) and was stopped; names the query."""
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import socket
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import uvicorn
 
 from alaska_kg import __version__
 from alaska_kg.cli.query import _common, _open, _row_cap, _seconds
@@ -18,6 +21,10 @@ from alaska_kg.errors import UsageError
 
 PROG = "alaska-kg"
 SHUTDOWN_GRACE = 3  # seconds the server waits for answers in flight once told to stop
+# Uvicorn's limits on clients (a public server still belongs behind a reverse proxy: docs/publishing.md)
+KEEP_ALIVE = 5  # seconds an idle connection stays open
+MAX_CONNECTIONS = 1000  # connections and tasks at once; more are answered 503
+MAX_INCOMPLETE_EVENT = 64 << 10  # bytes of request line and headers not yet complete (h11)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -45,6 +52,24 @@ def base_url(sock: socket.socket) -> str:
     return f"http://{shown}:{port}"
 
 
+def uvicorn_config(app: object) -> uvicorn.Config:
+    """How Uvicorn serves `app`: quiet, with limits on idle, slow and too many clients (a server on the
+    open internet still belongs behind a reverse proxy with its own timeouts: docs/publishing.md)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE,
+        timeout_keep_alive=KEEP_ALIVE,
+        limit_concurrency=MAX_CONNECTIONS,
+        h11_max_incomplete_event_size=MAX_INCOMPLETE_EVENT,
+        server_header=False,
+    )
+
+
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import uvicorn
 
@@ -62,6 +87,9 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         max_rows=args.max_rows or 0,
         cors_origin=args.cors,
         allow_service=args.allow_service,
+        max_memory=args.max_memory << 20,
+        max_answer=args.max_answer_size << 20,
+        public_url=args.public_url,
     )
     app = make_app(
         ServeState(dataset, layout, config), cache_bytes=args.cache_size << 20, workers=args.workers
@@ -78,15 +106,7 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         file=out,
         flush=True,
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            log_level="warning",
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=SHUTDOWN_GRACE,
-        )
-    )
+    server = uvicorn.Server(uvicorn_config(app))
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # Uvicorn stops gracefully on Ctrl-C, then raises it again
@@ -112,16 +132,33 @@ def _workers(text: str) -> int:
 
 
 def _mebibytes(text: str) -> int:
-    """argparse type of --cache-size: a whole number of MiB, 0 or more."""
+    """argparse type of --cache-size, --max-memory, --max-answer-size: a whole number of MiB, 0 or more."""
     if not text.isdigit() or int(text) > 1 << 20:
         raise argparse.ArgumentTypeError(f"not a size in MiB (0 or more): {text!r}")
     return int(text)
 
 
+def _public_url(text: str) -> str:
+    """argparse type of --public-url: an absolute http(s) URL without query or fragment."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL without ?query or #fragment: {text!r}")
+    return text.rstrip("/")
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `serve` to the `alaska-kg` parser."""
     from alaska_kg.serve.answer_cache import DEFAULT_CACHE_BYTES
-    from alaska_kg.serve.state import DEFAULT_HOST, DEFAULT_MAX_ROWS, DEFAULT_PORT, DEFAULT_TIMEOUT
+    from alaska_kg.serve.state import (
+        DEFAULT_HOST,
+        DEFAULT_MAX_ANSWER,
+        DEFAULT_MAX_MEMORY,
+        DEFAULT_MAX_ROWS,
+        DEFAULT_PORT,
+        DEFAULT_TIMEOUT,
+    )
 
     serve = commands.add_parser(
         "serve",
@@ -170,6 +207,30 @@ def register(commands: argparse._SubParsersAction) -> None:
         f"size; 0: off (default: {DEFAULT_CACHE_BYTES >> 20})",
     )
     serve.add_argument(
+        "--max-memory",
+        type=_mebibytes,
+        default=DEFAULT_MAX_MEMORY >> 20,
+        metavar="MiB",
+        help="memory one query may use (in its worker, beyond the loaded dataset); a query needing more "
+        f"is stopped and the client gets 503; 0: no limit (default: {DEFAULT_MAX_MEMORY >> 20})",
+    )
+    serve.add_argument(
+        "--max-answer-size",
+        type=_mebibytes,
+        default=DEFAULT_MAX_ANSWER >> 20,
+        metavar="MiB",
+        help=f"largest answer sent; a larger one is refused with 503; 0: no limit "
+        f"(default: {DEFAULT_MAX_ANSWER >> 20})",
+    )
+    serve.add_argument(
+        "--public-url",
+        type=_public_url,
+        default=None,
+        metavar="URL",
+        help="the server's URL as clients reach it (behind a proxy: https://example.org/kg), used for the "
+        "service description's sd:endpoint and as base IRI of queries; default: each request's Host header",
+    )
+    serve.add_argument(
         "--cors",
         metavar="ORIGIN",
         default=None,
@@ -178,10 +239,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--allow-service",
         action="store_true",
-        help="let queries use SERVICE to call remote SPARQL endpoints (refused by default)",
+        help="let queries use SERVICE to call remote SPARQL endpoints (refused by default). Warning: "
+        "any client can then make the server send requests to any host it can reach, including this "
+        "machine and private addresses (docs/security.md)",
     )
     _common(serve)
     serve.set_defaults(handler=_serve)
 
 
-__all__ = ["base_url", "listening_socket", "register"]
+__all__ = ["base_url", "listening_socket", "register", "uvicorn_config"]

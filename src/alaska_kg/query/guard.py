@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Iterator, Mapping
 
-from alaska_kg.errors import ForbiddenQuery, QuerySyntaxError
+from alaska_kg.errors import ForbiddenQuery, QuerySyntaxError, QueryTooLarge
 from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
 
@@ -168,6 +168,11 @@ GLUED_KEYWORDS = (
     "WITH",
 )  # fmt: skip
 MAX_NESTING = 128  # `{`, `(`, `[` open at once; Oxigraph's recursive parser overflows its stack from ~900
+# Tokens of one query. Flat chains nest too, inside the engine: measured with `alaska-kg query --sparql`
+# (its thread's stack), the process crashes (SIGSEGV, exit 139) from ~4,100 items of a collection
+# `(1 1 …)`, ~6,400 `{} UNION {}`, ~6,900 terms of `1+1+…`, ~9,100 `!` (tests/test_serve_hardening.py
+# runs each shape just under this limit). Half the shortest: every query of the project has under 300.
+MAX_TOKENS = 2000
 
 
 # A named tuple, not a frozen dataclass (~6 ms with inspect and ast, ~0.5 ms per class) nor a
@@ -380,6 +385,7 @@ def check_query(
     - QuerySyntaxError (9): the lexer cannot read it, a bare word is no SPARQL 1.1 keyword, it nests
       deeper than MAX_NESTING, or it is not a query (SELECT, CONSTRUCT, DESCRIBE or ASK after its PREFIX
       and BASE lines);
+    - QueryTooLarge (12): more than MAX_TOKENS tokens;
     - ForbiddenQuery (12): an update operation (always), SERVICE (unless `allow_service`), FROM or FROM
       NAMED naming a graph other than the dataset's, a codepoint escape read differently by two readers,
       a prefixed name glued to a keyword (GLUED_KEYWORDS, always).
@@ -412,6 +418,13 @@ def check_query(
                 f"{where}:{token.line}:{token.column}: {token.text!r} is no SPARQL 1.1 keyword or function "
                 "name; the guard refuses what it does not know (a prefixed name needs its colon)"
             )
+    if len(toks) > MAX_TOKENS:
+        token = toks[MAX_TOKENS]
+        raise QueryTooLarge(
+            f"{where}:{token.line}:{token.column}: the query has more than {MAX_TOKENS} tokens "
+            f"({len(toks)}); the guard refuses longer ones (long chains of operators, UNIONs, path steps or "
+            "list items crash the engine)"
+        )
     declared = dict(prefixes or {})
     index = 0
     while index < len(toks) and toks[index].keyword in ("PREFIX", "BASE"):  # the prologue (§19.8 [4])
@@ -472,6 +485,7 @@ __all__ = [
     "DATASET_GRAPHS",
     "GLUED_KEYWORDS",
     "MAX_NESTING",
+    "MAX_TOKENS",
     "QUERY_FORMS",
     "UPDATE_KEYWORDS",
     "Token",

@@ -102,15 +102,19 @@ def _prefix_before(text: str, line: int, column: int) -> str | None:
     return (found[1] or "") if found else None
 
 
-def service_error(query: QuerySource, exc: OSError) -> AlaskaKgError:
+def service_error(query: QuerySource, exc: OSError, *, echo: bool = True) -> AlaskaKgError:
     """A SERVICE call that failed, in one line: 4xx or redirected → 31, 5xx (or an error body that is not
-    UTF-8) → 32, no answer → 30 (like `--endpoint`)."""
+    UTF-8) → 32, no answer → 30 (like `--endpoint`). `echo` False (a server): only the remote status is
+    said, never what the remote host answered (the server would relay replies from hosts only it reaches)."""
     text = str(exc)
     head, _, payload = text.partition(" with payload:")
     status = _SERVICE_STATUS.search(head)
     detail = one_line(payload)
     detail = detail if len(detail) <= MAX_REASON else detail[: MAX_REASON - 1] + "…"
     message = f"{query.where}: SERVICE failed: {one_line(head)}" + (f": {detail}" if detail else "")
+    if not echo:
+        said = f"answered HTTP {status[1]}" if status else "could not be reached, or its answer not read"
+        message = f"{query.where}: SERVICE failed: the remote endpoint {said}"
     if status is None:
         if _SERVICE_REDIRECTED in head:  # Oxigraph follows no redirect: "too many redirects (1)"
             return EndpointRefused(message)

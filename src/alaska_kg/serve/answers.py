@@ -9,6 +9,7 @@ returns plain bytes: an HTTP status, and a head line (media type, cut or not) fo
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from itertools import islice
 from typing import NamedTuple
@@ -33,6 +34,7 @@ from alaska_kg.errors import (
     QueryParameterError,
     QuerySyntaxError,
     QueryTimeout,
+    QueryTooLarge,
     UsageError,
 )
 from alaska_kg.namespaces import PREFIXES
@@ -62,6 +64,7 @@ GRAPH_TYPES = {
     "application/rdf+xml": "xml",
     "application/x-turtle": "ttl",
     "text/plain": "nt",  # N-Triples was text/plain before it had its own type
+    "application/json": "jsonld",  # as the pages take it (/resource/NAME)
 }
 _CANONICAL = {  # what an alias is answered as
     "application/json": "application/sparql-results+json",
@@ -70,7 +73,17 @@ _CANONICAL = {  # what an alias is answered as
     "application/x-turtle": "text/turtle",
     "text/plain": "application/n-triples",
 }
-QUERY_WHERE = "query"  # how error messages name a query sent to the endpoint
+_GRAPH_CANONICAL = {**_CANONICAL, "application/json": "application/ld+json"}
+_MEDIA_TYPE = re.compile(r"[a-z0-9.+-]+/[a-z0-9.+-]+")
+QUERY_WHERE = "query"
+MAX_TSV_LINE = 16 << 20  # bytes of one TSV line Oxigraph's results reader takes (its buffer)
+
+
+class AnswerTooLarge(AlaskaKgError):
+    """An answer the server will not send: past a limit of the engine or of the server (503)."""
+
+
+# how error messages name a query sent to the endpoint
 
 
 class Reply(NamedTuple):
@@ -80,17 +93,18 @@ class Reply(NamedTuple):
     media_type: str
     body: bytes
     cut: bool = False
+    retry_after: int | None = None  # seconds, for a 503 that a later try may not get
 
 
 def http_status(error: AlaskaKgError) -> int:
     """The HTTP status for an error of the query path."""
-    if isinstance(error, (QuerySyntaxError, QueryParameterError, UsageError)):
+    if isinstance(error, (QuerySyntaxError, QueryParameterError, UsageError, QueryTooLarge)):
         return 400
     if isinstance(error, ForbiddenQuery):
         return 403
     if isinstance(error, QueryNotFound):
         return 404
-    if isinstance(error, QueryTimeout):
+    if isinstance(error, (QueryTimeout, AnswerTooLarge)):
         return 503
     if isinstance(error, (EndpointFailed, EndpointRefused, EndpointUnreachable)):
         return 502  # a SERVICE call the operator allowed failed
@@ -103,14 +117,36 @@ def encode(reply: Reply) -> tuple[int, bytes]:
 
 
 def decode(status: int, payload: bytes) -> Reply:
-    """The Reply a worker encoded."""
-    head, _, data = payload.partition(b"\n")
-    media, _, cut = head.decode("ascii").partition(" ")
+    """The Reply a worker encoded; a payload with no readable head line (a worker's bug) becomes a 500
+    saying so, never an answer with an empty body."""
+    head, newline, data = payload.partition(b"\n")
+    media, _, cut = head.decode("ascii", "replace").partition(" ")
+    if not newline or cut not in ("0", "1") or not _MEDIA_TYPE.fullmatch(media):
+        shown = payload[:200].decode("utf-8", "replace")
+        return error_reply(500, f"internal error: the query worker's reply is unreadable: {shown}")
     return Reply(status, media, data, cut == "1")
 
 
+# what the CLI's messages advise, said in HTTP terms (the client cannot rerun the server's command)
+_CLI_WORDS = (
+    ("rerun with --allow-service to permit it", "this server does not call remote endpoints"),
+    ("`alaska-kg queries` lists them", "/queries lists them"),
+    ("--param expects NAME=VALUE", "a query parameter is NAME=VALUE"),
+    ("--param ", "the query parameter "),
+)
+
+
+def http_wording(message: str) -> str:
+    """`message` of the query path with its command-line advice said in HTTP terms (query parameters,
+    /queries)."""
+    for cli, http in _CLI_WORDS:
+        message = message.replace(cli, http)
+    return message
+
+
 def error_reply(status: int, message: str) -> Reply:
-    return Reply(status, "text/plain", message.encode("utf-8"))
+    """A one-line text/plain error (a message never empty)."""
+    return Reply(status, "text/plain", (message or f"HTTP status {status}").encode("utf-8", "replace"))
 
 
 def without_from(text: str) -> str:
@@ -186,8 +222,21 @@ def capped(solutions: QuerySolutions, variables: tuple[str, ...], max_rows: int 
     data = b"".join(writer.parts)
     if writer.cut:
         data = b"\n".join(data.split(b"\n")[: max_rows + 1]) + b"\n"
-    kept = parse_query_results(data, format=QueryResultsFormat.TSV)
+    try:
+        kept = parse_query_results(data, format=QueryResultsFormat.TSV)
+    except MemoryError as exc:
+        raise _too_long(exc) from None
     return Answer("select", variables=variables, solutions=kept, cut=writer.cut)
+
+
+def _too_long(exc: MemoryError) -> Exception:
+    """Oxigraph's TSV reader takes lines up to 16 MiB (its buffer): past it, a clear AnswerTooLarge."""
+    if "maximal size" not in str(exc):
+        return exc
+    return AnswerTooLarge(
+        f"{QUERY_WHERE}: a solution of the answer is larger than {MAX_TSV_LINE >> 20} MiB, more than the "
+        "server's row cap can pass through; ask for shorter values (SUBSTR) or fewer variables"
+    )
 
 
 def run_guarded(
@@ -224,7 +273,7 @@ def run_guarded(
     except OSError as exc:  # only SERVICE (allowed) does I/O while a query runs
         if type(exc) is not OSError:
             raise
-        raise service_error(query, exc) from None
+        raise service_error(query, exc, echo=False) from None
     except RuntimeError as exc:  # Oxigraph refuses to substitute a variable a SELECT does not project
         if substitutions and "projection" in str(exc):
             raise QueryHeaderError(
@@ -250,7 +299,7 @@ def run_guarded(
     except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
         if type(exc) is not OSError:
             raise
-        raise service_error(query, exc) from None
+        raise service_error(query, exc, echo=False) from None
     cut = max_rows is not None and len(taken) > max_rows
     return Answer("graph", triples=tuple(taken[:max_rows] if cut else taken), cut=cut)
 
@@ -289,7 +338,7 @@ def guard_canned(
     verdicts: dict[str, bool | AlaskaKgError] = {}
     for name, query in queries.items():
         try:
-            verdicts[name] = check_query(query.text, query.where, allow_service=allow_service)
+            verdicts[name] = check_query(query.text, query.id, allow_service=allow_service)  # no file path
         except AlaskaKgError as exc:
             verdicts[name] = exc
     return verdicts
@@ -303,13 +352,17 @@ def offered(kind: str) -> dict[str, str]:
 def write(answer: Answer, accept: str | None, dataset: OpenDataset, where: str = QUERY_WHERE) -> Reply:
     """`answer` in the media type `accept` rates highest (406 if none)."""
     types = offered(answer.kind)
+    canonical = _GRAPH_CANONICAL if answer.kind == "graph" else _CANONICAL
     chosen = preferred(accept, list(types))
     if chosen is None:
-        shown = ", ".join(t for t in types if t not in _CANONICAL)
+        shown = ", ".join(t for t in types if t not in canonical)
         return error_reply(406, f"a {answer.kind.upper()} answer is written as {shown}; Accept asks for none")
     text = io.StringIO()
-    write_answer(answer, types[chosen], text, store=dataset.store, where=where)  # type: ignore[arg-type]
-    return Reply(200, _CANONICAL.get(chosen, chosen), text.getvalue().encode("utf-8"), answer.cut)
+    try:  # a capped answer is read (from TSV) as it is written
+        write_answer(answer, types[chosen], text, store=dataset.store, where=where)  # type: ignore[arg-type]
+    except MemoryError as exc:
+        raise _too_long(exc) from None
+    return Reply(200, canonical.get(chosen, chosen), text.getvalue().encode("utf-8"), answer.cut)
 
 
 def answer_operation(
@@ -328,7 +381,7 @@ def answer_operation(
         )
         return encode(write(answer, accept, dataset))
     except AlaskaKgError as exc:
-        return encode(error_reply(http_status(exc), exc.message))
+        return encode(error_reply(http_status(exc), http_wording(exc.message)))
 
 
 def answer_canned(
@@ -350,13 +403,15 @@ def answer_canned(
         )
         return encode(write(answer, accept, dataset, query.id))
     except AlaskaKgError as exc:
-        return encode(error_reply(http_status(exc), exc.message))
+        return encode(error_reply(http_status(exc), http_wording(exc.message)))
 
 
 __all__ = [
     "GRAPH_TYPES",
+    "MAX_TSV_LINE",
     "QUERY_WHERE",
     "SOLUTION_TYPES",
+    "AnswerTooLarge",
     "Reply",
     "answer_canned",
     "answer_operation",
@@ -367,6 +422,7 @@ __all__ = [
     "evaluate",
     "guard_canned",
     "http_status",
+    "http_wording",
     "offered",
     "run_guarded",
     "without_from",

@@ -15,14 +15,15 @@ from starlette.routing import BaseRoute, Route
 
 from alaska_kg.serve.answer_cache import DEFAULT_CACHE_BYTES, AnswerCache
 from alaska_kg.serve.canned import list_queries, load_catalog, run_canned
-from alaska_kg.serve.execution import handlers, pool_size
-from alaska_kg.serve.pool import QueryPool
+from alaska_kg.serve.execution import WAITING_PER_WORKER, handlers, pool_size
+from alaska_kg.serve.pool import Limits, QueryPool
+from alaska_kg.serve.security_headers import SecurityHeaders
 from alaska_kg.serve.service_description import graph_sizes
 from alaska_kg.serve.sparql import sparql
 from alaska_kg.serve.state import ServeState
 
 # every method reaches /sparql, which answers those it does not take with 405 and a message
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"]
 
 
 def endpoint_routes() -> list[BaseRoute]:
@@ -48,13 +49,18 @@ def page_routes() -> list[BaseRoute]:
 
 
 def make_app(
-    state: ServeState, *, cache_bytes: int = DEFAULT_CACHE_BYTES, workers: int | None = None
+    state: ServeState,
+    *,
+    cache_bytes: int = DEFAULT_CACHE_BYTES,
+    workers: int | None = None,
+    max_waiting: int | None = None,
 ) -> Starlette:
     """The app serving `state`'s dataset; the canned queries and graph sizes are read once, here. The
     query workers are forked at startup (the ASGI lifespan), or at the first query if the server runs no
     lifespan, and killed at shutdown. `cache_bytes`: the size of the answer cache
-    (alaska_kg.serve.answer_cache; 0: off); `workers`: how many queries run at once (default: pool_size())."""
-    middleware = []
+    (alaska_kg.serve.answer_cache; 0: off); `workers`: how many queries run at once (default: pool_size());
+    `max_waiting`: how many requests may wait for a worker (default: WAITING_PER_WORKER per worker)."""
+    middleware = [Middleware(SecurityHeaders)]
     if state.config.cors_origin:
         middleware.append(
             Middleware(
@@ -66,7 +72,13 @@ def make_app(
             )
         )
     catalog = load_catalog(state.layout)
-    pool = QueryPool(handlers(state, catalog), workers or pool_size())
+    size = workers or pool_size()
+    limits = Limits(
+        max_memory=state.config.max_memory or None,
+        max_reply=state.config.max_answer or None,
+        max_waiting=WAITING_PER_WORKER * size if max_waiting is None else max_waiting,
+    )
+    pool = QueryPool(handlers(state, catalog), size, limits)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -78,6 +90,9 @@ def make_app(
             pool.close()
 
     app = Starlette(routes=endpoint_routes() + page_routes(), middleware=middleware, lifespan=lifespan)
+    # A name with a trailing slash (`/resource/x/`, `/resource/x%2F`) names no resource: 404, not a redirect
+    # to another IRI (Starlette would answer 307 to the path without the slash).
+    app.router.redirect_slashes = False
     app.state.serve = state
     app.state.canned_queries = catalog
     app.state.graph_sizes = graph_sizes(state.dataset)

@@ -12,7 +12,7 @@ from alaska_kg.errors import AlaskaKgError, QueryNotFound
 from alaska_kg.paths import Layout
 from alaska_kg.query.catalog import ID_PATTERN, QuerySource, canned_queries, find_query
 from alaska_kg.query.params import bind
-from alaska_kg.serve.answers import http_status
+from alaska_kg.serve.answers import http_status, http_wording
 from alaska_kg.serve.execution import run_work
 from alaska_kg.serve.negotiation import preferred
 from alaska_kg.serve.protocol import ProtocolError, fields
@@ -97,7 +97,7 @@ async def run_canned(request: Request) -> Response:
     except ProtocolError as exc:
         return error_response(exc.status, exc.message)
     except AlaskaKgError as exc:
-        return error_response(http_status(exc), exc.message)
+        return error_response(http_status(exc), http_wording(exc.message))
     max_rows = state.config.max_rows or None
     reply = await run_work(
         request.app.state.query_pool,
@@ -105,6 +105,7 @@ async def run_canned(request: Request) -> Response:
         (query.id, _hashable(substitutions), request.headers.get("accept")),
         timeout=state.config.timeout,
         cache=request.app.state.answer_cache,
+        receive=request.receive,
         what=f"query {query.id!r}",
     )
     response = reply_response(reply, max_rows)
@@ -113,8 +114,9 @@ async def run_canned(request: Request) -> Response:
 
 
 def load_catalog(layout: Layout) -> dict[str, QuerySource]:
-    """The canned queries by name, read (and their headers checked) once, when the server starts."""
-    return {query.id: query for query in canned_queries(layout)}
+    """The canned queries by name, read (and their headers checked) once, when the server starts; kept
+    without their file paths, so that no error sent to a client names a file of the server."""
+    return {query.id: query._replace(path=None) for query in canned_queries(layout)}
 
 
 __all__ = ["list_queries", "listing", "load_catalog", "run_canned"]

@@ -7,19 +7,25 @@ pyoxigraph cannot cancel a query, so a query past its deadline is stopped by kil
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from alaska_kg.errors import QueryTimeout
 from alaska_kg.query.catalog import QuerySource
 from alaska_kg.query.deadline import WorkerDied
 from alaska_kg.serve.answer_cache import AnswerCache
 from alaska_kg.serve.answers import Reply, answer_canned, answer_operation, decode, error_reply, guard_canned
-from alaska_kg.serve.pool import Handler, QueryPool
+from alaska_kg.serve.pool import Handler, PoolFull, QueryPool, ReplyTooLarge, size_text
 from alaska_kg.serve.protocol import QueryOperation
 from alaska_kg.serve.state import ServeState
 
-TIMEOUT_HINT = "the server stopped it (its operator sets the limit: alaska-kg serve --timeout SECONDS)"
+TIMEOUT_HINT = "the server stopped it (the server's operator sets this limit)"
+RETRY_AFTER = 5  # seconds a client is asked to wait when every worker is busy and the queue is full
+WAITING_PER_WORKER = 8  # requests that may wait for a worker, per worker; more get 503 at once
+
+Receive = Callable[[], Awaitable[dict]]
 
 
 def pool_size() -> int:
@@ -48,19 +54,53 @@ def handlers(state: ServeState, catalog: Mapping[str, QuerySource]) -> dict[str,
 
 
 async def run_work(
-    pool: QueryPool, name: str, args: tuple, *, timeout: float, what: str, cache: AnswerCache | None = None
+    pool: QueryPool,
+    name: str,
+    args: tuple,
+    *,
+    timeout: float,
+    what: str,
+    cache: AnswerCache | None = None,
+    receive: Receive | None = None,
 ) -> Reply:
     """Handler `name`'s Reply to `args` (from `cache` if it holds it), or 503 past `timeout` seconds (the
-    worker killed), or 500 if the worker died."""
+    worker killed), when the pool's queue is full (with Retry-After), past a memory or answer-size limit,
+    or when the worker died. `receive` (the request's ASGI receive, its body read already): if it says
+    the client disconnected, the work is cancelled and its worker killed (the reply then goes nowhere)."""
     key = (name, args)
     if cache is not None and cache.max_bytes:
         cached = cache.get(key)
         if cached is not None:
             return cached
-    reply = await _run(pool, name, args, timeout=timeout, what=what)
+    work = _run(pool, name, args, timeout=timeout, what=what)
+    reply = await work if receive is None else await _unless_disconnected(work, receive, what)
     if cache is not None and cache.max_bytes:
         cache.put(key, reply)
     return reply
+
+
+async def _disconnected(receive: Receive) -> None:
+    """Return once the client has gone (ASGI `http.disconnect`)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def _unless_disconnected(work: Awaitable[Reply], receive: Receive, what: str) -> Reply:
+    """`work`'s Reply, or, if the client goes first, `work` cancelled (QueryPool.run then kills its worker)
+    and a 499-like Reply nobody will read."""
+    task = asyncio.ensure_future(work)
+    watch = asyncio.ensure_future(_disconnected(receive))
+    try:
+        await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for pending in (task, watch):
+            if not pending.done():
+                pending.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pending
+    if task.cancelled():
+        return error_reply(499, f"{what}: the client disconnected; the query was stopped")
+    return task.result()
 
 
 async def _run(pool: QueryPool, name: str, args: tuple, *, timeout: float, what: str) -> Reply:
@@ -68,9 +108,26 @@ async def _run(pool: QueryPool, name: str, args: tuple, *, timeout: float, what:
         status, payload = await pool.run(name, args, timeout=timeout, what=what, hint=TIMEOUT_HINT)
     except QueryTimeout as exc:
         return error_reply(503, exc.message)
-    except WorkerDied as exc:
-        return error_reply(500, f"{what}: the query worker failed: {exc}")
+    except PoolFull as exc:
+        return error_reply(503, str(exc))._replace(retry_after=RETRY_AFTER)
+    except ReplyTooLarge as exc:
+        return error_reply(503, f"{what}: {exc}")
+    except WorkerDied:
+        memory = pool.limits.max_memory
+        budget = f"more than the {size_text(memory)} of memory a query may use, or " if memory else ""
+        return error_reply(
+            503,
+            f"{what}: the query engine stopped without an answer: the query needed {budget}more than "
+            "the engine can take",
+        )
     return decode(status, payload)
 
 
-__all__ = ["TIMEOUT_HINT", "handlers", "pool_size", "run_work"]
+__all__ = [
+    "RETRY_AFTER",
+    "TIMEOUT_HINT",
+    "WAITING_PER_WORKER",
+    "handlers",
+    "pool_size",
+    "run_work",
+]

@@ -20,6 +20,7 @@ MAX_FIELDS = 200  # fields of a query string or a form
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
+ALLOWED = "GET, HEAD, POST, OPTIONS"  # the methods of /sparql (OPTIONS: 204 saying so)
 READ_ONLY = "this endpoint is read-only: SPARQL Update is refused (alaska-kg serve answers queries only)"
 
 
@@ -117,7 +118,7 @@ async def read_operation(request: Request) -> QueryOperation | None:
         return QueryOperation(query, *_dataset(url_pairs))
     if method != "POST":
         raise ProtocolError(
-            405, f"method {method} is not allowed here: send a query by GET or POST", {"Allow": "GET, POST"}
+            405, f"method {method} is not allowed here: send a query by GET or POST", {"Allow": ALLOWED}
         )
     kind, params = media_type(request.headers.get("content-type"))
     if kind == SPARQL_UPDATE:
@@ -140,7 +141,7 @@ async def read_operation(request: Request) -> QueryOperation | None:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ProtocolError(400, f"the query is not UTF-8 text (byte {exc.start + 1})") from None
-        return QueryOperation(text, *_dataset(url_pairs))
+        return QueryOperation(text.removeprefix("\ufeff"), *_dataset(url_pairs))  # a UTF-8 BOM is no text
     shown = f"Content-Type {kind!r}" if kind else "no Content-Type"
     raise ProtocolError(
         415, f"a POST needs Content-Type {FORM} (query=…) or {SPARQL_QUERY} (the query itself); {shown} given"
@@ -148,6 +149,7 @@ async def read_operation(request: Request) -> QueryOperation | None:
 
 
 __all__ = [
+    "ALLOWED",
     "FORM",
     "MAX_BODY",
     "READ_ONLY",

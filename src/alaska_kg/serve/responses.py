@@ -13,7 +13,7 @@ _TEXT_TYPES = ("text/", "application/sparql-results+", "application/n-triples", 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """`message` as one line (display.one_line: control characters escaped), cut at MAX_MESSAGE."""
-    line = one_line(message)
+    line = one_line(message) or f"HTTP status {status}"  # never an empty error
     if len(line) > MAX_MESSAGE:
         line = line[: MAX_MESSAGE - 1] + "…"
     return Response(line + "\n", status_code=status, media_type="text/plain", headers=headers)
@@ -22,7 +22,8 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 def reply_response(reply: Reply, max_rows: int | None) -> Response:
     """A Reply as a response; a cut answer says so in `X-SPARQL-MaxRows` (as Virtuoso does)."""
     if reply.status != 200:
-        return error_response(reply.status, reply.body.decode("utf-8", "replace"))
+        headers = {"Retry-After": str(reply.retry_after)} if reply.retry_after is not None else None
+        return error_response(reply.status, reply.body.decode("utf-8", "replace"), headers)
     media = reply.media_type
     if media.startswith(_TEXT_TYPES) or media == "application/rdf+xml":
         media += "; charset=utf-8"

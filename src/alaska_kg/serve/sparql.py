@@ -11,7 +11,7 @@ from starlette.routing import NoMatchFound
 
 from alaska_kg.serve.execution import run_work
 from alaska_kg.serve.negotiation import preferred, prefers_html
-from alaska_kg.serve.protocol import ProtocolError, read_operation
+from alaska_kg.serve.protocol import ALLOWED, ProtocolError, read_operation
 from alaska_kg.serve.responses import error_response, reply_response
 from alaska_kg.serve.service_description import RDF_FORMATS, description, serialized
 
@@ -21,6 +21,8 @@ QUERY_PAGE_ROUTE = "query"  # the name of the pages' query editor route (/query)
 async def sparql(request: Request) -> Response:
     """SPARQL 1.1 Protocol §2.1 query operation; §2.2 update operations refused (403)."""
     state = request.app.state.serve
+    if request.method == "OPTIONS":  # RFC 9110 §9.3.7: which methods (CORS preflights: --cors's middleware)
+        return Response(status_code=204, headers={"Allow": ALLOWED})
     try:
         operation = await read_operation(request)
     except ProtocolError as exc:
@@ -34,6 +36,7 @@ async def sparql(request: Request) -> Response:
         (operation, request.headers.get("accept"), _base_iri(request)),
         timeout=state.config.timeout,
         cache=request.app.state.answer_cache,
+        receive=request.receive,
         what="query",
     )
     response = reply_response(reply, max_rows)
@@ -53,6 +56,11 @@ def _base_iri(request: Request) -> str | None:
 
 
 def _endpoint_iri(request: Request) -> str:
+    """The endpoint's IRI: from the operator's --public-url if given, else from the request (its Host
+    header, which a client chooses: docs/security.md)."""
+    public = request.app.state.serve.config.public_url
+    if public:
+        return public.rstrip("/") + request.url.path
     return str(request.url.replace(query="", fragment=""))
 
 

@@ -15,6 +15,8 @@ DEFAULT_HOST = "127.0.0.1"  # loopback unless the operator says otherwise
 DEFAULT_PORT = 8000
 DEFAULT_TIMEOUT = 60.0  # seconds per query, after which it is cancelled
 DEFAULT_MAX_ROWS = 10_000  # rows (or triples) per answer
+DEFAULT_MAX_MEMORY = 1 << 30  # bytes of memory one query may take beyond what its worker inherited
+DEFAULT_MAX_ANSWER = 64 << 20  # bytes of one answer
 
 
 class ServeConfig(NamedTuple):
@@ -26,6 +28,9 @@ class ServeConfig(NamedTuple):
     max_rows: int = DEFAULT_MAX_ROWS
     cors_origin: str | None = None  # CORS off unless set
     allow_service: bool = False  # SERVICE, LOAD and FROM outside the dataset refused unless set
+    max_memory: int = DEFAULT_MAX_MEMORY  # bytes per query worker (RLIMIT_AS beyond what it inherited)
+    max_answer: int = DEFAULT_MAX_ANSWER  # bytes per answer
+    public_url: str | None = None  # the server's URL as clients see it (None: from each request's Host)
 
 
 class ServeState(NamedTuple):

@@ -15,6 +15,7 @@ from pyoxigraph import NamedNode
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from alaska_kg.display import one_line
 from alaska_kg.errors import ResourceNotFound
 from alaska_kg.namespaces import AKR
 from alaska_kg.query.describe import describe
@@ -42,7 +43,7 @@ def not_found(request: Request, what: str, hint: str = "") -> Response:
     wanted = choose(request.headers.get("accept"))
     message = f"Nothing in the graph is called {what}."
     if wanted is not None and wanted != HTML:
-        return PlainTextResponse(message + "\n", status_code=404)
+        return PlainTextResponse(one_line(message) + "\n", status_code=404)  # no control characters
     body = (
         f"<h1>Not found</h1><p>{text(message)}</p>{hint}"
         f'<p><a href="{base(request)}/search?q={text(quote(what))}">Search the graph for it</a>, '
