@@ -68,7 +68,7 @@ import alaska_kg.serve.execution as execution
 from alaska_kg.query.deadline import run_with_deadline
 
 class ForkPerQuery:
-    def __init__(self, handlers, size):
+    def __init__(self, handlers, size, limits=None):
         self.handlers, self.size, self.pids = handlers, size, ()
     def start(self): pass
     def close(self): pass
