@@ -94,7 +94,7 @@ _LINES_PER_WRITE = 1 << 16
 
 def _write_ntriples(path: Path, lines: list[bytes]) -> None:
     """The N-Triples document of `lines`, each ended by LF, written a slice at a time: never joined whole
-    (~0.2 GB at 10^6 triples, held while Turtle and JSON-LD were written: the build's peak, issue 12)."""
+    (~0.2 GB at 10^6 triples, once held while Turtle and JSON-LD were written: issue 12)."""
     with path.open("wb") as stream:
         for start in range(0, len(lines), _LINES_PER_WRITE):
             stream.write(b"\n".join(lines[start : start + _LINES_PER_WRITE]) + b"\n")
@@ -343,10 +343,9 @@ def export_store(
 
     Every format is made from the N-Triples lines Oxigraph writes of each graph, sorted once; each graph's
     lines are let go as soon as the N-Quads hold them, and Turtle and JSON-LD are parsed back from the
-    N-Triples file, so no format holds another's bytes (issue 12: the export was the build's peak memory;
-    the writers run in the order listed). `release`: the
-    store is the caller's to empty once the writers that read it are done (the build's own: it frees
-    ~0.4 GB per million quads before the on-disk store is bulk-loaded)."""
+    N-Triples file, so no format holds another's bytes (issue 12; the writers run in the order listed).
+    `release`: the store is the caller's to empty once the writers that read it are done (the build's own:
+    it frees ~0.4 GB per million quads before the on-disk store is bulk-loaded)."""
     sizes = {name: graph_size(store, name) for name in GRAPH_NAMES}
     link_count = graph_size(store, "links", str(SKOS.exactMatch))
     if on_disk is None:
