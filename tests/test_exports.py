@@ -151,3 +151,41 @@ def test_void_linkset_counts_the_links_to_wikidata(built: Path, turtle: Graph):
         == len(list(turtle.triples((None, SKOS.exactMatch, None))))
         == 41  # the exactMatch links; 4 more links are closeMatch, broadMatch or relatedMatch (issue 10)
     )
+
+
+@pytest.mark.parametrize("count", [0, 1, 6, 7, 8, 15])
+def test_the_ntriples_written_a_slice_at_a_time_are_the_lines_each_ended_by_lf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    """If the stated N-Triples are written 7 lines at a time (issue 12: never joined whole), then the file
+    is still every line in order, each ended by LF, and empty for no lines, at and around a slice's end."""
+    import alaska_kg.build.publish as publish
+
+    monkeypatch.setattr(publish, "_LINES_PER_WRITE", 7)
+    lines = [f"<urn:s{i}> <urn:p> <urn:o> .".encode() for i in range(count)]
+    publish._write_ntriples(tmp_path / "out.nt", lines)
+    assert (tmp_path / "out.nt").read_bytes() == b"".join(line + b"\n" for line in lines)
+
+
+def test_an_export_written_in_small_slices_is_byte_for_byte_the_default_one(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the stated N-Triples are written 3 lines at a time and Turtle and JSON-LD are parsed back from that
+    file, then every RDF output is byte for byte that of the default build (the summary holds timings)."""
+    import alaska_kg.build.publish as publish
+
+    monkeypatch.setattr(publish, "_LINES_PER_WRITE", 3)
+    monkeypatch.setenv("ALASKA_KG_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "dist"
+    assert main(["build", "--root", str(ROOT), "--out", str(out)]) == 0
+    names = ["alaska-kg.nt", "alaska-kg.ttl", "alaska-kg.jsonld", "alaska-kg.nq", "alaska-kg.trig"]
+    for name in names:
+        assert (out / name).read_bytes() == (built / name).read_bytes(), name
+    stated = {g: f" <{graph_iri(g)}> .".encode() for g in ("ontology", "asserted", "links")}
+    from_nquads = {
+        line[: -len(suffix)] + b" ."
+        for line in (built / "alaska-kg.nq").read_bytes().split(b"\n")
+        for suffix in stated.values()
+        if line.endswith(suffix)
+    }
+    assert (out / "alaska-kg.nt").read_bytes() == b"".join(line + b"\n" for line in sorted(from_nquads))

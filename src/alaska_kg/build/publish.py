@@ -89,17 +89,27 @@ def _merge(*sorted_lines: list[bytes]) -> list[bytes]:
     return [line for i, line in enumerate(merged) if i == 0 or line != merged[i - 1]]
 
 
-def _document(lines: list[bytes]) -> bytes:
-    return b"\n".join(lines) + b"\n" if lines else b""
+_LINES_PER_WRITE = 1 << 16
 
 
-def _write_nquads(path: Path, graph_lines: Mapping[str, list[bytes]]) -> None:
-    """N-Quads (RDF 1.1 N-Quads §2) of the named graphs, each graph's sorted triples in turn, in the order of
-    GRAPH_NAMES: what the query path loads. Written line by line, never held whole."""
+def _write_ntriples(path: Path, lines: list[bytes]) -> None:
+    """The N-Triples document of `lines`, each ended by LF, written a slice at a time: never joined whole
+    (~0.2 GB at 10^6 triples, once held while Turtle and JSON-LD were written: issue 12)."""
     with path.open("wb") as stream:
-        for name, lines in graph_lines.items():
+        for start in range(0, len(lines), _LINES_PER_WRITE):
+            stream.write(b"\n".join(lines[start : start + _LINES_PER_WRITE]) + b"\n")
+
+
+def _write_nquads(path: Path, graph_lines: Callable[[str], list[bytes]]) -> None:
+    """N-Quads (RDF 1.1 N-Quads §2) of the named graphs, each graph's sorted triples in turn, in the order of
+    GRAPH_NAMES: what the query path loads. Written line by line, never held whole; `graph_lines(name)`
+    hands over a graph's lines, which are let go once written."""
+    with path.open("wb") as stream:
+        for name in GRAPH_NAMES:
             suffix = f"<{graph_iri(name)}> .\n".encode()
+            lines = graph_lines(name)
             stream.writelines(line[:-1] + suffix for line in lines)  # an N-Triples line ends with " ."
+            del lines
 
 
 _IRI = re.compile(rb"<([^<>\"{}|^`\\\s]*)>")
@@ -155,21 +165,23 @@ def _write_trig(stream: BinaryIO, declarations: bytes, nquads: Path) -> None:
     pyoxigraph.serialize(quads, stream, format=pyoxigraph.RdfFormat.TRIG, prefixes=prefixes)
 
 
-def _turtle(ntriples: bytes, stream: BinaryIO) -> None:
-    """Turtle written by Oxigraph from the sorted N-Triples (subjects grouped, only the prefixes used)."""
-    triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
+def _turtle(ntriples: Path, stream: BinaryIO) -> None:
+    """Turtle written by Oxigraph from the sorted N-Triples file, read as it is parsed (subjects grouped,
+    only the prefixes used)."""
+    triples = pyoxigraph.parse(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
     pyoxigraph.serialize(
         triples, stream, format=pyoxigraph.RdfFormat.TURTLE, prefixes=used_prefixes(ntriples)
     )
 
 
-def _jsonld(ntriples: bytes, context: Mapping[str, object], stream: TextIO) -> None:
-    """JSON-LD 1.1 compacted with the shipped @context: its prefixes make the compact IRIs, and the context
-    is written inline exactly as shipped (never a URL: nothing is fetched)."""
+def _jsonld(ntriples: Path, context: Mapping[str, object], stream: TextIO) -> None:
+    """JSON-LD 1.1 compacted with the shipped @context, from the sorted N-Triples file as it is parsed: its
+    prefixes make the compact IRIs, and the context is written inline exactly as shipped (never a URL:
+    nothing is fetched)."""
     from alaska_kg.jsonld import write_jsonld
 
     prefixes = {k: v for k, v in context.items() if isinstance(v, str)}
-    triples = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
+    triples = pyoxigraph.parse(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
     write_jsonld(stream, triples, prefixes, context=context, presorted=True)
 
 
@@ -329,27 +341,35 @@ def export_store(
     large (`on_disk`, by default from STORE_MIN_QUADS), as an on-disk Oxigraph store; its VoID/DCAT
     description; and the build summary.
 
-    Every format is made from the N-Triples lines Oxigraph writes of each graph, sorted once; what a format
-    no longer needs is let go after it is written (the writers run in the order listed). `release`: the
-    store is the caller's to empty once the writers that read it are done (the build's own: it frees
-    ~0.4 GB per million quads before the on-disk store is bulk-loaded)."""
+    Every format is made from the N-Triples lines Oxigraph writes of each graph, sorted once; each graph's
+    lines are let go as soon as the N-Quads hold them, and Turtle and JSON-LD are parsed back from the
+    N-Triples file, so no format holds another's bytes (issue 12; the writers run in the order listed).
+    `release`: the store is the caller's to empty once the writers that read it are done (the build's own:
+    it frees ~0.4 GB per million quads before the on-disk store is bulk-loaded)."""
     sizes = {name: graph_size(store, name) for name in GRAPH_NAMES}
     link_count = graph_size(store, "links", str(SKOS.exactMatch))
     if on_disk is None:
         on_disk = sum(sizes.values()) >= STORE_MIN_QUADS
     stated_header = _HEADER.format(version=__version__, what="the ontology, the asserted facts and the links")
-    held: dict[str, object] = {}  # what the writers share, made on first use and dropped when done
+    held: dict[str, Path] = {}  # the files later writers read back: the N-Triples, the N-Quads
+    graph_lines: dict[str, list[bytes]] = {}  # each graph's sorted lines, made on first use
 
-    def lines() -> dict[str, list[bytes]]:
-        if "lines" not in held:
-            held["lines"] = {name: _ntriples(store, name) for name in GRAPH_NAMES}
-        return held["lines"]  # type: ignore[return-value]
+    def lines_of(name: str) -> list[bytes]:
+        if name not in graph_lines:
+            graph_lines[name] = _ntriples(store, name)
+        return graph_lines[name]
 
-    def stated() -> bytes:
-        if "stated" not in held:
-            graphs = lines()
-            held["stated"] = _document(_merge(graphs["ontology"], graphs["asserted"], graphs["links"]))
-        return held["stated"]  # type: ignore[return-value]
+    def ntriples(path: Path) -> None:
+        _write_ntriples(path, _merge(lines_of("ontology"), lines_of("asserted"), lines_of("links")))
+        held["ntriples"] = path
+
+    def handed_over(name: str) -> list[bytes]:  # the N-Quads are the last to need a graph's lines
+        lines_of(name)
+        return graph_lines.pop(name)
+
+    def nquads(path: Path) -> None:
+        _write_nquads(path, handed_over)
+        held["nquads"] = path
 
     def header(what: str) -> bytes:
         return _HEADER.format(version=__version__, what=what).encode("utf-8")
@@ -357,33 +377,27 @@ def export_store(
     def turtle(path: Path) -> None:
         with path.open("wb") as stream:
             stream.write(stated_header.encode("utf-8"))
-            _turtle(stated(), stream)
+            _turtle(held["ntriples"], stream)
 
     def jsonld(path: Path) -> None:
         with path.open("w", encoding="utf-8") as stream:
-            _jsonld(stated(), context, stream)
-        held.pop("stated", None)
-
-    def nquads(path: Path) -> None:
-        _write_nquads(path, lines())
-        held.pop("lines", None)
-        held["nquads"] = path
+            _jsonld(held["ntriples"], context, stream)
 
     def trig(path: Path) -> None:
         with path.open("wb") as stream:
             stream.write(header("the dataset, one named graph per origin"))
-            _write_trig(stream, _declarations(sizes), held["nquads"])  # type: ignore[arg-type]
+            _write_trig(stream, _declarations(sizes), held["nquads"])
 
     def on_disk_store(path: Path) -> None:
         if release:
             store.clear()
-        _on_disk_store(path, held["nquads"])  # type: ignore[arg-type]
+        _on_disk_store(path, held["nquads"])
 
     writers: dict[str, Writer] = {
-        NTRIPLES_NAME: lambda path: path.write_bytes(stated()),
+        NTRIPLES_NAME: ntriples,  # Turtle and JSON-LD read it back from the staging folder
+        NQUADS_NAME: nquads,  # the TriG and the on-disk store read it back from the staging folder
         TURTLE_NAME: turtle,
         JSONLD_NAME: jsonld,
-        NQUADS_NAME: nquads,  # the TriG and the on-disk store read it back from the staging folder
         TRIG_NAME: trig,
         # timeline.svg, network.svg (alaska_kg.viz), drawn from the build's own store
         **picture_writers(lambda: "", NQUADS_NAME, store=store),
