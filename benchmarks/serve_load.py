@@ -272,15 +272,20 @@ def main() -> int:
     memory: dict[str, tuple[int, int, int]] = {}
     started: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="alaska-kg-serve-load-") as tmp:
-        servers = [
-            _alaska(dataset, None, "alaska-kg serve"),
-            _alaska(dataset, None, "alaska-kg serve --cache-size 0", "--cache-size", "0"),
-            _alaska(
-                dataset, FORK_PER_QUERY, "alaska-kg serve --cache-size 0, fork per query", "--cache-size", "0"
-            ),
-            _oxigraph(dataset, Path(tmp)),
-        ]
-        try:
+        servers: list[Server] = []
+        try:  # started one by one inside the try: a server that fails to start stops those before it
+            servers.append(_alaska(dataset, None, "alaska-kg serve"))
+            servers.append(_alaska(dataset, None, "alaska-kg serve --cache-size 0", "--cache-size", "0"))
+            servers.append(
+                _alaska(
+                    dataset,
+                    FORK_PER_QUERY,
+                    "alaska-kg serve --cache-size 0, fork per query",
+                    "--cache-size",
+                    "0",
+                )
+            )
+            servers.append(_oxigraph(dataset, Path(tmp)))
             for server in servers:
                 started[server.name] = _tree_pss_kib(server.process.pid)
             for server in servers:  # warm up: every path once
