@@ -124,6 +124,55 @@ def service_error(query: QuerySource, exc: OSError, *, echo: bool = True) -> Ala
     return EndpointFailed(message) if int(status[1]) >= 500 else EndpointRefused(message)
 
 
+def execute(
+    dataset: OpenDataset,
+    query: QuerySource,
+    *,
+    default_graph: list | None,
+    named_graphs: list | None = None,
+    base_iri: str | None = None,
+    substitutions: Mapping[Variable, object] | None = None,
+    prefixes: Mapping[str, str] | None = None,
+    echo: bool = True,
+) -> object:
+    """Oxigraph's evaluation of a query the guard has passed, its errors in our one-line terms (shared by
+    the command line and the endpoint; `echo`: see `service_error`)."""
+    try:
+        return dataset.store.query(
+            query.text,
+            base_iri=base_iri,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            substitutions=dict(substitutions or {}),
+            prefixes=dict(prefixes) if prefixes else None,
+        )
+    except SyntaxError as exc:
+        raise syntax_error(query, exc) from None
+    except OSError as exc:  # only SERVICE (allowed) does I/O while a query runs
+        if type(exc) is not OSError:
+            raise
+        raise service_error(query, exc, echo=echo) from None
+    except RuntimeError as exc:  # Oxigraph refuses to substitute a variable a SELECT does not project
+        if substitutions and "projection" in str(exc):
+            raise QueryHeaderError(
+                f"{query.where}: query header: a parameter of a SELECT query must be a "
+                f"projected variable ({exc})"
+            ) from None
+        raise
+
+
+def projected(query: QuerySource, solutions: QuerySolutions) -> tuple[str, ...]:
+    """The variables a SELECT projects, checked against the `columns` its header promises."""
+    variables = tuple(v.value for v in solutions.variables)
+    columns = query.header.columns
+    if columns and columns != variables:
+        raise QueryHeaderError(
+            f"{query.where}: query header: columns [{', '.join(columns)}] do not match the projection "
+            f"[{', '.join(variables)}]"
+        )
+    return variables
+
+
 def run_query(
     dataset: OpenDataset,
     query: QuerySource,
@@ -143,34 +192,12 @@ def run_query(
     if own_dataset and graph is not None:
         raise UsageError(f"{query.where}: the query names its graphs with FROM; --graph does not apply to it")
     default_graph = None if own_dataset else dataset.graphs(graph or "all")
-    try:
-        result = dataset.store.query(
-            query.text,
-            default_graph=default_graph,
-            substitutions=dict(substitutions or {}),
-            prefixes=dict(prefixes) if prefixes else None,
-        )
-    except SyntaxError as exc:
-        raise syntax_error(query, exc) from None
-    except OSError as exc:  # only SERVICE (allowed) does I/O while a query runs
-        if type(exc) is not OSError:
-            raise
-        raise service_error(query, exc) from None
-    except RuntimeError as exc:  # Oxigraph refuses to substitute a variable a SELECT does not project
-        if substitutions and "projection" in str(exc):
-            raise QueryHeaderError(
-                f"{query.where}: query header: a parameter of a SELECT query must be a "
-                f"projected variable ({exc})"
-            ) from None
-        raise
+    result = execute(
+        dataset, query, default_graph=default_graph, substitutions=substitutions, prefixes=prefixes
+    )
     columns = query.header.columns
     if isinstance(result, QuerySolutions):
-        variables = tuple(v.value for v in result.variables)
-        if columns and columns != variables:
-            raise QueryHeaderError(
-                f"{query.where}: query header: columns [{', '.join(columns)}] do not match the projection "
-                f"[{', '.join(variables)}]"
-            )
+        variables = projected(query, result)
         try:
             return bounded(Answer("select", variables=variables, solutions=result), max_rows)
         except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them

@@ -43,7 +43,7 @@ from alaska_kg.query.dataset import OpenDataset
 from alaska_kg.query.guard import check_query, lex
 from alaska_kg.query.header import QueryHeader
 from alaska_kg.query.results import write_answer
-from alaska_kg.query.run import Answer, service_error, syntax_error
+from alaska_kg.query.run import Answer, execute, projected, service_error
 from alaska_kg.serve.negotiation import preferred
 from alaska_kg.serve.protocol import QueryOperation
 
@@ -259,38 +259,20 @@ def run_guarded(
     else:
         default_graph = None if own_dataset else dataset.graphs("all")
         named_graphs = None
-    try:
-        result = dataset.store.query(
-            query.text,
-            base_iri=base_iri,
-            default_graph=default_graph,
-            named_graphs=named_graphs,
-            substitutions=dict(substitutions or {}),
-            prefixes=dict(prefixes) if prefixes else None,
-        )
-    except SyntaxError as exc:
-        raise syntax_error(query, exc) from None
-    except OSError as exc:  # only SERVICE (allowed) does I/O while a query runs
-        if type(exc) is not OSError:
-            raise
-        raise service_error(query, exc, echo=False) from None
-    except RuntimeError as exc:  # Oxigraph refuses to substitute a variable a SELECT does not project
-        if substitutions and "projection" in str(exc):
-            raise QueryHeaderError(
-                f"{query.where}: query header: a parameter of a SELECT query must be a projected "
-                f"variable ({exc})"
-            ) from None
-        raise
+    result = execute(
+        dataset,
+        query,
+        default_graph=default_graph,
+        named_graphs=named_graphs,
+        base_iri=base_iri,
+        substitutions=substitutions,
+        prefixes=prefixes,
+        echo=False,
+    )
     columns = query.header.columns
     try:
         if isinstance(result, QuerySolutions):
-            variables = tuple(v.value for v in result.variables)
-            if columns and columns != variables:
-                raise QueryHeaderError(
-                    f"{query.where}: query header: columns [{', '.join(columns)}] do not match the "
-                    f"projection [{', '.join(variables)}]"
-                )
-            return capped(result, variables, max_rows)
+            return capped(result, projected(query, result), max_rows)
         if columns:
             raise QueryHeaderError(f"{query.where}: query header: 'columns' is for SELECT queries only")
         if isinstance(result, QueryBoolean):
