@@ -255,6 +255,11 @@ def validate(
         conforms, results = _merge_reports(fast[1], reference[1])
     else:
         conforms, results = _run(_engine(engine), mixed, shapes)
+    return _report(conforms, results, shapes, shapes_file)
+
+
+def _report(conforms: bool, results: Graph, shapes: Graph, shapes_file: Path | None) -> ValidationReport:
+    """An engine's verdict and results graph as the build reports them, whichever route produced them."""
     return ValidationReport(
         conforms=conforms,
         violations=_violations(results),
@@ -295,14 +300,7 @@ def validate_store(
         conforms, results = _run(engine, sources.store, shapes)
     finally:
         sources.store.remove_graph(hierarchy)
-    return ValidationReport(
-        conforms=conforms,
-        violations=_violations(results),
-        shape_count=_count_shapes(shapes),
-        shapes_file=shapes_file,
-        report_turtle=results.serialize(format="turtle"),
-        report_graph=results,
-    )
+    return _report(conforms, results, shapes, shapes_file)
 
 
 def _to_rdflib(store) -> Graph:
