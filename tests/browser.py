@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
-import socket
 import tempfile
-import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -78,28 +76,15 @@ def chromium(width: int = 1280, height: int = 900) -> Iterator[object]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def serving_app(app: object) -> Iterator[str]:
-    """Serve an ASGI app with Uvicorn on a free loopback port; yields its base URL (no trailing /)."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+def sentence_of(article: str, start_words: str) -> str:
+    """The article's sentence (within its line) that starts with `start_words`."""
+    for line in article.splitlines():
+        at = line.find(start_words)
+        if at >= 0:
+            rest = line[at:]
+            end = re.search(r"[.!?][\"”]?(?=\s|$)", rest)
+            return rest[: end.end()] if end else rest
+    raise AssertionError(f"not in the article: {start_words}")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

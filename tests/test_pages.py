@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store, Triple, parse
 
-from browser import get, pages_app, serving_app
+from browser import get, pages_app, sentence_of
+from loopback import serving_app
 
 AKR = "https://w3id.org/alaska-kg/resource/"
 AK = "https://w3id.org/alaska-kg/ontology#"
@@ -38,17 +39,6 @@ def site(dataset, layout) -> Iterator[str]:
 def visible(markup: str) -> str:
     """The text a reader sees in an HTML fragment: tags dropped, entities read, spaces collapsed."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
-
-
-def sentence_of(article: str, start_words: str) -> str:
-    """The article's sentence (within its line) that starts with `start_words`."""
-    for line in article.splitlines():
-        at = line.find(start_words)
-        if at >= 0:
-            rest = line[at:]
-            end = re.search(r"[.!?][\"”]?(?=\s|$)", rest)
-            return rest[: end.end()] if end else rest
-    raise AssertionError(f"not in the article: {start_words}")
 
 
 # --- content negotiation (Cool URIs §4.3: 303 to the document asked for) -------------------------------

@@ -10,13 +10,13 @@ editor is vendored, no CDN). With ALASKA_KG_SCREENSHOTS=DIR set, each test saves
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from browser import chromium, serving_app
+from browser import chromium, sentence_of
+from loopback import serving_app
 
 SCREENSHOTS_ENV = "ALASKA_KG_SCREENSHOTS"
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -94,16 +94,6 @@ def severe_console_errors(driver) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
-def article_sentence(article: str, start_words: str) -> str:
-    for line in article.splitlines():
-        at = line.find(start_words)
-        if at >= 0:
-            rest = line[at:]
-            end = re.search(r"[.!?][\"”]?(?=\s|$)", rest)
-            return rest[: end.end()] if end else rest
-    raise AssertionError(f"not in the article: {start_words}")
-
-
 def test_from_the_home_page_to_a_persons_statement_and_its_highlighted_sentence(site, browser, article):
     from selenium.webdriver.common.by import By
 
@@ -127,7 +117,7 @@ def test_from_the_home_page_to_a_persons_statement_and_its_highlighted_sentence(
     wait_for(browser, on_statement, "no statement page")
 
     marks = browser.find_elements(By.CSS_SELECTOR, "#sources blockquote mark.source")
-    expected = article_sentence(article, "Yang responded by accusing the United States")
+    expected = sentence_of(article, "Yang responded by accusing the United States")
     assert [m.text for m in marks] == [expected]
     mark = marks[0]
     assert mark.is_displayed()

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from browser import get, pages_app, serving_app
+from browser import get, pages_app
+from loopback import serving_app
 
 ROOT = Path(__file__).resolve().parents[1]
 HTACCESS = ROOT / "docs" / "w3id" / "alaska-kg" / ".htaccess"
