@@ -280,35 +280,12 @@ def infer_in_graph(
     a reasoner that works on the store itself replaces this one call in build.pipeline."""
     from pyoxigraph import Quad
 
-    triples = (
-        _to_rdflib_triple(q) for graph in sources for q in store.quads_for_pattern(None, None, None, graph)
-    )
+    from alaska_kg.build.parse import rdflib_triples
+
+    triples = rdflib_triples(q for graph in sources for q in store.quads_for_pattern(None, None, None, graph))
     inferred = infer(triples, reasoner)
     store.extend(Quad(*_to_oxigraph_triple(t), target) for t in inferred)
     return len(inferred)
-
-
-def _to_rdflib_triple(quad) -> Triple:
-    return (_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object))
-
-
-def _rdflib_term(term) -> Node:
-    from pyoxigraph import BlankNode, NamedNode
-
-    if isinstance(term, NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, BlankNode):
-        from rdflib import BNode
-
-        return BNode(term.value)
-    if term.language:
-        return RdfLiteral(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return (
-        RdfLiteral(term.value)
-        if datatype == str(XSD.string)
-        else RdfLiteral(term.value, datatype=URIRef(datatype))
-    )
 
 
 def _to_oxigraph_triple(triple: Triple) -> tuple[object, object, object]:
