@@ -113,8 +113,12 @@ def cell(figure: dict[str, object] | None) -> str:
 def run_process(
     cmd: list[str], env: dict[str, str] | None = None, timeout: float | None = None, stdout: object = None
 ) -> tuple[float, float, int]:
-    """Run `cmd` to its end: (wall seconds, peak resident MB of the process, exit code). Killed at
-    `timeout` (exit code -9). The peak comes from wait4's rusage of that one child."""
+    """Run `cmd` to its end: (wall seconds, peak resident MB of its process tree, exit code). Killed at
+    `timeout` (exit code -9). The peak is the larger of wait4's rusage of that one child and the summed
+    peak of the child and its own children sampled by tasks.TreePeak (the build loads its on-disk store
+    in a child process of its own: alaska_kg.build.disk_store)."""
+    from tasks import TreePeak
+
     out = subprocess.DEVNULL if stdout is None else stdout
     start = time.perf_counter()
     process = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
@@ -122,14 +126,15 @@ def run_process(
     if timer:
         timer.start()
     try:
-        _pid, status, usage = os.wait4(process.pid, 0)
+        with TreePeak(process.pid) as tree:
+            _pid, status, usage = os.wait4(process.pid, 0)
     finally:
         if timer:
             timer.cancel()
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
-    return seconds, usage.ru_maxrss / MB, process.returncode
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime  # the child's and its waited-for children's
+    return seconds, max(usage.ru_maxrss / MB, tree.peak_bytes / 2**20), process.returncode
 
 
 # The CPU seconds (user + system) of the last process run_process ran: steadier than wall time when other

@@ -3,23 +3,27 @@
     python benchmarks/tasks.py stages  ROOT OUT [--reasoner R] [--skip validate,...]
     python benchmarks/tasks.py queries NQ QUERIES_DIR [--runs N]
     python benchmarks/tasks.py bundled ROOT NQ QUERIES_DIR WORK [--runs N] [--queries a,b]
+    python benchmarks/tasks.py tree -- COMMAND...   (wall, CPU and summed peak memory of its process tree)
 
 Each measured item prints `{"start": ITEM}` when it begins and `{"item": ITEM, ...}` when it ends, so that
 run.py can stop a task stuck on one item (per-step timeout) and start it again past that item. `peak_mb`
-is this process's peak resident memory so far (getrusage ru_maxrss).
+is this process's peak resident memory so far (getrusage ru_maxrss); `tree_peak_mb` the peak of this
+process and its children together during the item (TreePeak).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 T0 = time.perf_counter()
@@ -32,6 +36,11 @@ def emit(**fields: object) -> None:
 
 def peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def reset_stage_peak() -> bool:
@@ -55,6 +64,82 @@ def stage_peak_mb() -> float | None:
     return None
 
 
+class TreePeak:
+    """The peak of the summed resident memory of a process and all its descendants, sampled from /proc
+    every `interval` seconds by a thread (Linux). The build loads its on-disk store in a child process
+    (alaska_kg.build.disk_store): ru_maxrss of either process alone, or the largest of the children's
+    (`/usr/bin/time`), misses what both hold at once."""
+
+    _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+    def __init__(self, pid: int | None = None, interval: float = 0.02) -> None:
+        self.pid = os.getpid() if pid is None else pid
+        self.interval = interval
+        self.peak_bytes = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._done.set()
+        self._thread.join()
+        self.peak_bytes = max(self.peak_bytes, self.tree_bytes())
+
+    @property
+    def peak_mb(self) -> float:
+        return round(self.peak_bytes / 2**20, 1)
+
+    def tree_bytes(self) -> int:
+        """The resident bytes of `pid` and its descendants now."""
+        children: dict[int, list[int]] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(entry.path, "stat").read_bytes()
+            except OSError:
+                continue
+            parent = int(stat[stat.rindex(b")") + 2 :].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+        total, todo = 0, [self.pid]
+        while todo:
+            pid = todo.pop()
+            todo.extend(children.get(pid, ()))
+            with suppress(OSError, IndexError, ValueError):
+                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * self._PAGE
+        return total
+
+    def _sample(self) -> None:
+        while not self._done.wait(self.interval):
+            self.peak_bytes = max(self.peak_bytes, self.tree_bytes())
+
+
+def tree(command: list[str]) -> None:
+    """Run `command` and report its wall time, the CPU time of its whole process tree (user + sys of every
+    descendant waited for) and the peak of its tree's summed resident memory (TreePeak)."""
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    process = subprocess.Popen(command)
+    with TreePeak(process.pid) as peak:
+        code = process.wait()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    emit(
+        item="tree",
+        command=command,
+        exit_status=code,
+        seconds=round(time.perf_counter() - start, 3),
+        cpu_seconds=round(cpu, 3),
+        tree_peak_mb=peak.peak_mb,
+        largest_process_peak_mb=round(after.ru_maxrss / 1024, 1),
+    )
+
+
 @contextmanager
 def step(name: str, **extra: object) -> Iterator[dict[str, object]]:
     """Time one item; the dict yielded collects facts to report with it (rows, triples, conforms…).
@@ -62,10 +147,13 @@ def step(name: str, **extra: object) -> Iterator[dict[str, object]]:
     emit(start=name)
     facts: dict[str, object] = {}
     reset = reset_stage_peak()
-    start, cpu = time.perf_counter(), time.process_time()
-    yield facts
+    start, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
+    with TreePeak() as tree_peak:
+        yield facts
     seconds = time.perf_counter() - start
     facts["cpu_seconds"] = round(time.process_time() - cpu, 3)  # all threads: steadier on a shared machine
+    facts["children_cpu_seconds"] = round(_children_cpu() - children, 3)  # the on-disk store's loader
+    facts["tree_peak_mb"] = tree_peak.peak_mb
     if reset:
         facts["stage_peak_mb"] = stage_peak_mb()
     emit(item=name, seconds=round(seconds, 6), peak_mb=peak_mb(), **extra, **facts)
@@ -127,31 +215,22 @@ def stages(root: str, out: str, reasoner: str, skip: set[str]) -> None:
         with step("reason", reasoner=reasoner) as facts:
             facts["inferred"] = pipeline.reason_into(store, reasoner)
     counts = pipeline._class_counts(store)
-    timed: dict[str, float] = {}
-    writer = publish._on_disk_store
-
-    def on_disk(path: Path, nquads: bytes) -> None:  # timed apart: the part of the export for the query path
-        start = time.perf_counter()
-        writer(path, nquads)
-        timed["on-disk store"] = round(time.perf_counter() - start, 6)
-
-    publish._on_disk_store = on_disk
-    quads = len(store)  # (the export empties the store before it writes the on-disk one: release=True)
+    quads = len(store)
+    handover = publish.Handover(store)  # the export lets it go once the N-Quads are written
+    del store
     with step("export", without_inferred="reason" in skip) as facts:
         written = publish.export_store(
             Path(out),
-            store=store,
+            store=handover,
             context=context,
             summary={"benchmark": True},
             class_counts=counts,
-            release=True,
         )
         facts["bytes"] = sum(
             sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.is_dir() else p.stat().st_size
             for p in written.files
         )
         facts["quads"] = quads
-        facts["on_disk_store_seconds"] = timed.get("on-disk store")
     emit(item="total", seconds=round(time.perf_counter() - T0, 6), peak_mb=peak_mb())
 
 
@@ -356,10 +435,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("work")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--queries", default="")
+    p = commands.add_parser("tree")
+    p.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     skip = set(filter(None, getattr(args, "skip", "").split(",")))
     if args.task == "stages":
         stages(args.root, args.out, args.reasoner, skip)
+    elif args.task == "tree":
+        tree([arg for arg in args.command if arg != "--"] if args.command[:1] == ["--"] else args.command)
     elif args.task == "queries":
         queries(args.nq, args.queries_dir, args.runs, skip)
     else:

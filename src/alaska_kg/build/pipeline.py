@@ -15,7 +15,14 @@ from alaska_kg import __version__
 from alaska_kg.build.outdir import check_target, recover, remove_leftovers
 from alaska_kg.build.parse import graph, load_shapes, load_source_store
 from alaska_kg.build.pictures import has_pictures
-from alaska_kg.build.publish import SUMMARY_NAME, ExportReport, copy_outputs, export_store, graph_size
+from alaska_kg.build.publish import (
+    SUMMARY_NAME,
+    ExportReport,
+    Handover,
+    copy_outputs,
+    export_store,
+    graph_size,
+)
 from alaska_kg.build.reason import DEFAULT_REASONER, Reasoner, infer_in_graph
 from alaska_kg.build.validate import ValidationReport, validate_store, with_checks
 from alaska_kg.cache import DATASET_FILE, cache_dir, cached_entry, source_key
@@ -161,7 +168,8 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
         sources=_sources(layout),
         class_counts_with_subclasses=_class_counts_with_subclasses(store),
     )
-    del report, shapes, sources  # the store is all the export needs
+    handover = Handover(store)  # the export lets the store go as soon as no writer needs it
+    del report, shapes, sources, store
     remove_leftovers(target.parent)  # staging folders of builds killed earlier
     started = time.perf_counter()
 
@@ -172,12 +180,11 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
     with watch.stage("export"):
         written = export_store(
             target,
-            store=store,
+            store=handover,
             context=context,
             summary=timed_summary,
             class_counts=counts,
             owned=True,
-            release=True,
         )
     timed = BuildSummary.from_file(written.out_dir / SUMMARY_NAME)
     return BuildResult(out_dir=written.out_dir, files=written.files, summary=timed, cached=False)

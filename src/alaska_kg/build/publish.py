@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SKOS, VOID
 
 from alaska_kg import __version__
+from alaska_kg.build.disk_store import StoreLoad
 from alaska_kg.build.outdir import check_target, replace_folder
 from alaska_kg.build.pictures import picture_writers
 from alaska_kg.cache import STORE_FOLDER, STORE_MIN_QUADS
@@ -57,6 +59,45 @@ _HEADER = (
     "# Article text and data: CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/),\n"
     '# after the Wikipedia article "United States–China talks in Alaska" by Wikipedia contributors.\n\n'
 )
+
+
+class Handover:
+    """The build's own store, handed to the export to let go as soon as no writer needs it: the export then
+    drops the last reference, so that the store's ~0.6 GB per million quads is not held beside the writers'
+    buffers and the on-disk store's bulk load (issue 12). Whoever hands a store over keeps no reference to
+    it; a plain Store given to `export_store` stays the caller's."""
+
+    def __init__(self, store: Store) -> None:
+        self._store: Store | None = store
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the build's store was used after the export released it")  # a bug
+        return self._store
+
+    def release(self) -> None:
+        """Drop the store and give its memory back to the system (glibc keeps freed memory for reuse
+        unless asked: malloc_trim)."""
+        if self._store is None:
+            return
+        self._store = None
+        import gc
+
+        gc.collect()
+        _trim_heap()
+
+
+def _trim_heap() -> None:
+    """glibc malloc_trim(0): return the freed heap to the system (a no-op elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        pass
 
 
 @dataclass(frozen=True)
@@ -185,18 +226,6 @@ def _jsonld(ntriples: Path, context: Mapping[str, object], stream: TextIO) -> No
     write_jsonld(stream, triples, prefixes, context=context, presorted=True)
 
 
-def _on_disk_store(path: Path, nquads: Path) -> None:
-    """The dataset as an on-disk Oxigraph store at `path` (the query path opens it read-only: cache.py),
-    bulk-loaded from the build's own N-Quads, compacted, and closed before the manifest lists it."""
-    store = Store(str(path))
-    store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS, lenient=True)
-    store.flush()  # (optimize() adds time and nothing here: the bulk loader writes compacted files)
-    del store
-    import gc
-
-    gc.collect()  # the store's files are released (RocksDB lock) when the object goes
-
-
 def describe_dataset(
     sizes: Mapping[str, int], class_counts: Mapping[str, int], built_on: date, link_count: int = 0
 ) -> Graph:
@@ -285,7 +314,7 @@ def write_atomically(
             write(staging / name)
 
     manifest = replace_folder(Path(out_dir), fill, owned=owned, known=known)
-    names = sorted({*writers, MANIFEST_NAME})
+    names = sorted({*manifest.entries, MANIFEST_NAME})  # with what a writer's child process wrote
     return ExportReport(out_dir=manifest.folder, files=tuple(manifest.folder / name for name in names))
 
 
@@ -321,42 +350,53 @@ def export(
             data, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(graph_iri(name))
         )
     return export_store(
-        out_dir, store=store, context=context, summary=summary, class_counts=class_counts, owned=owned
+        out_dir,
+        store=Handover(store),
+        context=context,
+        summary=summary,
+        class_counts=class_counts,
+        owned=owned,
     )
 
 
 def export_store(
     out_dir: Path,
     *,
-    store: Store,
+    store: Store | Handover,
     context: Mapping[str, object],
     summary: Mapping[str, object] | Callable[[], Mapping[str, object]],
     class_counts: Mapping[str, int],
     owned: bool = False,
     on_disk: bool | None = None,
-    release: bool = False,
 ) -> ExportReport:
     """Write the asserted view (ontology, facts, links) as Turtle, N-Triples and JSON-LD; the dataset with
     one named graph per origin (the store's named graphs GRAPH_NAMES) as TriG and N-Quads, and, when it is
-    large (`on_disk`, by default from STORE_MIN_QUADS), as an on-disk Oxigraph store; its VoID/DCAT
-    description; and the build summary.
+    large (`on_disk`, by default from STORE_MIN_QUADS), as an on-disk Oxigraph store; the pictures; its
+    VoID/DCAT description; and the build summary.
 
     Every format is made from the N-Triples lines Oxigraph writes of each graph, sorted once; each graph's
     lines are let go as soon as the N-Quads hold them, and Turtle and JSON-LD are parsed back from the
     N-Triples file, so no format holds another's bytes (issue 12; the writers run in the order listed).
-    `release`: the store is the caller's to empty once the writers that read it are done (the build's own:
-    it frees ~0.4 GB per million quads before the on-disk store is bulk-loaded)."""
-    sizes = {name: graph_size(store, name) for name in GRAPH_NAMES}
-    link_count = graph_size(store, "links", str(SKOS.exactMatch))
+    A store handed over (`Handover`) is released once the N-Quads and the pictures are written: the on-disk
+    store is then bulk-loaded from the N-Quads by a child process (build.disk_store) while this process
+    writes Turtle, JSON-LD and TriG."""
+    handover = store if isinstance(store, Handover) else Handover(store)
+    del store  # (a plain Store stays the caller's: only this Handover's reference is let go)
+    sizes = {name: graph_size(handover.store, name) for name in GRAPH_NAMES}
+    link_count = graph_size(handover.store, "links", str(SKOS.exactMatch))
     if on_disk is None:
         on_disk = sum(sizes.values()) >= STORE_MIN_QUADS
     stated_header = _HEADER.format(version=__version__, what="the ontology, the asserted facts and the links")
     held: dict[str, Path] = {}  # the files later writers read back: the N-Triples, the N-Quads
     graph_lines: dict[str, list[bytes]] = {}  # each graph's sorted lines, made on first use
+    loads: list[StoreLoad] = []  # the child loading the on-disk store, once started
+
+    def the_store() -> Store:
+        return handover.store
 
     def lines_of(name: str) -> list[bytes]:
         if name not in graph_lines:
-            graph_lines[name] = _ntriples(store, name)
+            graph_lines[name] = _ntriples(the_store(), name)
         return graph_lines[name]
 
     def ntriples(path: Path) -> None:
@@ -370,6 +410,15 @@ def export_store(
     def nquads(path: Path) -> None:
         _write_nquads(path, handed_over)
         held["nquads"] = path
+
+    def pictures_then_let_go(draw: Writer) -> Writer:
+        def run(path: Path) -> None:  # the last reader of the store: let it go before the bulk load
+            draw(path)
+            handover.release()
+            if on_disk:
+                loads.append(StoreLoad(held["nquads"], path.parent / STORE_FOLDER))
+
+        return run
 
     def header(what: str) -> bytes:
         return _HEADER.format(version=__version__, what=what).encode("utf-8")
@@ -388,32 +437,53 @@ def export_store(
             stream.write(header("the dataset, one named graph per origin"))
             _write_trig(stream, _declarations(sizes), held["nquads"])
 
-    def on_disk_store(path: Path) -> None:
-        if release:
-            store.clear()
-        _on_disk_store(path, held["nquads"])
+    def loaded(_: Path) -> None:  # the child's store, complete (or its error)
+        loads[0].wait()
 
+    # timeline.svg, network.svg (alaska_kg.viz), drawn from the build's own store
+    pictures = picture_writers(the_store, NQUADS_NAME)
+    last = list(pictures)[-1]
+    pictures[last] = pictures_then_let_go(pictures[last])
     writers: dict[str, Writer] = {
         NTRIPLES_NAME: ntriples,  # Turtle and JSON-LD read it back from the staging folder
         NQUADS_NAME: nquads,  # the TriG and the on-disk store read it back from the staging folder
+        **pictures,  # the store is let go after them, and the on-disk store's child started
         TURTLE_NAME: turtle,
         JSONLD_NAME: jsonld,
         TRIG_NAME: trig,
-        # timeline.svg, network.svg (alaska_kg.viz), drawn from the build's own store
-        **picture_writers(lambda: "", NQUADS_NAME, store=store),
         VOID_NAME: lambda path: path.write_bytes(
             header("a VoID and DCAT description")
             + describe_dataset(sizes, class_counts, date.today(), link_count)
             .serialize(format="turtle")
             .encode()
         ),
-        **({STORE_FOLDER: on_disk_store} if on_disk else {}),
+        **({STORE_FOLDER: loaded} if on_disk else {}),
         # last, so that a callable summary can time the export up to here
         SUMMARY_NAME: lambda path: path.write_text(
             json.dumps(_call(summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         ),
     }
-    return write_atomically(out_dir, writers, owned=owned)
+    try:
+        guarded = {name: _stopping(loads, write) for name, write in writers.items()}
+        return write_atomically(out_dir, guarded, owned=owned)
+    finally:
+        for load in loads:
+            load.stop()
+
+
+def _stopping(loads: list[StoreLoad], write: Writer) -> Writer:
+    """`write`, stopping the child (`loads`) before the error of a failed writer goes on: the staging
+    folder it writes into is about to be removed."""
+
+    def run(path: Path) -> None:
+        try:
+            write(path)
+        except BaseException:
+            for load in loads:
+                load.stop()
+            raise
+
+    return run
 
 
 def _call(value: Mapping[str, object] | Callable[[], Mapping[str, object]]) -> Mapping[str, object]:
