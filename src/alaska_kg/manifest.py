@@ -15,6 +15,7 @@ Pure standard library: the query path reads it on every call.
 
 from __future__ import annotations
 
+import os
 from collections import namedtuple
 from pathlib import Path
 
@@ -59,30 +60,36 @@ class Manifest(namedtuple("Manifest", ("folder", "entries"))):
         return path
 
     def copy_verified(self, name: str, target: Path) -> None:
-        """Copy the listed file `name` to `target` in 16 MiB pieces, hashing them on the way: the check of
-        `read_verified` (CorruptOutput unless size and digest match; the caller drops the copy), without
-        holding a file of hundreds of MB in memory. An error writing `target` stays an OSError."""
+        """Copy the listed file `name` to `target`, then check the copy against its size and digest
+        (CorruptOutput unless they match: the source changed since its build, or the copy went wrong);
+        the copy is made under a temporary name and renamed to `target` only once checked, so a failed
+        one leaves nothing. Copied by the kernel (`_copy_file`), hashed in 1 MiB pieces: never held in
+        memory. An error writing `target` stays an OSError."""
         entry = self.entries.get(name)
         path = self.folder / name
         if entry is None:
             raise CorruptOutput(f"{path}: not listed in {self.folder / MANIFEST_NAME}")
-        hasher = sha256()
-        size = 0
+        partial = target.with_name(f".{target.name}.partial")
         try:
-            reader = path.open("rb")
-        except OSError as exc:
-            raise CorruptOutput(f"{path}: cannot be read ({exc.strerror or exc})") from None
-        with reader, target.open("wb") as writer:
-            while chunk := reader.read(1 << 24):
-                hasher.update(chunk)
-                size += len(chunk)
-                writer.write(chunk)
-        if size != entry.size:
-            raise CorruptOutput(
-                f"{path}: {size} bytes where the build wrote {entry.size} (truncated or edited since)"
-            )
-        if hasher.hexdigest() != entry.sha256:
-            raise CorruptOutput(f"{path}: its SHA-256 differs from the one the build recorded (edited since)")
+            try:
+                _copy_file(path, partial)
+            except FileNotFoundError as exc:
+                if exc.filename is not None and Path(exc.filename) == partial:
+                    raise
+                raise CorruptOutput(f"{path}: cannot be read ({exc.strerror or exc})") from None
+            found, size = file_digest(partial)
+            if size != entry.size:
+                raise CorruptOutput(
+                    f"{path}: {size} bytes where the build wrote {entry.size} (truncated or edited since)"
+                )
+            if found != entry.sha256:
+                raise CorruptOutput(
+                    f"{path}: its SHA-256 differs from the one the build recorded (edited since)"
+                )
+            os.replace(partial, target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
 
     def read_verified(self, name: str) -> bytes:
         """The bytes of the listed file `name`, after checking them against its size and digest."""
@@ -100,6 +107,40 @@ class Manifest(namedtuple("Manifest", ("folder", "entries"))):
 
 def digest(data: bytes) -> str:
     return sha256(data).hexdigest()
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """The SHA-256 (hex) and size of the file `path`, read in 1 MiB pieces (a build's N-Quads are hundreds
+    of MB at 10^6 triples: never held whole)."""
+    hasher = sha256()
+    size = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            hasher.update(chunk)
+            size += len(chunk)
+    return hasher.hexdigest(), size
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    """Copy the bytes of `source` into a new file `target` in the kernel (os.sendfile), else by shutil."""
+    with source.open("rb") as reader, target.open("wb") as writer:
+        try:
+            size = os.fstat(reader.fileno()).st_size
+            offset = 0
+            while offset < size:
+                sent = os.sendfile(writer.fileno(), reader.fileno(), offset, size - offset)
+                if sent == 0:
+                    break  # the file shrank while copied: the check that follows finds it
+                offset += sent
+            return
+        except (OSError, AttributeError):  # no sendfile here (or not between these files)
+            pass
+        import shutil
+
+        reader.seek(0)
+        writer.seek(0)
+        writer.truncate()
+        shutil.copyfileobj(reader, writer, 1 << 20)
 
 
 # A folder a build wrote (the on-disk Oxigraph store: a RocksDB database) is listed by one line too. Its
@@ -181,8 +222,8 @@ def write_manifest(folder: Path, known: dict[str, Entry] | None = None) -> Manif
             sha256, size = folder_digest(path)
             entries[path.name] = Entry(path.name, size, sha256)
             continue
-        data = path.read_bytes()
-        entries[path.name] = Entry(path.name, len(data), digest(data))
+        sha256, size = file_digest(path)
+        entries[path.name] = Entry(path.name, size, sha256)
     lines = "".join(f"{e.sha256} {e.size} {e.name}\n" for e in entries.values())
     (folder / MANIFEST_NAME).write_text(_HEADER + lines, encoding="utf-8")
     return Manifest(folder, entries)
@@ -195,6 +236,7 @@ __all__ = [
     "check",
     "check_folder",
     "digest",
+    "file_digest",
     "folder_digest",
     "read_manifest",
     "write_manifest",
