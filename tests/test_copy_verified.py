@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -56,8 +57,8 @@ def test_a_copy_that_goes_wrong_is_detected_and_removed(
     by checking the copy against the manifest, and removed."""
     entry = _entry(tmp_path)
 
-    def damaged(source: Path, target: Path) -> None:
-        target.write_bytes(source.read_bytes()[:-10])
+    def damaged(reader: BinaryIO, target: Path) -> None:
+        target.write_bytes(reader.read()[:-10])
 
     monkeypatch.setattr(manifest, "_copy_file", damaged)
     out = tmp_path / "out"

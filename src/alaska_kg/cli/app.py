@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 
 from alaska_kg import __version__
 from alaska_kg.cli.sources import sources
@@ -17,12 +16,22 @@ from alaska_kg.syntaxes import RDF_SYNTAXES, format_type
 TYPE_CHECKING = False  # neither typing (~2.5 ms) nor argparse (~5 ms) on the path of a common command line
 if TYPE_CHECKING:  # argparse only for a command line the fast path (alaska_kg.cli.fast) does not read
     import argparse
+    from collections.abc import Callable
     from typing import NoReturn, TextIO
 
 PROG = "alaska-kg"
 # = alaska_kg.build.reason.REASONERS and DEFAULT_REASONER, kept here to stay light (tests/test_reasoning.py)
 REASONER_CHOICES = ("owlrl", "reasonable", "rules")
 DEFAULT_REASONER = "rules"
+# = alaska_kg.build.validate.ENGINES and DEFAULT_ENGINE (tests/test_shacl_sparql.py)
+ENGINE_CHOICES = ("sparql", "auto", "turbo", "pyshacl")
+DEFAULT_ENGINE = "sparql"
+ENGINE_HELP = (
+    "SHACL engine (default: sparql, the shapes translated into SPARQL and run by Oxigraph, shown by tests "
+    "to report what pySHACL reports; a shapes file it cannot translate falls back to auto with a warning; "
+    "auto is pyshacl-turbo with its known gaps routed to pySHACL; turbo is pyshacl-turbo alone; pyshacl "
+    "is the reference)"
+)
 MAX_VIOLATIONS_SHOWN = 50
 # The module that registers each command: a command line naming one builds (and imports) only that
 # command's parser; anything else (--help, --version, no or an unknown command) gets the whole parser, so
@@ -107,7 +116,7 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"{PROG}: warning: {message}", file=err, flush=True)
 
     try:
-        result = build(layout, Path(args.out), args.reasoner, progress, warn)
+        result = build(layout, Path(args.out), args.reasoner, progress, warn, engine=args.engine)
     except ValidationFailed as exc:
         _print_violations(exc.report, err)
         raise
@@ -134,6 +143,9 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the shapes over the data (or FILE) and print the report; exit 0 when it conforms, 1 when not."""
     from alaska_kg.build.validate import render_report, validate_layout
 
+    def warn(message: str) -> None:
+        print(f"{PROG}: warning: {printable(message)}", file=err, flush=True)
+
     if args.file is not None:
         from alaska_kg.build.validate_file import validate_file
 
@@ -143,11 +155,13 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             data_format=args.data_format,
             with_sources=args.with_sources,
             stdin=sys.stdin.buffer,
+            engine=args.engine,
+            warn=warn,
         )
     else:
         if args.with_sources or args.data_format:
             raise UsageError("--with-sources and --data-format apply to a FILE given to validate")
-        report = validate_layout(sources(args, err))
+        report = validate_layout(sources(args, err), args.engine, warn)
     text = render_report(report, args.format)
     out.write(printable(text, newlines=True) if args.format == "text" else text)
     return 0 if report.conforms else 1
@@ -237,6 +251,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         "and run in Oxigraph, shown by tests to give owlrl's entailments; owlrl is the slow reference; "
         "reasonable ignores property chains)",
     )
+    build.add_argument("--engine", choices=ENGINE_CHOICES, default=DEFAULT_ENGINE, help=ENGINE_HELP)
     build.add_argument("--debug", action="store_true", help="show a traceback on error")
     build.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     build.set_defaults(handler=_build)
@@ -275,6 +290,7 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
         default="text",
         help="report format (default: text; turtle/ttl is the SHACL validation report graph)",
     )
+    validate.add_argument("--engine", choices=ENGINE_CHOICES, default=DEFAULT_ENGINE, help=ENGINE_HELP)
     validate.add_argument("--debug", action="store_true", help="show a traceback on error")
     validate.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     validate.set_defaults(handler=_validate)
@@ -300,20 +316,28 @@ def _end_if_a_query_runs_on(code: int, err: TextIO) -> None:
         os._exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `alaska-kg` console script; returns the process exit code (or, after a query
-    was stopped at its deadline or by Ctrl-C, ends the process with it)."""
+def main(argv: list[str] | None = None, *, imports_without_gc: bool = False) -> int:
+    """Entry point of the `alaska-kg` command; returns the process exit code (or, after a query was
+    stopped at its deadline or by Ctrl-C, ends the process with it). `imports_without_gc`: the caller
+    turned the garbage collector off for the imports (scripts/alaska-kg); it is turned back on once the
+    command line is read, which imports the command's modules."""
     out, err = sys.stdout, sys.stderr
     if argv is None:
         argv = sys.argv[1:]
-    args = _fast_args(argv)
-    if args is not None:
-        _light_run.append(True)
-    else:
-        try:
-            args = _parser(argv[0] if argv else None).parse_args(argv)
-        except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
-            return exc.code if isinstance(exc.code, int) else 2
+    try:
+        args = _fast_args(argv)
+        if args is not None:
+            _light_run.append(True)
+        else:
+            try:
+                args = _parser(argv[0] if argv else None).parse_args(argv)
+            except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
+                return exc.code if isinstance(exc.code, int) else 2
+    finally:
+        if imports_without_gc:
+            import gc  # built into the interpreter: nothing to load
+
+            gc.enable()
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler  # type: ignore[attr-defined]
     debug = bool(getattr(args, "debug", False))
     try:
@@ -329,8 +353,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", 1, debug, err)
 
 
-def run() -> int:
-    """The `alaska-kg` console script and `python -m alaska_kg`: `main()`, then the end of the process.
+def run(imports_without_gc: bool = False) -> int:
+    """The `alaska-kg` command (scripts/alaska-kg) and `python -m alaska_kg`: `main()`, then the end of
+    the process (`imports_without_gc`: see `main`).
 
     After a query-path command read by the fast path, that built nothing, left no other thread running and
     registered nothing to run at exit, the output is flushed and the process ends at once (`os._exit`):
@@ -338,7 +363,7 @@ def run() -> int:
     of a cold `alaska-kg query` (docs/performance.md) and has nothing else to do. Anything else ends as
     usual, when the caller (`sys.exit`) returns the code.
     """
-    code = main()
+    code = main(imports_without_gc=imports_without_gc)
     if _nothing_left_to_finish():
         try:
             sys.stdout.flush()
