@@ -13,11 +13,18 @@ from pyoxigraph import Store
 
 from alaska_kg import __version__
 from alaska_kg.build.outdir import check_target, recover, remove_leftovers
-from alaska_kg.build.parse import graph, load_shapes, load_source_store
+from alaska_kg.build.parse import graph, load_source_store
 from alaska_kg.build.pictures import has_pictures
 from alaska_kg.build.publish import SUMMARY_NAME, ExportReport, copy_outputs, export_store, graph_size
-from alaska_kg.build.reason import DEFAULT_REASONER, Reasoner, infer_in_graph
-from alaska_kg.build.validate import ValidationReport, validate_store, with_checks
+from alaska_kg.build.reasoners import DEFAULT_REASONER, Reasoner
+from alaska_kg.build.validate import (
+    DEFAULT_ENGINE,
+    Engine,
+    ValidationReport,
+    read_shapes,
+    validate_store,
+    with_checks,
+)
 from alaska_kg.cache import DATASET_FILE, cache_dir, cached_entry, source_key
 from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, ValidationFailed
 from alaska_kg.manifest import Manifest
@@ -126,7 +133,14 @@ def _load_context(layout: Layout) -> dict[str, object]:
         ) from exc
 
 
-def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress | None) -> BuildResult:
+def _fresh(
+    layout: Layout,
+    target: Path,
+    reasoner: Reasoner,
+    progress: Progress | None,
+    engine: Engine = DEFAULT_ENGINE,
+    warn: Callable[[str], None] | None = None,
+) -> BuildResult:
     """Do the heavy work and write the outputs into `target` (the cache folder for these sources).
 
     The dataset lives in one Oxigraph store from the parse to the export (build.parse); rdflib is still
@@ -135,10 +149,10 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
     watch = _Stopwatch(progress)
     with watch.stage("parse"):
         sources = load_source_store(layout)
-        shapes = load_shapes(layout.shapes_file)
+        shapes = read_shapes(layout.shapes_file)
         context = _load_context(layout)
     with watch.stage("validate"):
-        report = validate_store(sources, shapes, shapes_file=layout.shapes_file)
+        report = validate_store(sources, shapes, shapes_file=layout.shapes_file, engine=engine, warn=warn)
         sources.add_ontology()  # validated without it (build.parse); the checks and the reasoner read it
         if report.conforms:
             report = with_checks(report, layout, store=sources.store, graphs=STATED_GRAPHS)
@@ -195,6 +209,8 @@ def reason_into(store: Store, reasoner: Reasoner) -> int:
         from alaska_kg.build.reason_rules import infer_in_store
 
         return infer_in_store(store, [graph("ontology")], [graph("asserted")], graph("inferred"))
+    from alaska_kg.build.reason import infer_in_graph
+
     return infer_in_graph(store, (graph("ontology"), graph("asserted")), graph("inferred"), reasoner)
 
 
@@ -236,6 +252,7 @@ def build(
     reasoner: Reasoner = DEFAULT_REASONER,
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
+    engine: Engine = DEFAULT_ENGINE,
 ) -> BuildResult:
     """Build the dataset into `out_dir`; unchanged sources reuse the cached outputs of an earlier build,
     once each file is checked against its manifest (a mismatch is reported to `warn` and rebuilt)."""
@@ -252,7 +269,7 @@ def build(
     except CorruptOutput as exc:  # a cached file changed since its build wrote it: never publish it
         if warn is not None:
             warn(f"{exc}; rebuilding the cache entry")
-    _fresh(layout, cache_dir(layout), reasoner, progress)
+    _fresh(layout, cache_dir(layout), reasoner, progress, engine, warn)
     entry, summary = _cached(layout, reasoner) or _incomplete(layout)  # checked again: just written
     if progress is not None:
         progress("publish")
