@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import namedtuple
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 import pyoxigraph
 from pyoxigraph import Store
@@ -23,7 +22,10 @@ from alaska_kg.cache import STORE_FOLDER, STORE_MIN_QUADS
 from alaska_kg.manifest import MANIFEST_NAME, Manifest
 from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, graph_iri
 
+TYPE_CHECKING = False  # typing is not imported by the build (issue 12)
 if TYPE_CHECKING:
+    from typing import BinaryIO, TextIO
+
     from rdflib import Graph
 
 TURTLE_NAME = "alaska-kg.ttl"
@@ -51,10 +53,12 @@ _HEADER = (
 )
 
 
-@dataclass(frozen=True)
-class ExportReport:
+# A named tuple, not a dataclass: the build imports neither dataclasses (with inspect and ast: ~6 ms)
+# nor typing (issue 12; as alaska_kg.paths does).
+class ExportReport(namedtuple("ExportReport", ("out_dir", "files"))):
     """What one export wrote: the output folder and its files."""
 
+    __slots__ = ()
     out_dir: Path
     files: tuple[Path, ...]
 
