@@ -15,9 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from alaska_kg.errors import OutputError
@@ -71,6 +69,9 @@ class StoreLoad:
     removed."""
 
     def __init__(self, nquads: Path, target: Path) -> None:
+        import subprocess  # (here, not above: a build too small for an on-disk store imports neither)
+        import tempfile
+
         self.nquads = Path(nquads)
         self.target = Path(target)
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (read and closed by wait or stop)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import Store
@@ -42,10 +42,28 @@ Progress = Callable[[str], None]
 STAGES: tuple[str, ...] = ("parse", "validate", "reason", "export")
 
 
-@dataclass(frozen=True)
-class BuildSummary:
+_SUMMARY_FIELDS = (
+    "version",
+    "source_key",
+    "reasoner",
+    "graph_sizes",  # triples per named graph
+    "class_counts",
+    "validation",
+    "seconds",
+    # where the sources were read: {"root": path, "origin": how it was found (alaska_kg.paths.ORIGINS)}
+    "sources",
+    # entities per ak: class counting the instances of its sub-classes too (the README's table counts so);
+    # class_counts counts each entity under its asserted type only. None in the summary of an older build.
+    "class_counts_with_subclasses",
+)
+
+
+# A named tuple, not a dataclass: the build imports neither dataclasses (with inspect and ast: ~6 ms)
+# nor typing (issue 12; as alaska_kg.paths does).
+class BuildSummary(namedtuple("BuildSummary", _SUMMARY_FIELDS, defaults=(None, None))):
     """What a build produced; stored beside the outputs so that a cached rebuild can report it too."""
 
+    __slots__ = ()
     version: str
     source_key: str
     reasoner: str
@@ -53,14 +71,11 @@ class BuildSummary:
     class_counts: dict[str, int]
     validation: str
     seconds: dict[str, float]
-    # where the sources were read: {"root": path, "origin": how it was found (alaska_kg.paths.ORIGINS)}
-    sources: dict[str, str] | None = None
-    # entities per ak: class counting the instances of its sub-classes too (the README's table counts so);
-    # class_counts counts each entity under its asserted type only. None in the summary of an older build.
-    class_counts_with_subclasses: dict[str, int] | None = None
+    sources: dict[str, str] | None
+    class_counts_with_subclasses: dict[str, int] | None
 
     def to_json(self) -> dict[str, object]:
-        return dict(self.__dict__)
+        return self._asdict()
 
     @classmethod
     def from_file(cls, path: Path) -> BuildSummary:
@@ -78,10 +93,10 @@ def _sources(layout: Layout) -> dict[str, str]:
     return {"root": str(layout.root), "origin": layout.origin}
 
 
-@dataclass(frozen=True)
-class BuildResult:
+class BuildResult(namedtuple("BuildResult", ("out_dir", "files", "summary", "cached"))):
     """The outcome of `build`: where the outputs are, what they hold, and whether the cache served them."""
 
+    __slots__ = ()
     out_dir: Path
     files: tuple[Path, ...]
     summary: BuildSummary

@@ -6,12 +6,11 @@ import json
 import re
 import shutil
 import sys
+from collections import namedtuple
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 import pyoxigraph
 from pyoxigraph import Store
@@ -25,7 +24,10 @@ from alaska_kg.cache import STORE_FOLDER, STORE_MIN_QUADS
 from alaska_kg.manifest import MANIFEST_NAME, Manifest
 from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, graph_iri
 
+TYPE_CHECKING = False  # typing is not imported by the build (issue 12)
 if TYPE_CHECKING:
+    from typing import BinaryIO, TextIO
+
     from rdflib import Graph
 
 TURTLE_NAME = "alaska-kg.ttl"
@@ -92,10 +94,12 @@ def _trim_heap() -> None:
         pass
 
 
-@dataclass(frozen=True)
-class ExportReport:
+# A named tuple, not a dataclass: the build imports neither dataclasses (with inspect and ast: ~6 ms)
+# nor typing (issue 12; as alaska_kg.paths does).
+class ExportReport(namedtuple("ExportReport", ("out_dir", "files"))):
     """What one export wrote: the output folder and its files."""
 
+    __slots__ = ()
     out_dir: Path
     files: tuple[Path, ...]
 

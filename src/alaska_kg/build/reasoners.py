@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+TYPE_CHECKING = False  # typing is not imported by the build (issue 12): Literal for the type checker only
+if TYPE_CHECKING:
+    from typing import Literal
 
-Reasoner = Literal["owlrl", "reasonable", "rules"]
+    Reasoner = Literal["owlrl", "reasonable", "rules"]
+else:
+    Reasoner = str
 REASONERS: tuple[Reasoner, ...] = ("owlrl", "reasonable", "rules")
 # owlrl is the reference implementation. "rules" (build/reason_rules.py: the OWL 2 RL rules compiled from the
 # ontology into SPARQL UPDATE, run to a fixpoint in Oxigraph) is the default: tests/test_reasoning.py shows it

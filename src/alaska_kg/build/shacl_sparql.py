@@ -17,11 +17,11 @@ raises `Unsupported`, and the caller falls back to an rdflib engine (build.valid
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Store, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Store, Triple, parse
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -39,18 +39,24 @@ class Unsupported(Exception):
 Term = NamedNode | BlankNode | Literal
 
 
-@dataclass(frozen=True)
-class Result:
-    """One validation result (SHACL §3.6.2), its terms as Oxigraph terms."""
+# A named tuple and plain classes, not dataclasses: the build does not import dataclasses (issue 12).
+_RESULT_FIELDS = ("focus", "path", "value", "shape", "component", "severity", "messages", "constraint")
 
+
+class Result(namedtuple("Result", _RESULT_FIELDS, defaults=(None,))):
+    """One validation result (SHACL §3.6.2), its terms as Oxigraph terms: `component` is the constraint
+    component's IRI, `severity` sh:Violation, sh:Warning or sh:Info (IRI), `constraint` the
+    sh:sourceConstraint (a SPARQL constraint) if any."""
+
+    __slots__ = ()
     focus: Term
     path: Term | None
     value: Term | None
     shape: NamedNode | BlankNode
-    component: str  # the constraint component's IRI
-    severity: str  # sh:Violation, sh:Warning or sh:Info (IRI)
+    component: str
+    severity: str
     messages: tuple[Literal, ...]
-    constraint: Term | None = None  # sh:sourceConstraint (a SPARQL constraint)
+    constraint: Term | None
 
 
 class Shapes:
@@ -59,17 +65,22 @@ class Shapes:
     def __init__(self, triples: Iterable[Triple]) -> None:
         self.triples: list[Triple] = list(triples)
         self._out: dict[Term, dict[str, list[Term]]] = {}
+        self._by_predicate: dict[str, list[Triple]] = {}
         for t in self.triples:
             self._out.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+            self._by_predicate.setdefault(t.predicate.value, []).append(t)
 
     @classmethod
     def from_file(cls, path: Path) -> Shapes:
         """Parse a Turtle shapes file with Oxigraph (errors name the file, line and column)."""
         from alaska_kg.build.parse import parse_into
 
-        store = Store()
-        parse_into(store, path, DefaultGraph())
-        return cls(Triple(q.subject, q.predicate, q.object) for q in store)
+        try:
+            triples = list(parse(path=str(path), format=RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+        except (SyntaxError, OSError):
+            parse_into(Store(), path, DefaultGraph())  # raises the error the build gives (file, line, column)
+            raise
+        return cls(triples)
 
     def objects(self, subject: Term, predicate: str) -> list[Term]:
         return self._out.get(subject, {}).get(predicate, [])
@@ -82,11 +93,7 @@ class Shapes:
         return self._out.get(subject, {})
 
     def subjects(self, predicate: str, obj: Term | None = None) -> list[Term]:
-        return [
-            t.subject
-            for t in self.triples
-            if t.predicate.value == predicate and (obj is None or t.object == obj)
-        ]
+        return [t.subject for t in self._by_predicate.get(predicate, ()) if obj is None or t.object == obj]
 
     def items(self, node: Term) -> list[Term]:
         """The members of the RDF list `node`."""
@@ -190,29 +197,44 @@ def _sparql_string(text: str) -> str:
     )
 
 
-@dataclass
 class _Part:
-    """One query's worth: the SELECT pattern of one constraint component of one shape."""
+    """One query's worth: the SELECT pattern of one constraint component of one shape. `pattern` binds
+    ?this (and ?value, ?path, … when `value`, `path_var` say so); `extra`: other variables projected (a
+    SPARQL constraint's, a pair's partner); `focus`: the pattern that binds ?this to each focus node once;
+    `per_focus`: a SPARQL constraint run once per focus node, ?this substituted."""
 
-    shape: Term
-    component: str
-    pattern: str  # binds ?this (and ?value, ?path, … when `value`, `path` say so)
-    value: str | None = None  # the variable that holds the result's value, if any
-    path_var: str | None = None
-    extra: tuple[str, ...] = ()  # other variables projected (a SPARQL constraint's, a pair's partner)
-    constraint: Term | None = None
-    sparql_messages: tuple[Literal, ...] = ()
-    focus: str = ""  # the pattern that binds ?this to each focus node once
-    per_focus: str | None = None  # a SPARQL constraint run once per focus node, ?this substituted
+    def __init__(
+        self,
+        shape: Term,
+        component: str,
+        pattern: str,
+        value: str | None = None,
+        path_var: str | None = None,
+        extra: tuple[str, ...] = (),
+        constraint: Term | None = None,
+        sparql_messages: tuple[Literal, ...] = (),
+        focus: str = "",
+        per_focus: str | None = None,
+    ) -> None:
+        self.shape = shape
+        self.component = component
+        self.pattern = pattern
+        self.value = value
+        self.path_var = path_var
+        self.extra = extra
+        self.constraint = constraint
+        self.sparql_messages = sparql_messages
+        self.focus = focus
+        self.per_focus = per_focus
 
 
-@dataclass
 class Translator:
     """The shapes graph translated into queries; `fresh` names the variables of nested patterns."""
 
-    shapes: Shapes
-    counter: int = 0
-    parts: list[_Part] = field(default_factory=list)
+    def __init__(self, shapes: Shapes) -> None:
+        self.shapes = shapes
+        self.counter = 0
+        self.parts: list[_Part] = []
 
     def fresh(self) -> str:
         self.counter += 1

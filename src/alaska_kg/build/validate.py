@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import json
 import re
+from collections import namedtuple
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
 from alaska_kg.paths import Layout
 
+TYPE_CHECKING = False  # neither typing nor dataclasses is imported by the build (issue 12)
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Literal
 
     from rdflib import Graph
 
     from alaska_kg.build.parse import SourceStore
     from alaska_kg.build.shacl_sparql import Result, Shapes
 
-Severity = Literal["Violation", "Warning", "Info"]
+    Severity = Literal["Violation", "Warning", "Info"]
+    Engine = Literal["sparql", "auto", "turbo", "pyshacl"]
+    ReportFormat = Literal["text", "json", "turtle"]
+else:  # the names the type checker reads as Literal types are plain strings at run time
+    Severity = Engine = ReportFormat = str
 
 # Which graph the shapes describe: the asserted data (plus links) with the ontology mixed in, so that
 # sh:class follows rdfs:subClassOf, but with no inference: RDFS would type a wrong value from a property's
@@ -27,7 +32,6 @@ Severity = Literal["Violation", "Warning", "Info"]
 INFERENCE = "none"
 
 
-Engine = Literal["sparql", "auto", "turbo", "pyshacl"]
 ENGINES: tuple[Engine, ...] = ("sparql", "auto", "turbo", "pyshacl")
 # "sparql", the default: the shapes translated into SPARQL queries run by Oxigraph on the build's own store
 # (build.shacl_sparql), without rdflib; a shapes graph using a feature it does not translate falls back to
@@ -39,17 +43,23 @@ DEFAULT_ENGINE: Engine = "sparql"
 FALLBACK_ENGINE: Engine = "auto"
 
 
-@dataclass(frozen=True)
-class Violation:
-    """One sh:ValidationResult (SHACL §3.6.2), its terms rendered as N-Triples-like strings."""
+# Named tuples, not dataclasses: the build imports neither dataclasses (with inspect and ast: ~6 ms) nor
+# typing (issue 12; as alaska_kg.paths does).
+_VIOLATION_FIELDS = ("focus_node", "path", "message", "severity", "source_shape", "file", "line")
 
+
+class Violation(namedtuple("Violation", _VIOLATION_FIELDS, defaults=(None, None))):
+    """One sh:ValidationResult (SHACL §3.6.2), its terms rendered as N-Triples-like strings; `file` and
+    `line`: where in the data the focus node is described, if found."""
+
+    __slots__ = ()
     focus_node: str
     path: str | None
     message: str
     severity: Severity
     source_shape: str
-    file: str | None = None  # the data file (and line) where the focus node is described, if found
-    line: int | None = None
+    file: str | None
+    line: int | None
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}: " if self.file else ""
@@ -57,18 +67,41 @@ class Violation:
         return f"{where}{self.severity}: {self.focus_node}{path}: {self.message} [{self.source_shape}]"
 
 
-@dataclass(frozen=True)
-class ValidationReport:
-    """The outcome of one validation run; `conforms` ignores warnings and infos."""
+_REPORT_FIELDS = (
+    "conforms",
+    "violations",
+    "shape_count",
+    "shapes_file",
+    "report_turtle",
+    "check_failures",  # alaska_kg.build.checks.CheckFailure: integrity queries that returned rows
+    # the report as an rdflib graph (the rdflib routes): its blank nodes are those of the data and shapes
+    "report_graph",
+)
 
+
+class ValidationReport(namedtuple("ValidationReport", _REPORT_FIELDS, defaults=("", (), None))):
+    """The outcome of one validation run; `conforms` ignores warnings and infos. Two reports are equal
+    when all but their `report_graph` are."""
+
+    __slots__ = ()
     conforms: bool
     violations: tuple[Violation, ...]
     shape_count: int
     shapes_file: Path | None
-    report_turtle: str = ""
-    check_failures: tuple = ()  # alaska_kg.build.checks.CheckFailure: integrity queries that returned rows
-    # the report as a graph: its blank nodes are those of the data and shapes (report_turtle loses that)
-    report_graph: Graph | None = field(default=None, compare=False, repr=False)
+    report_turtle: str
+    check_failures: tuple
+    report_graph: Graph | None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ValidationReport) and self[:-1] == other[:-1]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ValidationReport(conforms={self.conforms}, violations={len(self.violations)}, …)"
 
     @property
     def error_count(self) -> int:
@@ -280,12 +313,11 @@ def locate_violations(report: ValidationReport, files: Iterable[Path]) -> Valida
     """Attach to each violation the data file and line where its focus node is described."""
     where = _subject_lines(files)
     located = tuple(
-        replace(
-            v, file=where.get(v.focus_node, (None, None))[0], line=where.get(v.focus_node, (None, None))[1]
-        )
+        v._replace(file=file, line=line)
         for v in report.violations
+        for file, line in (where.get(v.focus_node, (None, None)),)
     )
-    return replace(report, violations=located)
+    return report._replace(violations=located)
 
 
 def with_checks(report: ValidationReport, layout: Layout, *, store=None, graphs=None) -> ValidationReport:
@@ -294,7 +326,7 @@ def with_checks(report: ValidationReport, layout: Layout, *, store=None, graphs=
     from alaska_kg.build.checks import run_checks
 
     failures = run_checks(layout, store=store, graphs=graphs)
-    return replace(report, check_failures=failures, conforms=report.conforms and not failures)
+    return report._replace(check_failures=failures, conforms=report.conforms and not failures)
 
 
 def validate_layout(
@@ -330,9 +362,6 @@ def __getattr__(name: str):  # type: ignore[no-untyped-def]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-ReportFormat = Literal["text", "json", "turtle"]
-
-
 def render_report(report: ValidationReport, fmt: ReportFormat) -> str:
     """The report as text (one line per violation), JSON, or the SHACL validation report in Turtle."""
     if fmt == "turtle":
@@ -341,7 +370,7 @@ def render_report(report: ValidationReport, fmt: ReportFormat) -> str:
         body = {
             "conforms": report.conforms,
             "shapes": report.shape_count,
-            "violations": [v.__dict__ for v in report.violations],
+            "violations": [v._asdict() for v in report.violations],
             "checks": [
                 {
                     "check": f.name,

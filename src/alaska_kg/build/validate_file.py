@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from rdflib import Dataset, Graph
@@ -162,7 +161,7 @@ def validate_file(
         report = locate_violations(report, files)
     store_files = (layout.ontology_file, *(layout.data_files if with_sources else ()))
     failures = run_checks(layout, store_files, extra=data.serialize(format="nt").encode("utf-8"))
-    return replace(report, check_failures=failures, conforms=report.conforms and not failures)
+    return report._replace(check_failures=failures, conforms=report.conforms and not failures)
 
 
 __all__ = ["RDFLIB_PARSERS", "STDIN", "read_data_file", "validate_file"]

@@ -325,8 +325,6 @@ def _as_written(results: list, data: Graph) -> list:  # type: ignore[type-arg]
     """The results with each literal as the data wrote it: Oxigraph's store keeps the value of a literal of
     a known datatype ("4.0"^^xsd:decimal comes back as "4", "300"^^xsd:byte as an xsd:integer), so the
     literals of the results are mapped back to the data's own (one result each, if several wrote it)."""
-    from dataclasses import replace
-
     from pyoxigraph import Literal as OxLiteral
     from pyoxigraph import NamedNode, Quad, Store
 
@@ -345,7 +343,7 @@ def _as_written(results: list, data: Graph) -> list:  # type: ignore[type-arg]
         return written.get(term, [term]) if isinstance(term, OxLiteral) else [term]
 
     return [
-        replace(r, focus=focus, value=value)
+        r._replace(focus=focus, value=value)
         for r in results
         for focus in spellings(r.focus)
         for value in ([None] if r.value is None else spellings(r.value))
@@ -372,9 +370,7 @@ def _validate_sparql(data: Graph, shapes: Graph, shapes_file: Path | None) -> Va
     graph = Graph(bind_namespaces="none")
     for triple in report_triples(results, readable):
         graph.add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
-    from dataclasses import replace
-
-    return replace(report, report_graph=graph)
+    return report._replace(report_graph=graph)
 
 
 def _to_rdflib(store) -> Graph:
