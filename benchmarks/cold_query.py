@@ -1,6 +1,7 @@
 """Cold start of `alaska-kg query NAME` (a new process, warm cache) against the floor, `import pyoxigraph`.
 
-    python benchmarks/cold_query.py [--runs 30] [--query NAME] [--before SRC [--before-entry main]] [--rdflib]
+    python benchmarks/cold_query.py [--runs 30] [--query NAME | --command 'describe Yang']
+                                    [--before SRC [--before-entry main]] [--rdflib]
 
 Every command runs once untimed (so the cache is warm), then `--runs` rounds, each running every command
 once in a shuffled order, all from this one process tree (interleaved, so a busy moment of the machine hits
@@ -15,6 +16,7 @@ written into an empty temporary folder. `--rdflib` adds the plain rdflib script
 The commands run as installed, with bytecode (`pip install` compiles it): PYTHONDONTWRITEBYTECODE is
 removed from their environment, so the untimed first run writes the `.pyc` files of a source checkout
 (with it set and no `__pycache__`, every module of the package would be compiled on every run).
+`--command` times another query-path command line instead of `query NAME` (`--rdflib` needs a query).
 Nothing is asserted: the figures go to docs/performance.md.
 """
 
@@ -61,16 +63,18 @@ def _commands(args: argparse.Namespace) -> dict[str, tuple[list[str], dict[str, 
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     script = _console_script()
+    words = args.command.split() if args.command else ["query", args.query]
+    shown = " ".join(words)
     commands = {
         'python -c "import pyoxigraph" (floor)': ([sys.executable, "-c", "import pyoxigraph"], env),
-        f"alaska-kg query {args.query}": ([sys.executable, script, "query", args.query], env),
+        f"alaska-kg {shown}": ([sys.executable, script, *words], env),
     }
     if args.before:
         before = dict(env, PYTHONPATH=str(Path(args.before).resolve()))
         old_script = Path(tempfile.mkdtemp(prefix="alaska-kg-before-")) / "alaska-kg"  # an empty folder
         old_script.write_text(PIP_SCRIPT.format(entry=args.before_entry), encoding="utf-8")
-        commands[f"alaska-kg query {args.query} (before: {args.before})"] = (
-            [sys.executable, str(old_script), "query", args.query],
+        commands[f"alaska-kg {shown} (before: {args.before})"] = (
+            [sys.executable, str(old_script), *words],
             before,
         )
     if args.rdflib:
@@ -111,6 +115,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--query", default="participants")
+    parser.add_argument("--command", help="another command line to time, e.g. 'describe Yang'")
     parser.add_argument("--before", metavar="SRC", help="also time the package found in SRC (PYTHONPATH)")
     parser.add_argument("--before-entry", default="main", help="the console script's function in SRC")
     parser.add_argument("--rdflib", action="store_true", help="also time benchmarks/rdflib_query.py")

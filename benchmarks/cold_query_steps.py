@@ -47,11 +47,17 @@ mark("locate the sources")
 from alaska_kg.cache import DATASET_FILE, cached_entry
 entry = cached_entry(layout, remember=True)
 mark("source key + the cache entry's manifest")
-data = entry.read_verified(DATASET_FILE)
-mark("read + SHA-256 of the N-Quads")
+import alaska_kg.cache
+if hasattr(alaska_kg.cache, "read_verified"):  # the check remembered while the file's stat is unchanged
+    data = alaska_kg.cache.read_verified(entry, DATASET_FILE)
+    nq = entry.location + "/" + DATASET_FILE
+else:
+    data = entry.read_verified(DATASET_FILE)
+    nq = entry.folder / DATASET_FILE
+mark("read + SHA-256 of the N-Quads (or its remembered check)")
 from alaska_kg.query.dataset import OpenDataset, load_store
-store = load_store(entry.folder / DATASET_FILE, data, True)
-dataset = OpenDataset(store, entry.folder / DATASET_FILE)
+store = load_store(nq, data, True)
+dataset = OpenDataset(store, nq)
 mark("N-Quads into the store")
 from alaska_kg.query.catalog import find_query
 query = find_query(layout, NAME)

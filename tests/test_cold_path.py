@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 from pathlib import Path
 
@@ -177,21 +178,21 @@ def test_the_guard_reads_any_text_as_the_one_pattern_did(text: str) -> None:
     _same_tokens_everywhere(text)
 
 
-def test_a_canned_query_compiles_only_the_terminals_it_uses() -> None:
-    """If the participants query is read, then only the terminals that start one of its tokens are tried,
-    and strings, blank nodes, language tags, NIL, ANON and the lexer as one pattern are never compiled."""
+def test_every_canned_query_is_read_without_re() -> None:
+    """If every canned query and check is read by the guard, then the hand-written reading of the
+    terminals (`_plain_token`) is sure of every token: no pattern is compiled and `re` is never imported."""
     import subprocess
     import sys
 
     code = (
-        "from alaska_kg.query import guard\n"
-        f"guard.lex(open({str(REPO_ROOT / 'queries' / 'participants.rq')!r}).read())\n"
+        "import sys\nfrom alaska_kg.query import guard\n"
+        f"for path in {[str(p) for p in _QUERY_TEXTS if p.is_relative_to(REPO_ROOT / 'queries')]!r}:\n"
+        "    guard.check_query(open(path, encoding='utf-8').read(), path, allow_service=True)\n"
         "compiled = sorted({k for c in guard._BY_FIRST_CHARACTER.values() for k, p in c if p._compiled})\n"
-        "print(compiled, guard._TOKEN._compiled is None)\n"
+        "print(compiled, guard._TOKEN._compiled is None, 're' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    # `.` ends a triple, and is tried as a number (`.5`) first
-    assert out.strip() == "['comment', 'iri', 'number', 'pname', 'punct', 'space', 'var', 'word'] True"
+    assert out.strip() == "[] True False"
 
 
 # ---------------------------------------------------------------- display and the command line
@@ -229,3 +230,180 @@ def test_a_timeout_is_read_as_before(text: str) -> None:
     else:
         with pytest.raises(ValueError):
             seconds(text)
+
+
+# ---------------------------------------------------------------- records, paths as text, narrow characters
+
+
+def test_a_record_behaves_as_the_named_tuple_it_replaced() -> None:
+    """If a Record subclass is made, then it reads, compares, replaces, converts, prints and pickles as
+    `collections.namedtuple` with the same fields and defaults does, and nothing can be set on it."""
+    import collections
+    import pickle
+
+    from alaska_kg.query.run import Answer
+
+    Old = collections.namedtuple(
+        "Answer",
+        ("kind", "variables", "solutions", "boolean", "triples", "cut"),
+        defaults=((), None, False, (), False),
+    )
+    new, old = Answer("select", ("a",), cut=True), Old("select", ("a",), cut=True)
+    assert new == old and tuple(new) == tuple(old) and hash(new) == hash(old)
+    assert (new.kind, new.variables, new.cut, new.boolean) == (old.kind, old.variables, old.cut, old.boolean)
+    assert new._replace(cut=False) == old._replace(cut=False) and type(new._replace()) is Answer
+    assert new._asdict() == dict(old._asdict())
+    assert repr(new) == repr(old)
+    assert pickle.loads(pickle.dumps(new)) == new and type(pickle.loads(pickle.dumps(new))) is Answer
+    with pytest.raises(AttributeError):
+        new.cut = False  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        new.other = 1  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        Answer()
+    with pytest.raises(TypeError):
+        Answer("ask", bogus=1)
+    with pytest.raises(ValueError):
+        new._replace(bogus=1)
+
+
+_PATHS = [
+    "a",
+    "a/b",
+    "/a/b.ttl",
+    "/a/b.tar.gz",
+    "a/.hidden",
+    "a/name.",
+    "/",
+    "a/b/",
+    "./x.rq",
+    "../y",
+    "x.TTL",
+]
+
+
+@pytest.mark.parametrize("text", _PATHS)
+def test_a_path_as_text_reads_as_pathlib_reads_it(text: str) -> None:
+    """If a path is taken apart as text (alaska_kg.pathtext), then name, parent and suffix are pathlib's."""
+    from alaska_kg import pathtext
+
+    path = Path(text)
+    assert pathtext.name(text) == path.name
+    assert Path(pathtext.parent(text)) == path.parent
+    assert pathtext.suffix(text) == path.suffix
+    assert Path(pathtext.join(text, "c", "d.nq")) == path / "c" / "d.nq"
+
+
+def test_a_path_as_text_finds_files_as_pathlib_does(tmp_path: Path) -> None:
+    """If files, folders, links and missing names are asked about as text, then the answers are
+    pathlib's; the ancestors of a folder are it and its parents."""
+    from alaska_kg import pathtext
+
+    (tmp_path / "f").write_text("x")
+    (tmp_path / "d").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "d")
+    (tmp_path / "broken").symlink_to(tmp_path / "missing")
+    for name in ("f", "d", "link", "broken", "missing", "f/under"):
+        path = tmp_path / name
+        text = str(path)
+        assert pathtext.exists(text) == path.exists(), name
+        assert pathtext.is_file(text) == path.is_file(), name
+        assert pathtext.is_dir(text) == path.is_dir(), name
+        assert pathtext.is_symlink(text) == path.is_symlink(), name
+    assert [Path(p) for p in pathtext.ancestors(str(tmp_path))] == [tmp_path, *tmp_path.parents]
+    assert pathtext.absolute("x") == str(Path("x").absolute())
+
+
+def _old_source_files(root: Path) -> tuple[Path, ...]:
+    """The sources' list as it was computed with pathlib (the reference for `cache.source_files`)."""
+    ontology, data = root / "ontology", root / "data"
+    found = {p for p in ontology.glob("*") if p.is_symlink() or not p.is_dir()}
+    found |= {ontology / "alaska.ttl", ontology / "shapes.ttl", ontology / "context.jsonld"}
+    found |= set(data.glob("**/*.ttl"))
+    found |= set((root / "queries" / "checks").glob("*.rq"))
+    found.add(data / "source" / "alaska-talks.txt")
+    return tuple(sorted(p for p in found if os.path.lexists(p)))
+
+
+def test_the_sources_are_listed_as_pathlib_listed_them(tmp_path: Path) -> None:
+    """If the sources' files are listed as text, then the list and its order are pathlib's, with hidden
+    files, sub-folders, a linked folder (not entered), a broken link and a folder named like a source."""
+    import shutil
+
+    from alaska_kg.cache import source_files
+    from alaska_kg.paths import Layout
+
+    root = tmp_path / "src"
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(REPO_ROOT / name, root / name)
+    (root / "data" / "more" / "deeper").mkdir(parents=True)
+    (root / "data" / "more" / "deeper" / "z.ttl").write_text("")
+    (root / "data" / "a-b.ttl").write_text("")
+    (root / "data" / ".hidden.ttl").write_text("")
+    (root / "data" / "folder.ttl").mkdir()
+    (root / "data" / "linked").symlink_to(root / "data" / "more")
+    (root / "ontology" / "broken.ttl").symlink_to(root / "missing")
+    (root / "ontology" / "sub").mkdir()
+    assert [Path(p) for p in source_files(Layout(root))] == list(_old_source_files(root))
+    assert [Path(p) for p in source_files(Layout(REPO_ROOT))] == list(_old_source_files(REPO_ROOT))
+
+
+def test_a_narrow_character_is_one_column_in_the_unicode_table() -> None:
+    """If a non-ASCII character is taken as one column without the Unicode table, then the table agrees."""
+    import unicodedata
+
+    narrow = [chr(c) for c in range(0x80, 0x3000) if display._narrow(chr(c))]
+    assert len(narrow) > 400
+    for char in narrow:
+        assert unicodedata.category(char) not in ("Mn", "Me", "Cf"), hex(ord(char))
+        assert unicodedata.east_asian_width(char) not in ("W", "F"), hex(ord(char))
+
+
+@given(st.text(max_size=20) | st.sampled_from(["Wang Yi’s “talks” – à la", "\u00ad", "漢字", "e\u0301"]))
+def test_columns_are_counted_as_the_table_counts_them(text: str) -> None:
+    """If the columns of a text are counted, then the shortcut for narrow characters changes nothing."""
+    import unicodedata
+
+    expected = sum(
+        0
+        if unicodedata.category(c) in ("Mn", "Me", "Cf")
+        else 2
+        if unicodedata.east_asian_width(c) in ("W", "F")
+        else 1
+        for c in text
+    )
+    assert display.columns(text) == expected
+
+
+# ---------------------------------------------------------------- the launcher
+
+
+def _imported(argv: list[str], env: dict[str, str]) -> set[str]:
+    """The modules a process imported (its `-X importtime` report), after checking that it answered."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *argv], capture_output=True, text=True, env=env, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Antony Blinken" in proc.stdout
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    return {line.rsplit("|", 1)[1].strip() for line in lines[1:]}
+
+
+def test_the_launcher_imports_only_what_python_m_alaska_kg_imports(dataset_file: Path) -> None:
+    """If `alaska-kg query participants` runs through the launcher (scripts/alaska-kg, the installed
+    command), then it imports nothing that `python -m alaska_kg` does not, and neither `re`, pathlib,
+    collections nor typing (nor rdflib, pyshacl, owlrl)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    args = ["query", "participants", "--root", str(REPO_ROOT)]
+    launcher = [str(REPO_ROOT / "scripts" / "alaska-kg"), *args]
+    _imported(launcher, env)  # the first query after a build hashes (its checks are not remembered yet)
+    launched = _imported(launcher, env)
+    as_module = _imported(["-m", "alaska_kg", *args], env)
+    launched.discard("_hashlib")  # whether a check is remembered depends on its age (the racy rule)
+    assert "alaska_kg.query.run" in launched
+    assert launched <= as_module
+    assert not launched & {"re", "pathlib", "collections", "typing", "rdflib", "pyshacl", "owlrl"}

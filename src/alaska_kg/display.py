@@ -42,18 +42,26 @@ def printable(text: str, *, newlines: bool = False) -> str:
     Lone surrogates (from undecodable bytes in a command-line argument) become `\\udcff` and the like, so
     that the result can always be encoded as UTF-8. Backslashes are left alone: the result is for reading.
     """
-    if text.isascii() and text.isprintable():  # 0x20-0x7E: none to escape, no pattern to compile
+    if text.isprintable():  # every character escaped here is unprintable: none to escape, no `re` to load
         return text
     return (_UNSAFE_BUT_NEWLINE if newlines else _UNSAFE).sub(_escape, text)
+
+
+def _narrow(char: str) -> bool:
+    """A character the table below gives one column, known without it: Latin-1 and Latin Extended-A/B
+    (U+00A0-U+024F, but the soft hyphen, a format character) and the dashes, quotes, bullets and ellipsis
+    of General Punctuation (U+2010-U+2027), the non-ASCII characters of this graph's text
+    (tests/test_cold_path.py checks each against the table)."""
+    return ("\xa0" <= char < "\u0250" and char != "\xad") or "\u2010" <= char <= "\u2027"
 
 
 def columns(text: str) -> int:
     """How many terminal columns `text` takes (UAX #11): wide and fullwidth characters two, combining marks
     and format characters none, the rest one. The standard library's table, not wcwidth: measured the same
     on this graph's text at no import cost (docs/architecture.md)."""
-    if text.isascii():
+    if text.isascii() or all(char.isascii() or _narrow(char) for char in text):
         return len(text)
-    from unicodedata import category, east_asian_width
+    from unicodedata import category, east_asian_width  # a shared library to load: only when needed
 
     width = 0
     for char in text:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+TYPE_CHECKING = False  # pathlib is not imported on the query path (alaska_kg.pathtext)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class AlaskaKgError(Exception):
@@ -31,7 +33,7 @@ class SourceSyntaxError(AlaskaKgError):
 
     exit_code = 3
 
-    def __init__(self, path: Path, line: int | None, column: int | None, reason: str) -> None:
+    def __init__(self, path: Path | str, line: int | None, column: int | None, reason: str) -> None:
         self.path = path
         self.line = line
         self.column = column

@@ -15,34 +15,50 @@ Pure standard library: the query path reads it on every call.
 
 from __future__ import annotations
 
-from collections import namedtuple
-from pathlib import Path
+import os
 
+from alaska_kg import pathtext
 from alaska_kg.errors import CorruptOutput
+from alaska_kg.records import Record
 from alaska_kg.sha256 import sha256
+
+TYPE_CHECKING = False  # pathlib is not imported on the query path (alaska_kg.pathtext)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MANIFEST_NAME = "alaska-kg.manifest"
 _HEADER = "# alaska-kg manifest 1: the files this build wrote here, as SHA-256 SIZE NAME; do not edit\n"
 
 
-# Named tuples, not frozen dataclasses: as immutable, and ~0.1 ms to define against ~0.55 ms, on the path of
-# every query; made by collections.namedtuple, not typing.NamedTuple, so that the query path never imports
-# typing (~2.5 ms).
-class Entry(namedtuple("Entry", ("name", "size", "sha256"))):
+# Records (alaska_kg.records), not frozen dataclasses nor named tuples: as immutable, and cheaper to define
+# on the path of every query.
+class Entry(Record):
     """One file a build wrote: its name in the folder, size in bytes and SHA-256 (hex)."""
 
     __slots__ = ()
+    _fields = ("name", "size", "sha256")
     name: str
     size: int
     sha256: str
 
 
-class Manifest(namedtuple("Manifest", ("folder", "entries"))):
-    """The files a build wrote into `folder`, by name."""
+class Manifest(Record):
+    """The files a build wrote into the folder `location` (text; `folder`: as a pathlib path), by name."""
 
     __slots__ = ()
-    folder: Path
+    _fields = ("location", "entries")
+    location: str
     entries: dict[str, Entry]
+
+    def __new__(cls, location: str | os.PathLike[str], entries: dict[str, Entry]) -> Manifest:
+        return tuple.__new__(cls, (os.fspath(location), entries))
+
+    @property
+    def folder(self) -> Path:
+        """The folder, as a pathlib path (for callers off the query path)."""
+        from pathlib import Path
+
+        return Path(self.location)
 
     @property
     def names(self) -> frozenset[str]:
@@ -87,11 +103,12 @@ class Manifest(namedtuple("Manifest", ("folder", "entries"))):
     def read_verified(self, name: str) -> bytes:
         """The bytes of the listed file `name`, after checking them against its size and digest."""
         entry = self.entries.get(name)
-        path = self.folder / name
+        path = pathtext.join(self.location, name)
         if entry is None:
-            raise CorruptOutput(f"{path}: not listed in {self.folder / MANIFEST_NAME}")
+            raise CorruptOutput(f"{path}: not listed in {pathtext.join(self.location, MANIFEST_NAME)}")
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError as exc:
             raise CorruptOutput(f"{path}: cannot be read ({exc.strerror or exc})") from None
         check(path, data, entry)
@@ -135,7 +152,7 @@ def check_folder(folder: Path, entry: Entry) -> None:
         raise CorruptOutput(f"{folder}: its files differ from those the build recorded (changed since)")
 
 
-def check(path: Path, data: bytes, entry: Entry) -> None:
+def check(path: Path | str, data: bytes, entry: Entry) -> None:
     """Raise CorruptOutput unless `data` (read from `path`) has the size and digest of `entry`."""
     if len(data) != entry.size:
         raise CorruptOutput(
@@ -145,11 +162,12 @@ def check(path: Path, data: bytes, entry: Entry) -> None:
         raise CorruptOutput(f"{path}: its SHA-256 differs from the one the build recorded (edited since)")
 
 
-def read_manifest(folder: Path) -> Manifest | None:
+def read_manifest(folder: Path | str) -> Manifest | None:
     """The manifest of `folder`, or None when it has none; a malformed one raises CorruptOutput."""
-    path = folder / MANIFEST_NAME
+    path = pathtext.join(os.fspath(folder), MANIFEST_NAME)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
@@ -162,7 +180,7 @@ def read_manifest(folder: Path) -> Manifest | None:
         if len(parts) != 3 or len(parts[0]) != 64 or not parts[1].isdigit() or "/" in parts[2]:
             raise CorruptOutput(f"{path}:{number}: not a manifest line (SHA256 SIZE NAME)")
         entries[parts[2]] = Entry(parts[2], int(parts[1]), parts[0])
-    return Manifest(folder, entries)
+    return Manifest(os.fspath(folder), entries)
 
 
 def write_manifest(folder: Path, known: dict[str, Entry] | None = None) -> Manifest:

@@ -14,16 +14,17 @@ Pure standard library: both the build path and the query path import it.
 from __future__ import annotations
 
 import os
-from collections import namedtuple
-from pathlib import Path
 
+from alaska_kg import pathtext
 from alaska_kg.errors import ReadOnlySources, SourceNotFound
+from alaska_kg.records import Record
 
 ROOT_ENV_VAR = "ALASKA_KG_ROOT"
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
-PACKAGED_ROOT = _PACKAGE_DIR / "_resources"
-REPOSITORY_ROOT = _PACKAGE_DIR.parents[1]
+# Text, not pathlib (alaska_kg.pathtext: the query path does not import pathlib).
+_PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
+PACKAGED_ROOT = os.path.join(_PACKAGE_DIR, "_resources")
+REPOSITORY_ROOT = os.path.dirname(os.path.dirname(_PACKAGE_DIR))
 
 ONTOLOGY_FILE = "alaska.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -33,6 +34,7 @@ SOURCE_TEXT = "source/alaska-talks.txt"
 
 TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms): its names only for checkers
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Literal
 
     Origin = Literal["option", "clone", "environment", "packaged", "repository"]
@@ -48,24 +50,35 @@ ORIGINS: dict[str, str] = {
 }
 
 
-# A named tuple, not a frozen dataclass (~6 ms with inspect and ast, ~0.5 ms per class) nor a
-# typing.NamedTuple (typing: ~2.5 ms): as immutable, and the query path imports neither (alaska_kg.manifest).
-class Layout(namedtuple("Layout", ("root", "origin"), defaults=("option",))):
-    """The source files of the graph under one root folder, and how that folder was found."""
+class Layout(Record):
+    """The source files of the graph under one root folder (`folder`, as text), and how that folder was
+    found. The properties give pathlib paths, for the build and other callers off the query path."""
 
     __slots__ = ()
-    root: Path
+    _fields = ("folder", "origin")
+    folder: str
     origin: Origin
+
+    def __new__(cls, folder: str | os.PathLike[str], origin: Origin = "option") -> Layout:
+        return tuple.__new__(cls, (os.fspath(folder), origin))
+
+    @property
+    def root(self) -> Path:
+        """The root folder as a pathlib path."""
+        from pathlib import Path
+
+        return Path(self.folder)
 
     @property
     def is_packaged(self) -> bool:
         """The root is the installed package's own copy (or inside it): read it, never write it."""
-        return self.root == PACKAGED_ROOT or PACKAGED_ROOT in self.root.parents
+        packaged = os.fspath(PACKAGED_ROOT)
+        return self.folder == packaged or self.folder.startswith(packaged.rstrip(os.sep) + os.sep)
 
     @property
     def origin_text(self) -> str:
         """Where the sources come from, in words: `/path (found from the current folder)`."""
-        return f"{self.root} ({ORIGINS[self.origin]})"
+        return f"{self.folder} ({ORIGINS[self.origin]})"
 
     @property
     def ontology_dir(self) -> Path:
@@ -120,51 +133,56 @@ class Layout(namedtuple("Layout", ("root", "origin"), defaults=("option",))):
         return tuple(sorted(self.queries_dir.rglob("*.rq")))
 
 
-def is_source_root(folder: Path) -> bool:
+def is_source_root(folder: str | os.PathLike[str]) -> bool:
     """A folder holds the sources when it has `ontology/alaska.ttl` and a `data/` folder."""
+    folder = os.fspath(folder)
     # lexists: a clone whose ontology file is broken is still the clone (the build then names the file)
-    return os.path.lexists(folder / "ontology" / ONTOLOGY_FILE) and (folder / "data").is_dir()
+    return os.path.lexists(pathtext.join(folder, "ontology", ONTOLOGY_FILE)) and pathtext.is_dir(
+        pathtext.join(folder, "data")
+    )
 
 
-def find_clone(start: Path | None = None) -> Path | None:
+def find_clone(start: str | os.PathLike[str] | None = None) -> str | None:
     """`start` (default: the current folder) or its nearest ancestor that holds the sources, as git looks
     for `.git`; None when no folder up to the file system's root does."""
     try:
-        here = Path.cwd() if start is None else Path(start)
+        here = pathtext.absolute(os.getcwd() if start is None else os.fspath(start))
     except OSError:  # the current folder was deleted under us
         return None
-    here = here.absolute()
-    for folder in (here, *here.parents):
+    for folder in pathtext.ancestors(here):
         if is_source_root(folder):
             return folder
     return None
 
 
-def find_root(root: Path | str | None = None) -> tuple[Path, Origin]:
-    """The source root and how it was found, following the lookup order in the module docstring."""
+def find_root(root: str | os.PathLike[str] | None = None) -> tuple[str, Origin]:
+    """The source root (as text) and how it was found, following the lookup order in the module
+    docstring."""
     if root is not None:
-        return Path(root).resolve(), "option"
+        return pathtext.resolve(os.fspath(root)), "option"
     clone = find_clone()
     if clone is not None:
-        return clone.resolve(), "clone"
+        return pathtext.resolve(clone), "clone"
     from_env = os.environ.get(ROOT_ENV_VAR)
     if from_env:
-        return Path(from_env).resolve(), "environment"
-    if PACKAGED_ROOT.is_dir():
-        return PACKAGED_ROOT, "packaged"
-    return REPOSITORY_ROOT, "repository"
+        return pathtext.resolve(from_env), "environment"
+    if pathtext.is_dir(os.fspath(PACKAGED_ROOT)):
+        return os.fspath(PACKAGED_ROOT), "packaged"
+    return os.fspath(REPOSITORY_ROOT), "repository"
 
 
-def resolve_root(root: Path | str | None = None) -> Path:
+def resolve_root(root: str | os.PathLike[str] | None = None) -> Path:
     """Return the source root following the lookup order in the module docstring."""
-    return find_root(root)[0]
+    from pathlib import Path
+
+    return Path(find_root(root)[0])
 
 
-def locate(root: Path | str | None = None) -> Layout:
+def locate(root: str | os.PathLike[str] | None = None) -> Layout:
     """Return the layout of the sources found by `find_root(root)`; SourceNotFound (6) when a root given by
     --root or $ALASKA_KG_ROOT is no folder (else a query by name would say only "no query named …")."""
     found, origin = find_root(root)
-    if origin in ("option", "environment") and not found.is_dir():
+    if origin in ("option", "environment") and not pathtext.is_dir(found):
         given = "--root" if origin == "option" else f"${ROOT_ENV_VAR}"
         raise SourceNotFound(
             f"{found}: source root not found (given by {given}); it must hold ontology/, data/"
@@ -196,7 +214,7 @@ def ensure_writable(layout: Layout, what: str) -> None:
     replaced by the next install, and is not what the user edits."""
     if layout.is_packaged:
         raise ReadOnlySources(
-            f"{layout.root}: will not write {what} in the sources packaged with alaska-kg (the installer's "
+            f"{layout.folder}: will not write {what} in the sources packaged with alaska-kg (the installer's "
             "copy); run the command inside a clone of the repository, or give --root DIR of a copy to edit"
         )
 

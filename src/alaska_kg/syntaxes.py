@@ -9,12 +9,15 @@ by its extension, every RDF syntax Oxigraph parses, and refuses an extension it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from pathlib import Path
-
 from pyoxigraph import RdfFormat
 
 from alaska_kg.errors import UsageError
+from alaska_kg.pathtext import suffix
+
+TYPE_CHECKING = False  # neither typing nor pathlib on the query path: their names only for checkers
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from pathlib import Path
 
 # every name a user may type -> the canonical name the code uses
 ALIASES: dict[str, str] = {
@@ -105,7 +108,7 @@ def check_output_path(path: str | None, option: str = "-o") -> None:
     was meant. `./turtle` says it is."""
     if path is None or path == "-":
         return
-    if canonical(path) is not None and "/" not in path and not Path(path).suffix:
+    if canonical(path) is not None and "/" not in path and not suffix(path):
         raise UsageError(
             f"{option} {path}: {path!r} is a format name, not a file name; give the format with --format "
             f"{path} (and {option} FILE to write a file; {option} ./{path} if you mean a file called that)"
@@ -114,7 +117,7 @@ def check_output_path(path: str | None, option: str = "-o") -> None:
 
 def syntax_of(path: Path | str) -> str | None:
     """The canonical RDF syntax a file's extension says it holds, or None (`.gz` and the like included)."""
-    return _BY_EXTENSION.get(Path(path).suffix.casefold())
+    return _BY_EXTENSION.get(suffix(str(path)).casefold())
 
 
 def dataset_syntax(path: Path | str) -> str:
@@ -122,9 +125,9 @@ def dataset_syntax(path: Path | str) -> str:
     name = syntax_of(path)
     if name is None:
         known = ", ".join(ext for _, exts in RDF_SYNTAXES.values() for ext in exts)
-        suffix = Path(path).suffix or "(none)"
+        extension = suffix(str(path)) or "(none)"
         raise UsageError(
-            f"{path}: cannot tell the RDF syntax from the extension {suffix}; --dataset reads {known}"
+            f"{path}: cannot tell the RDF syntax from the extension {extension}; --dataset reads {known}"
         )
     return name
 

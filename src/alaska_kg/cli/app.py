@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 
 from alaska_kg import __version__
 from alaska_kg.cli.sources import sources
@@ -17,6 +16,7 @@ from alaska_kg.syntaxes import RDF_SYNTAXES, format_type
 TYPE_CHECKING = False  # neither typing (~2.5 ms) nor argparse (~5 ms) on the path of a common command line
 if TYPE_CHECKING:  # argparse only for a command line the fast path (alaska_kg.cli.fast) does not read
     import argparse
+    from collections.abc import Callable
     from typing import NoReturn, TextIO
 
 PROG = "alaska-kg"
@@ -300,20 +300,28 @@ def _end_if_a_query_runs_on(code: int, err: TextIO) -> None:
         os._exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `alaska-kg` console script; returns the process exit code (or, after a query
-    was stopped at its deadline or by Ctrl-C, ends the process with it)."""
+def main(argv: list[str] | None = None, *, imports_without_gc: bool = False) -> int:
+    """Entry point of the `alaska-kg` command; returns the process exit code (or, after a query was
+    stopped at its deadline or by Ctrl-C, ends the process with it). `imports_without_gc`: the caller
+    turned the garbage collector off for the imports (scripts/alaska-kg); it is turned back on once the
+    command line is read, which imports the command's modules."""
     out, err = sys.stdout, sys.stderr
     if argv is None:
         argv = sys.argv[1:]
-    args = _fast_args(argv)
-    if args is not None:
-        _light_run.append(True)
-    else:
-        try:
-            args = _parser(argv[0] if argv else None).parse_args(argv)
-        except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
-            return exc.code if isinstance(exc.code, int) else 2
+    try:
+        args = _fast_args(argv)
+        if args is not None:
+            _light_run.append(True)
+        else:
+            try:
+                args = _parser(argv[0] if argv else None).parse_args(argv)
+            except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
+                return exc.code if isinstance(exc.code, int) else 2
+    finally:
+        if imports_without_gc:
+            import gc  # built into the interpreter: nothing to load
+
+            gc.enable()
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler  # type: ignore[attr-defined]
     debug = bool(getattr(args, "debug", False))
     try:
@@ -329,8 +337,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", 1, debug, err)
 
 
-def run() -> int:
-    """The `alaska-kg` console script and `python -m alaska_kg`: `main()`, then the end of the process.
+def run(imports_without_gc: bool = False) -> int:
+    """The `alaska-kg` command (scripts/alaska-kg) and `python -m alaska_kg`: `main()`, then the end of
+    the process (`imports_without_gc`: see `main`).
 
     After a query-path command read by the fast path, that built nothing, left no other thread running and
     registered nothing to run at exit, the output is flushed and the process ends at once (`os._exit`):
@@ -338,7 +347,7 @@ def run() -> int:
     of a cold `alaska-kg query` (docs/performance.md) and has nothing else to do. Anything else ends as
     usual, when the caller (`sys.exit`) returns the code.
     """
-    code = main()
+    code = main(imports_without_gc=imports_without_gc)
     if _nothing_left_to_finish():
         try:
             sys.stdout.flush()

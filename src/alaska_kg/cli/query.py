@@ -9,7 +9,6 @@ imported only when an endpoint is given.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 
 from alaska_kg.cli.sources import make_dataset, sources
 from alaska_kg.display import printable
@@ -26,6 +25,7 @@ from alaska_kg.syntaxes import check_output_path, format_name, format_type, synt
 TYPE_CHECKING = False  # neither typing (~2.5 ms) nor argparse (~5 ms) on the path of a common command line
 if TYPE_CHECKING:  # argparse is imported only when a command line is not one the fast path reads
     import argparse
+    from collections.abc import Callable
     from typing import TextIO, TypeVar
 
     _T = TypeVar("_T")

@@ -7,14 +7,19 @@ integrity queries, listed apart and run by the name `checks/NAME`.
 
 from __future__ import annotations
 
-from collections import namedtuple
-from pathlib import Path
+import os
 
+from alaska_kg import pathtext
 from alaska_kg.display import undecodable_at
 from alaska_kg.errors import QueryHeaderError, QueryNotFound, QuerySyntaxError
 from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.paths import Layout
 from alaska_kg.query.header import QueryHeader, parse_header
+from alaska_kg.records import Record
+
+TYPE_CHECKING = False  # pathlib is not imported on the query path (alaska_kg.pathtext)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CHECKS_DIR = "checks"
 FEDERATED_TAG = "federated"
@@ -28,16 +33,16 @@ def is_query_id(name: str) -> bool:
     return all(word and _ID_CHARS.issuperset(word) for word in name.split("-"))
 
 
-# A named tuple, not a frozen dataclass (~6 ms with inspect and ast, ~0.5 ms per class) nor a
-# typing.NamedTuple (typing: ~2.5 ms): as immutable, and the query path imports neither (alaska_kg.manifest).
-class QuerySource(namedtuple("QuerySource", ("id", "text", "header", "path"), defaults=(None,))):
+class QuerySource(Record):
     """One query: where it comes from, its text and its header (empty for an inline query)."""
 
     __slots__ = ()
+    _fields = ("id", "text", "header", "path")
+    _defaults = (None,)
     id: str  # the canned name, the file path, or "--sparql"
     text: str
     header: QueryHeader
-    path: Path | None
+    path: str | None  # the file, as text
 
     @property
     def federated(self) -> bool:
@@ -47,13 +52,15 @@ class QuerySource(namedtuple("QuerySource", ("id", "text", "header", "path"), de
     @property
     def where(self) -> str:
         """How error messages name the query: its file, or `--sparql` for inline text."""
-        return str(self.path) if self.path is not None else self.id
+        return self.path if self.path is not None else self.id
 
 
-def read_query(path: Path, query_id: str | None = None, *, require_header: bool = False) -> QuerySource:
+def read_query(path: Path | str, query_id: str | None = None, *, require_header: bool = False) -> QuerySource:
     """Read a .rq file and its header; a canned query (`require_header`) must have one with a summary."""
+    path = os.fspath(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except FileNotFoundError:
         raise QueryNotFound(f"{path}: no such query file") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -99,15 +106,14 @@ def canned_queries(layout: Layout) -> tuple[QuerySource, ...]:
 
 def find_query(layout: Layout, name: str) -> QuerySource:
     """The query `name`: a path to an existing .rq file, a canned id, or `checks/ID`."""
-    as_path = Path(name)
-    if name.endswith(SUFFIX) and as_path.is_file():
-        return read_query(as_path)
+    if name.endswith(SUFFIX) and pathtext.is_file(name):
+        return read_query(name)
     checks = name.startswith(f"{CHECKS_DIR}/")
     base = name.removeprefix(f"{CHECKS_DIR}/")
     if is_query_id(base):
-        folder = layout.queries_dir / CHECKS_DIR if checks else layout.queries_dir
-        path = folder / f"{base}{SUFFIX}"
-        if path.is_file():
+        folder = pathtext.join(layout.folder, "queries", *((CHECKS_DIR,) if checks else ()))
+        path = pathtext.join(folder, f"{base}{SUFFIX}")
+        if pathtext.is_file(path):
             return read_query(path, name, require_header=True)
     if name.endswith(SUFFIX):
         raise QueryNotFound(f"{name}: no such query file")

@@ -14,27 +14,32 @@ under `--graph all` or `asserted` (everything in a file is stated); `--graph inf
 
 from __future__ import annotations
 
-from collections import namedtuple
-from collections.abc import Callable
-from pathlib import Path
+import os
 
 from pyoxigraph import DefaultGraph, NamedNode, Store
 
-from alaska_kg.cache import DATASET_FILE, STORE_FOLDER, cached_entry
+from alaska_kg import pathtext
+from alaska_kg.cache import DATASET_FILE, STORE_FOLDER, cached_entry, read_verified
 from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, UsageError
 from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.manifest import Manifest, read_manifest
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
 from alaska_kg.paths import Layout
+from alaska_kg.records import Record
 from alaska_kg.syntaxes import RDF_SYNTAXES, SYNTAX_NAMES, dataset_syntax, syntax_of
 
 TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms): its names only for checkers
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
     from typing import Literal
 
     GraphSelection = Literal["all", "asserted", "inferred"]
+    # What fills the cache when it has no dataset: (layout, rebuild) -> the built N-Quads file.
+    MakeDataset = Callable[[Layout, bool], Path]
 else:
     GraphSelection = str
+    MakeDataset = object
 GRAPH_SELECTIONS: tuple[str, ...] = ("all", "asserted", "inferred")  # = GraphSelection's values
 # What each selection makes the query's default graph: the RDF merge of these named graphs.
 SELECTED_GRAPHS: dict[str, tuple[str, ...]] = {
@@ -42,20 +47,30 @@ SELECTED_GRAPHS: dict[str, tuple[str, ...]] = {
     "asserted": ("ontology", "asserted", "links"),  # what the sources state
     "inferred": ("inferred",),  # only what reasoning added: to see what it contributes
 }
-# What fills the cache when it has no dataset: (layout, rebuild) -> the built N-Quads file.
-MakeDataset = Callable[[Layout, bool], Path]
 _POSITION = LazyRegex(r"\b(?:at|between line) (\d+)(?::| column )(\d+)")
 
 
-# A named tuple, not a frozen dataclass (~6 ms with inspect and ast, ~0.5 ms per class) nor a
-# typing.NamedTuple (typing: ~2.5 ms): as immutable, and the query path imports neither (alaska_kg.manifest).
-class OpenDataset(namedtuple("OpenDataset", ("store", "path", "built"), defaults=(False,))):
-    """A loaded dataset and where it came from (`built`: the cache had to be filled first)."""
+class OpenDataset(Record):
+    """A loaded dataset and the file it came from (`location`, text; `path`: as a pathlib path); `built`:
+    the cache had to be filled first."""
 
     __slots__ = ()
+    _fields = ("store", "location", "built")
     store: Store
-    path: Path
+    location: str | None
     built: bool
+
+    def __new__(
+        cls, store: Store, location: str | os.PathLike[str] | None, built: bool = False
+    ) -> OpenDataset:
+        return tuple.__new__(cls, (store, None if location is None else os.fspath(location), built))
+
+    @property
+    def path(self) -> Path | None:
+        """The file, as a pathlib path (for callers off the query path)."""
+        from pathlib import Path
+
+        return None if self.location is None else Path(self.location)
 
     @property
     def own_graphs(self) -> bool:
@@ -82,8 +97,8 @@ class OpenDataset(namedtuple("OpenDataset", ("store", "path", "built"), defaults
             return [NamedNode(graph_iri(name)) for name in SELECTED_GRAPHS[selection]]
         if selection == "inferred":
             raise UsageError(
-                f"{self.path}: holds none of the dataset's named graphs (not a dataset built by alaska-kg), "
-                "so nothing in it is known to be inferred; --graph inferred needs a built dataset"
+                f"{self.location}: holds none of the dataset's named graphs (not a dataset built by "
+                "alaska-kg), so nothing in it is known to be inferred; --graph inferred needs a built dataset"
             )
         return [DefaultGraph(), *(g for g in self.store.named_graphs() if isinstance(g, NamedNode))]
 
@@ -94,45 +109,48 @@ def _verified_bytes(
     announce: Callable[[str], None] | None = None,
     make: MakeDataset | None = None,
     entry: Manifest | None = None,
-) -> tuple[Path, bytes, bool, bool]:
-    """The N-Quads file to load, its bytes, whether it had to be built now (`announce` hears of it
-    first), and whether the bytes are a build's, checked against its manifest. Bytes from a build (the
-    cache, or a build folder with its manifest) are checked against the size and SHA-256 recorded with
-    them: a cache entry that fails is rebuilt (announced), a build folder given by `--dataset` is refused
-    (CorruptOutput). A file without a manifest is the user's, read as is."""
+) -> tuple[str, bytes, bool, bool]:
+    """The N-Quads file to load (its path as text), its bytes, whether it had to be built now (`announce`
+    hears of it first), and whether the bytes are a build's, checked against its manifest. Bytes from a
+    build (the cache, or a build folder with its manifest) are checked against the size and SHA-256
+    recorded with them (alaska_kg.cache.read_verified: a check is remembered while the file's stat is
+    unchanged): a cache entry that fails is rebuilt (announced), a build folder given by `--dataset` is
+    refused (CorruptOutput). A file without a manifest is the user's, read as is."""
     if explicit is not None:
-        path = Path(explicit)
-        if not path.is_file():
+        path = os.fspath(explicit)
+        if not pathtext.is_file(path):
             raise SourceNotFound(f"{path}: no such dataset file (build one with `alaska-kg build`)")
         dataset_syntax(path)  # an extension that names no RDF syntax is refused before anything is read
-        manifest = read_manifest(path.parent)
-        if manifest is not None and path.name in manifest.entries:
-            return path, manifest.read_verified(path.name), False, True
+        manifest = read_manifest(pathtext.parent(path))
+        if manifest is not None and pathtext.name(path) in manifest.entries:
+            return path, read_verified(manifest, pathtext.name(path)), False, True
         try:
-            return path, path.read_bytes(), False, False
+            with open(path, "rb") as handle:
+                return path, handle.read(), False, False
         except OSError as exc:
             raise SourceNotFound(f"{path}: cannot read the dataset: {exc.strerror or exc}") from None
     entry = entry if entry is not None else cached_entry(layout, remember=True)
     rebuild = False
     if entry is not None:
         try:
-            return entry.folder / DATASET_FILE, entry.read_verified(DATASET_FILE), False, True
+            path = pathtext.join(entry.location, DATASET_FILE)
+            return path, read_verified(entry, DATASET_FILE), False, True
         except CorruptOutput as exc:
             rebuild = True
             if announce is not None:
-                announce(f"{exc}; rebuilding the cached dataset from {layout.root}")
+                announce(f"{exc}; rebuilding the cached dataset from {layout.folder}")
     if make is None:
         raise SourceNotFound(
-            f"no built dataset for the current sources of {layout.root} in the cache"
+            f"no built dataset for the current sources of {layout.folder} in the cache"
             " (build it with `alaska-kg build`)"
         )
     if not rebuild and announce is not None:
-        announce(f"no built dataset for the current sources in the cache; building it from {layout.root}")
-    path = make(layout, rebuild)
-    entry = read_manifest(path.parent)
+        announce(f"no built dataset for the current sources in the cache; building it from {layout.folder}")
+    path = os.fspath(make(layout, rebuild))
+    entry = read_manifest(pathtext.parent(path))
     if entry is None:
-        raise CorruptOutput(f"{path.parent}: the build left no manifest")
-    return path, entry.read_verified(path.name), True, True
+        raise CorruptOutput(f"{pathtext.parent(path)}: the build left no manifest")
+    return path, read_verified(entry, pathtext.name(path)), True, True
 
 
 def dataset_bytes(
@@ -142,8 +160,10 @@ def dataset_bytes(
     make: MakeDataset | None = None,
 ) -> tuple[Path, bytes, bool]:
     """The N-Quads file to load, its bytes, and whether it had to be built now (see `_verified_bytes`)."""
+    from pathlib import Path
+
     path, data, built, _ = _verified_bytes(layout, explicit, announce, make)
-    return path, data, built
+    return Path(path), data, built
 
 
 def dataset_path(
@@ -157,19 +177,24 @@ def dataset_path(
     return path, built
 
 
-def load_store(path: Path, data: bytes | None = None, verified: bool = False) -> Store:
+def load_store(path: Path | str, data: bytes | None = None, verified: bool = False) -> Store:
     """An in-memory store holding the quads of the RDF file at `path` (its bytes `data`, if read), read in
     the syntax its extension names (N-Quads if none is known: the build cache's file); the triples of a
     one-graph syntax go into the default graph. `verified`: the bytes are a build's own N-Quads, checked
     against its manifest, so Oxigraph's lenient parser reads them (it skips re-validating every IRI and
     literal the build wrote: ~2x faster, measured in docs/performance.md); anything else is read strictly."""
     store = Store()
+    path = os.fspath(path)
     syntax = syntax_of(path) or "nq"
     rdf_format = RDF_SYNTAXES[syntax][0]
-    base = Path(path).resolve().as_uri() if syntax not in ("nq", "nt") else None
+    base = None
+    if syntax not in ("nq", "nt"):  # relative IRIs resolve against the file's own location
+        from pathlib import Path
+
+        base = Path(path).resolve().as_uri()
     try:
         if data is None:
-            store.load(path=str(path), format=rdf_format, base_iri=base)
+            store.load(path=path, format=rdf_format, base_iri=base)
         else:
             store.load(data, format=rdf_format, base_iri=base, lenient=verified and syntax == "nq")
     except SyntaxError as exc:
@@ -209,7 +234,7 @@ def _on_disk(entry: Manifest | None, announce: Callable[[str], None] | None) -> 
         return None
     try:
         folder = entry.verified_folder(STORE_FOLDER)
-        return OpenDataset(Store.read_only(str(folder)), entry.folder / DATASET_FILE, False)
+        return OpenDataset(Store.read_only(str(folder)), pathtext.join(entry.location, DATASET_FILE), False)
     except (CorruptOutput, OSError) as exc:
         if announce is not None:
             announce(f"{exc}; reading the N-Quads instead")

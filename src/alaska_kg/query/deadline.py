@@ -32,7 +32,6 @@ from __future__ import annotations
 import _thread
 import os
 import time
-from collections.abc import Callable
 
 from alaska_kg import errors
 from alaska_kg.errors import AlaskaKgError, QueryTimeout
@@ -42,14 +41,16 @@ GRACE = 1.0  # the worker's own alarm rings this long after the deadline, in cas
 _CHUNK = 1 << 16
 _MAX_ALARM = 10.0**8  # seconds (three years): setitimer refuses what it cannot represent
 
-Work = Callable[[], "tuple[int, bytes]"]
 TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms): its names only for checkers
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Literal
 
     Isolation = Literal["thread", "process"]
+    Work = Callable[[], "tuple[int, bytes]"]
 else:
     Isolation = str
+    Work = object
 _abandoned: list[int] = []  # one entry per thread left running past its deadline or a Ctrl-C
 
 

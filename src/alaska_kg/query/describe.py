@@ -8,11 +8,6 @@ TextPositionSelector/TextQuoteSelector).
 
 from __future__ import annotations
 
-import difflib
-import textwrap
-from collections.abc import Iterable
-from dataclasses import dataclass
-
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from alaska_kg.display import printable
@@ -20,6 +15,11 @@ from alaska_kg.errors import ResourceNotFound
 from alaska_kg.namespaces import AK, PREFIXES, expand, graph_iri, shorten
 from alaska_kg.query.dataset import OpenDataset
 from alaska_kg.query.labels import iris_in, labels, show
+from alaska_kg.records import Record
+
+TYPE_CHECKING = False  # collections is not imported on the query path (alaska_kg.records)
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
@@ -34,20 +34,33 @@ MAX_CANDIDATES = 8
 WIDTH = 100
 
 
-@dataclass(frozen=True)
-class SourceSentence:
+# Records, not frozen dataclasses: `dataclasses` imports `inspect` (~5 ms of a cold `describe`).
+class SourceSentence(Record):
     """A text unit of the article: its IRI, its offsets in code points, its exact text."""
 
+    __slots__ = ()
+    _fields = ("unit", "start", "end", "text")
     unit: str
     start: int | None
     end: int | None
     text: str
 
 
-@dataclass(frozen=True)
-class Description:
+class Description(Record):
     """What the graph says of one resource."""
 
+    __slots__ = ()
+    _fields = (
+        "iri",
+        "label",
+        "types",
+        "inferred_types",
+        "facts",
+        "inferred_facts",
+        "incoming",
+        "matches",
+        "sources",
+    )
     iri: str
     label: str | None
     types: tuple[str, ...]
@@ -100,6 +113,8 @@ def resolve(store: Store, thing: str) -> str:
         if _occurs(store, iri):
             return iri
         known = sorted({shorten(i) for ids in _names(store).values() for i in ids})
+        import difflib  # only to suggest a name
+
         close = difflib.get_close_matches(shorten(iri), known, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise ResourceNotFound(f"{thing}: no such resource in the dataset{hint}")
@@ -118,6 +133,8 @@ def resolve(store: Store, thing: str) -> str:
         return partial.pop()
     if partial:
         raise _ambiguous(thing, partial, store)
+    import difflib  # only to suggest a name
+
     close = difflib.get_close_matches(thing, sorted(named), n=5, cutoff=0.5)
     hint = f"; closest labels: {', '.join(close)}" if close else ""
     raise ResourceNotFound(f"nothing in the dataset is called {thing!r}{hint}")
@@ -227,6 +244,8 @@ def render(description: Description, store: Store, *, raw: bool = False) -> str:
         for source in d.sources:
             span = f"{source.start}–{source.end}" if source.start is not None else "?"
             head = f"  {shorten(source.unit)} [{span}] "
+            import textwrap  # only for the source sentences
+
             lines += textwrap.wrap(
                 source.text or "(no text)", width=WIDTH, initial_indent=head, subsequent_indent=" " * 6
             )

@@ -23,15 +23,14 @@ else it is refused.
 
 from __future__ import annotations
 
-from collections import namedtuple
-from collections.abc import Iterator, Mapping
-
 from alaska_kg.errors import ForbiddenQuery, QuerySyntaxError, QueryTooLarge
 from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
+from alaska_kg.records import Record
 
 TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms)
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
     from typing import NoReturn
 
 DATASET_GRAPHS = frozenset(graph_iri(name) for name in GRAPH_NAMES)
@@ -175,13 +174,12 @@ MAX_NESTING = 128  # `{`, `(`, `[` open at once; Oxigraph's recursive parser ove
 MAX_TOKENS = 2000
 
 
-# A named tuple, not a frozen dataclass (~6 ms with inspect and ast, ~0.5 ms per class) nor a
-# typing.NamedTuple (typing: ~2.5 ms): as immutable, and the query path imports neither (alaska_kg.manifest).
-class Token(namedtuple("Token", ("kind", "text", "start", "line", "column"))):
+class Token(Record):
     """One terminal of the query text: its kind (the group name of `_TOKEN`), its text as written, and
     where it starts (offset into the text, 1-based line and column in code points)."""
 
     __slots__ = ()
+    _fields = ("kind", "text", "start", "line", "column")
     kind: str
     text: str
     start: int
@@ -211,8 +209,166 @@ def _decoded(escape: str) -> str | None:
     return None if 0xD800 <= number <= 0xDFFF or number > 0x10FFFF else chr(number)
 
 
+# ---------------------------------------------------------------- the same terminals, read by hand
+# `re` itself (with enum, functools, collections: ~5 ms) and the terminals a query needs (~1 ms) were
+# the largest cost left on the path of a cold query. `_plain_token` reads the tokens every query is made
+# of by hand, as the patterns above match them (the first alternative that matches, among the terminals
+# that can start with the character at hand); at anything it is not sure of (a backslash, `%`, a non-ASCII
+# character in or right after a name, `_:`, or text no terminal matches) it answers None and the patterns
+# decide: they still define the lexer. tests/test_cold_path.py compares the two at every position of
+# every query and of generated text.
+_SPACE = frozenset(_WS)
+_DIGIT = frozenset(_DIGITS)
+_LETTER = frozenset(_LETTERS)
+_ALNUM = _LETTER | _DIGIT
+_WORD = _ALNUM | {"_"}  # [A-Za-z0-9_]: the rest of a word, VARNAME in ASCII
+_NAME = _WORD | {"-", "."}  # PN_CHARS and `.`, in ASCII
+_LOCAL = _NAME | {":"}  # PN_LOCAL's middle characters, in ASCII
+_LOCAL_START = _WORD | {":"}  # PN_LOCAL's first character, in ASCII (no PLX)
+_NOT_IN_IRI = frozenset('<>"{}|^`\\') | frozenset(map(chr, range(0x21)))
+_PAIRS = frozenset(("^^", "&&", "||", "!=", "<=", ">="))
+_SINGLE = frozenset("{}()[];,.*/|^!=<>+-?")
+
+
+def _run(text: str, position: int, allowed: frozenset[str]) -> int:
+    """The end of the run of `allowed` characters from `position`."""
+    end = len(text)
+    while position < end and text[position] in allowed:
+        position += 1
+    return position
+
+
+def _unsure_after(text: str, position: int) -> bool:
+    """Whether the character at `position` might continue a name (non-ASCII, `%`, a backslash)."""
+    return position < len(text) and (not text[position].isascii() or text[position] in "%\\")
+
+
+def _plain_number(text: str, position: int) -> int | None:
+    """The end of the number at `position` (_TERMINALS' "number": its alternatives in order), or None."""
+    start = position + 1 if text[position] in "+-" else position
+    digits = _run(text, start, _DIGIT)
+    point = digits < len(text) and text[digits] == "."
+    fraction = _run(text, digits + 1, _DIGIT) if point else digits
+
+    def exponent(at: int) -> int | None:
+        if at >= len(text) or text[at] not in "eE":
+            return None
+        at += 1 if at + 1 < len(text) and text[at + 1] in "+-" else 0
+        end = _run(text, at + 1, _DIGIT)
+        return end if end > at + 1 else None
+
+    if digits > start and point:  # [0-9]+\.[0-9]*EXPONENT
+        end = exponent(fraction)
+        if end is not None:
+            return end
+    if digits == start and point and fraction > digits + 1:  # \.[0-9]+EXPONENT
+        end = exponent(fraction)
+        if end is not None:
+            return end
+    if digits > start:  # [0-9]+EXPONENT
+        end = exponent(digits)
+        if end is not None:
+            return end
+    if point and fraction > digits + 1:  # [0-9]*\.[0-9]+
+        return fraction
+    if digits > start:  # [0-9]+
+        return digits
+    return None
+
+
+def _plain_pname(text: str, position: int) -> tuple[str, int] | None:
+    """A prefixed name at `position` (a letter or `:`), else the word there; None when unsure."""
+    colon = position
+    if text[position] != ":":
+        colon = _run(text, position, _NAME)
+        if _unsure_after(text, colon):
+            return None
+        if colon >= len(text) or text[colon] != ":" or text[colon - 1] == ".":
+            return "word", _run(text, position, _WORD)  # no prefixed name: a word
+    start = colon + 1
+    if start >= len(text) or text[start] not in _LOCAL_START:
+        return None if _unsure_after(text, start) else ("pname", start)
+    end = _run(text, start, _LOCAL)
+    if _unsure_after(text, end):
+        return None
+    while text[end - 1] == ".":  # PN_LOCAL does not end with `.`
+        end -= 1
+    return "pname", end
+
+
+def _plain_token(text: str, position: int) -> tuple[str, int] | None:
+    """The kind and end of the token at `position` as `_TOKEN` finds it, read without `re`; None when not
+    sure (see above): then the patterns decide."""
+    char = text[position]
+    if char in _SPACE:
+        return "space", _run(text, position, _SPACE)
+    if char == "#":
+        ends = [end for end in (text.find("\n", position), text.find("\r", position)) if end >= 0]
+        return "comment", min(ends, default=len(text))
+    if char in _LETTER or char == ":":
+        return _plain_pname(text, position)
+    if char in "?$":
+        if position + 1 < len(text) and text[position + 1] in _WORD:
+            end = _run(text, position + 1, _WORD)
+            return None if _unsure_after(text, end) else ("var", end)
+        if char == "?" and not _unsure_after(text, position + 1):
+            return "punct", position + 1
+        return None
+    if char == "<":
+        end = position + 1
+        while end < len(text) and text[end] not in _NOT_IN_IRI:
+            end += 1
+        if end < len(text) and text[end] == ">":
+            return "iri", end + 1
+        if end < len(text) and text[end] == "\\":
+            return None
+        return "punct", position + (2 if text.startswith("=", position + 1) else 1)
+    if char in "'\"":
+        return _plain_string(text, position)
+    if char in _DIGIT or char in "+-.":
+        end = _plain_number(text, position)
+        if end is not None:
+            return "number", end
+        return "punct", position + 1  # `+`, `-`, `.`
+    if char == "@":
+        end = _run(text, position + 1, _LETTER)
+        if end == position + 1:
+            return None
+        while end + 1 < len(text) and text[end] == "-" and text[end + 1] in _ALNUM:
+            end = _run(text, end + 1, _ALNUM)
+        return "langtag", end
+    if char in "([":
+        end = _run(text, position + 1, _SPACE)
+        if end < len(text) and text[end] == (")" if char == "(" else "]"):
+            return ("nil" if char == "(" else "anon"), end + 1
+        return "punct", position + 1
+    if text[position : position + 2] in _PAIRS:
+        return "punct", position + 2
+    if char in _SINGLE:
+        return "punct", position + 1
+    return None
+
+
+def _plain_string(text: str, position: int) -> tuple[str, int] | None:
+    """A string at `position` without a backslash in it, as _STRING reads it; None otherwise."""
+    quote = text[position]
+    if text.startswith(quote * 3, position):
+        close = text.find(quote * 3, position + 3)
+        if close >= 0:
+            return None if "\\" in text[position + 3 : close] else ("string", close + 3)
+    end = position + 1
+    while end < len(text) and text[end] not in (quote, "\\", "\n", "\r"):
+        end += 1
+    if end < len(text) and text[end] == quote:
+        return "string", end + 1
+    return None
+
+
 def _next_token(text: str, position: int) -> tuple[str, int] | None:
     """The kind and the end of the token at `position`, as `_TOKEN.match(text, position)` finds it."""
+    plain = _plain_token(text, position)
+    if plain is not None:
+        return plain
     char = text[position]
     for kind, pattern in _BY_FIRST_CHARACTER.get(char, ()) if char.isascii() else _NON_ASCII_START:
         match = pattern.match(text, position)

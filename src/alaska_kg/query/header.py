@@ -21,14 +21,13 @@ The subset, after the `#+ ` prefix is removed from each line:
 
 from __future__ import annotations
 
-from collections import namedtuple
-from pathlib import Path
-
 from alaska_kg.errors import QueryHeaderError
 from alaska_kg.lazyregex import LazyRegex
+from alaska_kg.records import Record
 
 TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms): its names only for checkers
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Literal
 
     ParamType = Literal["iri", "string", "date", "integer"]
@@ -78,28 +77,24 @@ def _not_text(raw: str) -> bool:
     return (raw[0] in "+-." or raw[0].isdecimal()) and _NOT_TEXT.fullmatch(raw) is not None
 
 
-# A named tuple, not a frozen dataclass (~6 ms with inspect and ast, ~0.5 ms per class) nor a
-# typing.NamedTuple (typing: ~2.5 ms): as immutable, and the query path imports neither (alaska_kg.manifest).
-class Param(namedtuple("Param", ("name", "type", "description", "example"), defaults=("", ""))):
+class Param(Record):
     """A parameter the query declares: bound, when given, to the variable of the same name."""
 
     __slots__ = ()
+    _fields = ("name", "type", "description", "example")
+    _defaults = ("", "")
     name: str
     type: ParamType
     description: str
     example: str
 
 
-class QueryHeader(
-    namedtuple(
-        "QueryHeader",
-        ("summary", "description", "tags", "columns", "params", "present"),
-        defaults=("", "", (), (), (), False),
-    )
-):
+class QueryHeader(Record):
     """The metadata of one .rq file, as its `#+ ` header states it."""
 
     __slots__ = ()
+    _fields = ("summary", "description", "tags", "columns", "params", "present")
+    _defaults = ("", "", (), (), (), False)
     summary: str
     description: str
     tags: tuple[str, ...]
@@ -108,8 +103,9 @@ class QueryHeader(
     present: bool  # whether the file has a header at all
 
 
-class _Line(namedtuple("_Line", ("number", "indent", "text"))):
+class _Line(Record):
     __slots__ = ()
+    _fields = ("number", "indent", "text")
     number: int  # 1-based line of the file
     indent: int
     text: str  # without the indentation

@@ -9,8 +9,6 @@ N-Triples or RDF/XML.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
 from pyoxigraph import QueryResultsFormat, RdfFormat, Store, Triple, serialize
 
 from alaska_kg.display import columns, fit, printable
@@ -21,6 +19,7 @@ from alaska_kg.query.run import Answer
 
 TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms): its names only for checkers
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
     from typing import Literal, TextIO
 
     OutputFormat = Literal["table", "csv", "tsv", "json", "xml", "md", "ttl", "jsonld", "nt"]

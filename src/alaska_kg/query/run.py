@@ -7,9 +7,6 @@ query names its own dataset with FROM, which then wins.
 
 from __future__ import annotations
 
-from collections import namedtuple
-from collections.abc import Iterable, Mapping
-
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, Triple, Variable, parse_query_results
 
 from alaska_kg.display import one_line
@@ -27,9 +24,11 @@ from alaska_kg.namespaces import PREFIXES
 from alaska_kg.query.catalog import QuerySource
 from alaska_kg.query.dataset import OpenDataset
 from alaska_kg.query.guard import check_query
+from alaska_kg.records import Record
 
 TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms): its names only for checkers
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
     from typing import Literal, TypeVar
 
     from alaska_kg.query.dataset import GraphSelection
@@ -49,21 +48,15 @@ _SERVICE_REDIRECTED = "requested too many redirects"  # Oxigraph's text for a 3x
 _SERVICE_NOT_UTF8 = "did not contain valid UTF-8"  # Oxigraph's text for an error body it cannot decode
 
 
-# A named tuple, not a frozen dataclass (~6 ms with inspect and ast, ~0.5 ms per class) nor a
-# typing.NamedTuple (typing: ~2.5 ms): as immutable, and the query path imports neither (alaska_kg.manifest).
-class Answer(
-    namedtuple(
-        "Answer",
-        ("kind", "variables", "solutions", "boolean", "triples", "cut"),
-        defaults=((), None, False, (), False),
-    )
-):
+class Answer(Record):
     """What a query returned: solutions (SELECT, read once), a boolean (ASK) or triples (CONSTRUCT).
 
     `cut`: more solutions or triples came than the caller's cap (`max_rows`); only the first ones are here.
     """
 
     __slots__ = ()
+    _fields = ("kind", "variables", "solutions", "boolean", "triples", "cut")
+    _defaults = ((), None, False, (), False)
     kind: AnswerKind
     variables: tuple[str, ...]
     solutions: QuerySolutions | None
