@@ -12,7 +12,7 @@ from rdflib.namespace import SH
 
 from alaska_kg.build.loading import load_sources
 from alaska_kg.build.validate import (
-    DEFAULT_ENGINE,
+    FALLBACK_ENGINE,
     rewritten_ill_typed_datatypes,
     routed_to_reference,
     validate,
@@ -55,8 +55,9 @@ def _found(data: Graph, sources, engine: str) -> set[tuple[str, str]]:
     }
 
 
-def test_the_default_route_is_auto():
-    assert DEFAULT_ENGINE == "auto"
+def test_the_fallback_route_is_auto():
+    """The default engine ("sparql": tests/test_shacl_sparql.py) hands what it cannot translate to "auto"."""
+    assert FALLBACK_ENGINE == "auto"
 
 
 def test_the_bundled_data_trigger_no_routing(sources):

@@ -11,9 +11,12 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TextIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+TYPE_CHECKING = False  # typing is not imported by the build (issue 12)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -10,8 +10,8 @@ text from a contributor, and `SERVICE` in it would call out during every build.
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, QuerySolutions, RdfFormat, Store
@@ -24,10 +24,12 @@ from alaska_kg.query.deadline import DEFAULT_TIMEOUT, run_with_deadline
 from alaska_kg.query.guard import check_query
 
 
-@dataclass(frozen=True)
-class CheckFailure:
+# A named tuple, not a dataclass: the build imports neither dataclasses (with inspect and ast: ~6 ms)
+# nor typing (issue 12; as alaska_kg.paths does).
+class CheckFailure(namedtuple("CheckFailure", ("name", "summary", "columns", "rows"))):
     """A check that returned rows: its name (`checks/NAME`), what it looks for, and the offending rows."""
 
+    __slots__ = ()
     name: str
     summary: str
     columns: tuple[str, ...]

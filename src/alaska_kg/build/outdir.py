@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +26,19 @@ _STAGING = "tmp"
 _RETIRED = "old"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
+
+
+def _make_folder(prefix: str, parent: Path) -> str:
+    """A new private folder `parent/prefix<random>`, as tempfile.mkdtemp makes it, without importing
+    tempfile and random for it (~3 ms of a build of the bundled data: issue 12)."""
+    for _ in range(100):
+        path = os.path.join(parent, prefix + os.urandom(6).hex())
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue
+        return os.path.abspath(path)
+    raise FileExistsError(f"{parent}: no free name for a folder starting {prefix!r}")
 
 
 def _prefix(out_dir: Path, kind: str) -> str:
@@ -180,7 +192,7 @@ def swap_in(staging: Path, out_dir: Path) -> None:
         return
     if _exchange(staging, out_dir):
         return
-    retired = Path(tempfile.mkdtemp(prefix=f"{_prefix(out_dir, _RETIRED)}{os.getpid()}-", dir=out_dir.parent))
+    retired = Path(_make_folder(f"{_prefix(out_dir, _RETIRED)}{os.getpid()}-", out_dir.parent))
     retired.rmdir()
     out_dir.rename(retired)
     _between_renames()
@@ -205,7 +217,7 @@ def replace_folder(
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         prefix = f"{_prefix(out_dir, _STAGING)}{os.getpid()}-"
-        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=out_dir.parent))
+        staging = Path(_make_folder(prefix, out_dir.parent))
     except OSError as exc:
         raise OutputError(f"{out_dir.parent}: cannot create a folder here ({exc.strerror})") from exc
     try:

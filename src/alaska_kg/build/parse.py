@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
@@ -24,6 +22,7 @@ from alaska_kg.errors import SourceNotFound, SourceSyntaxError
 from alaska_kg.namespaces import graph_iri
 from alaska_kg.paths import Layout
 
+TYPE_CHECKING = False  # typing is not imported by the build (issue 12)
 if TYPE_CHECKING:
     from rdflib import Graph
 
@@ -66,15 +65,18 @@ def parse_into(store: Store, path: Path, into: NamedNode | DefaultGraph) -> None
         raise SourceNotFound(f"{path}: cannot read ({exc.strerror or exc})") from exc
 
 
-@dataclass
 class SourceStore:
     """The parsed sources of one build: `store` holds the named graphs `asserted` and `links` (and, after
-    `add_ontology`, `ontology`); `ontology` is the ontology alone, in the default graph of its own store."""
+    `add_ontology`, `ontology`); `ontology` is the ontology alone, in the default graph of its own store.
+    (A plain class, not a dataclass: the build does not import dataclasses, issue 12.)"""
 
-    store: Store
-    ontology: Store
-    files: tuple[Path, ...]
-    has_ontology_graph: bool = False
+    def __init__(
+        self, store: Store, ontology: Store, files: tuple[Path, ...], has_ontology_graph: bool = False
+    ) -> None:
+        self.store = store
+        self.ontology = ontology
+        self.files = files
+        self.has_ontology_graph = has_ontology_graph
 
     def class_hierarchy(self) -> list[Quad]:
         """The ontology's rdfs:subClassOf axioms (what sh:class needs from it: build.validate)."""

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import json
 import time
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import Store
 
 from alaska_kg import __version__
 from alaska_kg.build.outdir import check_target, recover, remove_leftovers
-from alaska_kg.build.parse import graph, load_shapes, load_source_store
+from alaska_kg.build.parse import graph, load_source_store
 from alaska_kg.build.pictures import has_pictures
 from alaska_kg.build.publish import SUMMARY_NAME, ExportReport, copy_outputs, export_store, graph_size
-from alaska_kg.build.reason import DEFAULT_REASONER, Reasoner, infer_in_graph
-from alaska_kg.build.validate import ValidationReport, validate_store, with_checks
+from alaska_kg.build.reasoners import DEFAULT_REASONER, Reasoner
+from alaska_kg.build.validate import (
+    DEFAULT_ENGINE,
+    Engine,
+    ValidationReport,
+    read_shapes,
+    validate_store,
+    with_checks,
+)
 from alaska_kg.cache import DATASET_FILE, cache_dir, cached_entry, source_key
 from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, ValidationFailed
 from alaska_kg.manifest import Manifest
@@ -28,10 +35,28 @@ Progress = Callable[[str], None]
 STAGES: tuple[str, ...] = ("parse", "validate", "reason", "export")
 
 
-@dataclass(frozen=True)
-class BuildSummary:
+_SUMMARY_FIELDS = (
+    "version",
+    "source_key",
+    "reasoner",
+    "graph_sizes",  # triples per named graph
+    "class_counts",
+    "validation",
+    "seconds",
+    # where the sources were read: {"root": path, "origin": how it was found (alaska_kg.paths.ORIGINS)}
+    "sources",
+    # entities per ak: class counting the instances of its sub-classes too (the README's table counts so);
+    # class_counts counts each entity under its asserted type only. None in the summary of an older build.
+    "class_counts_with_subclasses",
+)
+
+
+# A named tuple, not a dataclass: the build imports neither dataclasses (with inspect and ast: ~6 ms)
+# nor typing (issue 12; as alaska_kg.paths does).
+class BuildSummary(namedtuple("BuildSummary", _SUMMARY_FIELDS, defaults=(None, None))):
     """What a build produced; stored beside the outputs so that a cached rebuild can report it too."""
 
+    __slots__ = ()
     version: str
     source_key: str
     reasoner: str
@@ -39,14 +64,11 @@ class BuildSummary:
     class_counts: dict[str, int]
     validation: str
     seconds: dict[str, float]
-    # where the sources were read: {"root": path, "origin": how it was found (alaska_kg.paths.ORIGINS)}
-    sources: dict[str, str] | None = None
-    # entities per ak: class counting the instances of its sub-classes too (the README's table counts so);
-    # class_counts counts each entity under its asserted type only. None in the summary of an older build.
-    class_counts_with_subclasses: dict[str, int] | None = None
+    sources: dict[str, str] | None
+    class_counts_with_subclasses: dict[str, int] | None
 
     def to_json(self) -> dict[str, object]:
-        return dict(self.__dict__)
+        return self._asdict()
 
     @classmethod
     def from_file(cls, path: Path) -> BuildSummary:
@@ -64,10 +86,10 @@ def _sources(layout: Layout) -> dict[str, str]:
     return {"root": str(layout.root), "origin": layout.origin}
 
 
-@dataclass(frozen=True)
-class BuildResult:
+class BuildResult(namedtuple("BuildResult", ("out_dir", "files", "summary", "cached"))):
     """The outcome of `build`: where the outputs are, what they hold, and whether the cache served them."""
 
+    __slots__ = ()
     out_dir: Path
     files: tuple[Path, ...]
     summary: BuildSummary
@@ -126,7 +148,14 @@ def _load_context(layout: Layout) -> dict[str, object]:
         ) from exc
 
 
-def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress | None) -> BuildResult:
+def _fresh(
+    layout: Layout,
+    target: Path,
+    reasoner: Reasoner,
+    progress: Progress | None,
+    engine: Engine = DEFAULT_ENGINE,
+    warn: Callable[[str], None] | None = None,
+) -> BuildResult:
     """Do the heavy work and write the outputs into `target` (the cache folder for these sources).
 
     The dataset lives in one Oxigraph store from the parse to the export (build.parse); rdflib is still
@@ -135,10 +164,10 @@ def _fresh(layout: Layout, target: Path, reasoner: Reasoner, progress: Progress 
     watch = _Stopwatch(progress)
     with watch.stage("parse"):
         sources = load_source_store(layout)
-        shapes = load_shapes(layout.shapes_file)
+        shapes = read_shapes(layout.shapes_file)
         context = _load_context(layout)
     with watch.stage("validate"):
-        report = validate_store(sources, shapes, shapes_file=layout.shapes_file)
+        report = validate_store(sources, shapes, shapes_file=layout.shapes_file, engine=engine, warn=warn)
         sources.add_ontology()  # validated without it (build.parse); the checks and the reasoner read it
         if report.conforms:
             report = with_checks(report, layout, store=sources.store, graphs=STATED_GRAPHS)
@@ -195,6 +224,8 @@ def reason_into(store: Store, reasoner: Reasoner) -> int:
         from alaska_kg.build.reason_rules import infer_in_store
 
         return infer_in_store(store, [graph("ontology")], [graph("asserted")], graph("inferred"))
+    from alaska_kg.build.reason import infer_in_graph
+
     return infer_in_graph(store, (graph("ontology"), graph("asserted")), graph("inferred"), reasoner)
 
 
@@ -236,6 +267,7 @@ def build(
     reasoner: Reasoner = DEFAULT_REASONER,
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
+    engine: Engine = DEFAULT_ENGINE,
 ) -> BuildResult:
     """Build the dataset into `out_dir`; unchanged sources reuse the cached outputs of an earlier build,
     once each file is checked against its manifest (a mismatch is reported to `warn` and rebuilt)."""
@@ -252,7 +284,7 @@ def build(
     except CorruptOutput as exc:  # a cached file changed since its build wrote it: never publish it
         if warn is not None:
             warn(f"{exc}; rebuilding the cache entry")
-    _fresh(layout, cache_dir(layout), reasoner, progress)
+    _fresh(layout, cache_dir(layout), reasoner, progress, engine, warn)
     entry, summary = _cached(layout, reasoner) or _incomplete(layout)  # checked again: just written
     if progress is not None:
         progress("publish")

@@ -5,31 +5,28 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import namedtuple
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO, TextIO
 
 import pyoxigraph
 from pyoxigraph import Store
-from rdflib import RDF, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, SKOS, VOID
 
 from alaska_kg import __version__
 from alaska_kg.build.outdir import check_target, replace_folder
 from alaska_kg.build.pictures import picture_writers
+from alaska_kg.build.void import DCTERMS, GRAPH_TITLES, RDF, SKOS, VOID, XSD, void_turtle
 from alaska_kg.cache import STORE_FOLDER, STORE_MIN_QUADS
 from alaska_kg.manifest import MANIFEST_NAME, Manifest
-from alaska_kg.namespaces import GRAPH_BASE, GRAPH_NAMES, PREFIXES, graph_iri
+from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, graph_iri
 
-GRAPH_TITLES = {
-    "ontology": "the alaska-kg ontology (TBox)",
-    "asserted": "the facts stated in data/*.ttl (ABox), links excepted",
-    "inferred": "the OWL 2 RL entailments of the ontology and the asserted facts, noise filtered out",
-    "links": "the links from our resources to Wikidata (data/links.ttl)",
-}
+TYPE_CHECKING = False  # typing is not imported by the build (issue 12)
+if TYPE_CHECKING:
+    from typing import BinaryIO, TextIO
+
+    from rdflib import Graph
 
 TURTLE_NAME = "alaska-kg.ttl"
 NTRIPLES_NAME = "alaska-kg.nt"
@@ -39,9 +36,6 @@ NQUADS_NAME = "alaska-kg.nq"
 VOID_NAME = "alaska-kg.void.ttl"
 SUMMARY_NAME = "alaska-kg.summary.json"
 OUTPUT_PREFIX = "alaska-kg."
-ARTICLE_URL = "https://en.wikipedia.org/wiki/United_States%E2%80%93China_talks_in_Alaska"
-LICENSE = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")
-DATASET_IRI = URIRef(GRAPH_BASE + "dataset")
 
 MEDIA_TYPES = {
     TURTLE_NAME: "text/turtle",
@@ -59,17 +53,14 @@ _HEADER = (
 )
 
 
-@dataclass(frozen=True)
-class ExportReport:
+# A named tuple, not a dataclass: the build imports neither dataclasses (with inspect and ast: ~6 ms)
+# nor typing (issue 12; as alaska_kg.paths does).
+class ExportReport(namedtuple("ExportReport", ("out_dir", "files"))):
     """What one export wrote: the output folder and its files."""
 
+    __slots__ = ()
     out_dir: Path
     files: tuple[Path, ...]
-
-
-def _bind_prefixes(graph: Graph, prefixes: Mapping[str, str] = PREFIXES) -> None:
-    for prefix, namespace in prefixes.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
 
 
 def _ntriples(store: Store, name: str) -> list[bytes]:
@@ -195,79 +186,6 @@ def _on_disk_store(path: Path, nquads: Path) -> None:
     import gc
 
     gc.collect()  # the store's files are released (RocksDB lock) when the object goes
-
-
-def describe_dataset(
-    sizes: Mapping[str, int], class_counts: Mapping[str, int], built_on: date, link_count: int = 0
-) -> Graph:
-    """VoID and DCAT description of the dataset: graphs, sizes, entities per class, files, license, source."""
-    graph = Graph(bind_namespaces="none")
-    _bind_prefixes(graph)
-    ds = DATASET_IRI
-    graph.add((ds, RDF.type, VOID.Dataset))
-    graph.add((ds, RDF.type, DCAT.Dataset))
-    graph.add((ds, DCTERMS.title, Literal("alaska-kg: the United States–China talks in Alaska", lang="en")))
-    graph.add(
-        (
-            ds,
-            DCTERMS.description,
-            Literal(
-                "A knowledge graph of the Wikipedia article on the United States–China talks in Anchorage, "
-                "Alaska "
-                "(18–19 March 2021), every fact traced to the sentence it comes from.",
-                lang="en",
-            ),
-        )
-    )
-    graph.add((ds, DCTERMS.license, LICENSE))
-    graph.add((ds, DCTERMS.source, URIRef(ARTICLE_URL)))
-    graph.add((ds, DCTERMS.created, Literal(built_on.isoformat(), datatype=XSD.date)))
-    graph.add((ds, DCTERMS.hasVersion, Literal(__version__)))
-    graph.add((ds, VOID.uriSpace, Literal(PREFIXES["akr"])))
-    graph.add((ds, VOID.exampleResource, URIRef(PREFIXES["akr"] + "alaska-talks")))
-    graph.add((ds, VOID.triples, Literal(sum(sizes.values()), datatype=XSD.integer)))
-    for namespace in ("ak", "schema", "sem", "org", "prov", "time", "skos", "oa", "foaf"):
-        graph.add((ds, VOID.vocabulary, URIRef(PREFIXES[namespace])))
-    for name in GRAPH_NAMES:
-        subset = URIRef(graph_iri(name))
-        graph.add((ds, VOID.subset, subset))
-        graph.add((subset, RDF.type, VOID.Dataset))
-        graph.add((subset, DCTERMS.title, Literal(GRAPH_TITLES[name], lang="en")))
-        graph.add((subset, VOID.triples, Literal(sizes[name], datatype=XSD.integer)))
-    for cls, count in class_counts.items():
-        partition = URIRef(f"{GRAPH_BASE}dataset/class/{cls.rsplit('#', 1)[-1]}")
-        graph.add((ds, VOID.classPartition, partition))
-        graph.add((partition, VOID["class"], URIRef(cls)))
-        graph.add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
-    wikidata = URIRef(f"{GRAPH_BASE}dataset/wikidata")
-    graph.add((wikidata, RDF.type, VOID.Dataset))
-    graph.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
-    graph.add((wikidata, VOID.uriSpace, Literal(PREFIXES["wd"])))
-    linkset = URIRef(f"{GRAPH_BASE}dataset/wikidata-links")
-    graph.add((ds, VOID.subset, linkset))
-    graph.add((linkset, RDF.type, VOID.Linkset))
-    graph.add((linkset, DCTERMS.title, Literal("links from alaska-kg to Wikidata", lang="en")))
-    graph.add((linkset, VOID.subjectsTarget, ds))
-    graph.add((linkset, VOID.objectsTarget, wikidata))
-    graph.add((linkset, VOID.linkPredicate, SKOS.exactMatch))
-    graph.add((linkset, VOID.triples, Literal(link_count, datatype=XSD.integer)))
-    graph.add(
-        (
-            linkset,
-            DCTERMS.source,
-            Literal(
-                "data/reference/wikidata-qids.tsv; links accepted with `alaska-kg link suggest --accept`"
-            ),
-        )
-    )
-    for file_name, media_type in MEDIA_TYPES.items():
-        distribution = URIRef(f"{GRAPH_BASE}dataset/{file_name}")
-        graph.add((ds, DCAT.distribution, distribution))
-        graph.add((distribution, RDF.type, DCAT.Distribution))
-        graph.add((distribution, DCAT.mediaType, Literal(media_type)))
-        graph.add((distribution, DCAT.downloadURL, Literal(file_name)))
-        graph.add((distribution, DCTERMS.license, LICENSE))
-    return graph
 
 
 Writer = Callable[[Path], None]
@@ -403,9 +321,7 @@ def export_store(
         **picture_writers(lambda: "", NQUADS_NAME, store=store),
         VOID_NAME: lambda path: path.write_bytes(
             header("a VoID and DCAT description")
-            + describe_dataset(sizes, class_counts, date.today(), link_count)
-            .serialize(format="turtle")
-            .encode()
+            + void_turtle(sizes, class_counts, date.today(), link_count, MEDIA_TYPES)
         ),
         **({STORE_FOLDER: on_disk_store} if on_disk else {}),
         # last, so that a callable summary can time the export up to here
@@ -449,7 +365,6 @@ __all__ = [
     "ExportReport",
     "check_target",
     "copy_outputs",
-    "describe_dataset",
     "export",
     "export_store",
     "graph_size",

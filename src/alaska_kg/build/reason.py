@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
+from alaska_kg.build.reasoners import DEFAULT_REASONER, REASONERS, Reasoner
 from alaska_kg.errors import Inconsistent, UsageError
-
-Reasoner = Literal["owlrl", "reasonable", "rules"]
-REASONERS: tuple[Reasoner, ...] = ("owlrl", "reasonable", "rules")
-# owlrl is the reference implementation. "rules" (build/reason_rules.py: the OWL 2 RL rules compiled from the
-# ontology into SPARQL UPDATE, run to a fixpoint in Oxigraph) is the default: tests/test_reasoning.py shows it
-# yields exactly owlrl's entailments on this ontology and data and on a synthetic corpus,
-# tests/test_reasoning_rules.py on one fixture per OWL 2 RL rule, tests/test_reasoning_store.py on random
-# ontologies; benchmarks/reasoning.py measures it faster and lighter than `reasonable` from 10^4 to 10^6
-# triples (docs/performance.md). `reasonable` stays selectable: with the schema rules it lacks added
-# (`_schema_closure`) it also matches owlrl here, but it ignores owl:propertyChainAxiom and reports no
-# inconsistency (cax-dw, checked here for it and owlrl instead).
-DEFAULT_REASONER: Reasoner = "rules"
 
 # The built-in vocabularies: what a reasoner says about their terms is axiomatic, not about our data.
 _BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))

@@ -12,8 +12,8 @@ Standard library and pyoxigraph only, so the scale build can reason without rdfl
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Variable
 
@@ -94,23 +94,24 @@ _KEEP = (
 # ---------------------------------------------------------------- the schema and its closure (scm-*)
 
 
-@dataclass
 class Schema:
-    """The TBox as the rules need it, closed under the OWL 2 RL schema rules (Profiles §4.3, table 9)."""
+    """The TBox as the rules need it, closed under the OWL 2 RL schema rules (Profiles §4.3, table 9).
+    (A plain class, not a dataclass: the build does not import dataclasses, issue 12.)"""
 
-    triples: set[Triple]
-    derived: set[Triple]  # the schema triples the scm-* rules add (noise excluded)
-    super_classes: dict[Term, set[Term]] = field(default_factory=dict)  # C -> every D with C ⊑ D (not C)
-    super_properties: dict[Term, set[Term]] = field(default_factory=dict)
-    domains: dict[Term, set[Term]] = field(default_factory=dict)
-    ranges: dict[Term, set[Term]] = field(default_factory=dict)
-    inverses: dict[Term, set[Term]] = field(default_factory=dict)
-    kinds: dict[Term, set[Term]] = field(default_factory=dict)  # property -> {owl:TransitiveProperty, ...}
-    has_value: dict[Term, list[tuple[Term, Term]]] = field(default_factory=dict)  # R -> [(property, value)]
-    some_values: dict[Term, list[tuple[Term, Term]]] = field(default_factory=dict)  # R -> [(property, class)]
-    all_values: dict[Term, list[tuple[Term, Term]]] = field(default_factory=dict)
-    intersections: dict[Term, list[list[Term]]] = field(default_factory=dict)  # C -> [[C1, ..., Cn]]
-    chains: dict[Term, list[list[Term]]] = field(default_factory=dict)  # P -> [[P1, ..., Pn]]
+    def __init__(self, triples: set[Triple], derived: set[Triple]) -> None:
+        self.triples = triples
+        self.derived = derived  # the schema triples the scm-* rules add (noise excluded)
+        self.super_classes: dict[Term, set[Term]] = {}  # C -> every D with C ⊑ D (not C)
+        self.super_properties: dict[Term, set[Term]] = {}
+        self.domains: dict[Term, set[Term]] = {}
+        self.ranges: dict[Term, set[Term]] = {}
+        self.inverses: dict[Term, set[Term]] = {}
+        self.kinds: dict[Term, set[Term]] = {}  # property -> {owl:TransitiveProperty, ...}
+        self.has_value: dict[Term, list[tuple[Term, Term]]] = {}  # R -> [(property, value)]
+        self.some_values: dict[Term, list[tuple[Term, Term]]] = {}  # R -> [(property, class)]
+        self.all_values: dict[Term, list[tuple[Term, Term]]] = {}
+        self.intersections: dict[Term, list[list[Term]]] = {}  # C -> [[C1, ..., Cn]]
+        self.chains: dict[Term, list[list[Term]]] = {}  # P -> [[P1, ..., Pn]]
 
 
 def _objects(triples: Iterable[Triple], predicate: Term) -> dict[Term, set[Term]]:
@@ -250,11 +251,11 @@ def _schema_step(closure: set[Triple]) -> set[Triple]:
 Atom = tuple[object, object, object]  # a str is a variable, anything else a constant term
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(namedtuple("Rule", ("name", "body", "head"))):
     """If every atom of `body` holds, every atom of `head` does; `name` is the OWL 2 RL rule (or the
-    premise whose one-premise consequences `head` gathers)."""
+    premise whose one-premise consequences `head` gathers). (A named tuple: no dataclasses, issue 12.)"""
 
+    __slots__ = ()
     name: str
     body: tuple[Atom, ...]
     head: tuple[Atom, ...]

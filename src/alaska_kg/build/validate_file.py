@@ -14,13 +14,21 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import Dataset, Graph
 
 from alaska_kg.build.loading import load_sources, new_graph, parse_turtle
-from alaska_kg.build.validate import ValidationReport, locate_violations, validate
+from alaska_kg.build.validate import (
+    DEFAULT_ENGINE,
+    FALLBACK_ENGINE,
+    Engine,
+    ValidationReport,
+    fallback_notice,
+    locate_violations,
+    validate,
+)
 from alaska_kg.errors import SourceNotFound, SourceSyntaxError, UsageError
 from alaska_kg.paths import Layout
 from alaska_kg.syntaxes import QUAD_SYNTAXES, SYNTAX_NAMES, syntax_of
@@ -126,20 +134,34 @@ def validate_file(
     data_format: str | None = None,
     with_sources: bool = False,
     stdin: io.BufferedIOBase | None = None,
+    engine: Engine = DEFAULT_ENGINE,
+    warn: Callable[[str], None] | None = None,
 ) -> ValidationReport:
-    """Validate the data file `name` (module docstring says which graph) against the layout's shapes."""
+    """Validate the data file `name` (module docstring says which graph) against the layout's shapes, with
+    `engine` (build.validate; "sparql" falls back to FALLBACK_ENGINE, said to `warn`, on shapes it cannot
+    translate)."""
     from alaska_kg.build.checks import run_checks
+    from alaska_kg.build.shacl_sparql import Unsupported
 
     data = read_data_file(name, data_format, stdin)
     sources = load_sources(layout)
     parts = (data, sources.asserted, sources.links) if with_sources else (data,)
-    report = validate(parts, sources.ontology, sources.shapes, shapes_file=layout.shapes_file)
+    try:
+        report = validate(
+            parts, sources.ontology, sources.shapes, shapes_file=layout.shapes_file, engine=engine
+        )
+    except Unsupported as exc:
+        if warn is not None:
+            warn(f"{layout.shapes_file}: {fallback_notice(exc)}")
+        report = validate(
+            parts, sources.ontology, sources.shapes, shapes_file=layout.shapes_file, engine=FALLBACK_ENGINE
+        )
     if name != STDIN and (data_format or syntax_of(name)) == "ttl":
         files = [Path(name), *(layout.data_files if with_sources else ())]
         report = locate_violations(report, files)
     store_files = (layout.ontology_file, *(layout.data_files if with_sources else ()))
     failures = run_checks(layout, store_files, extra=data.serialize(format="nt").encode("utf-8"))
-    return replace(report, check_failures=failures, conforms=report.conforms and not failures)
+    return report._replace(check_failures=failures, conforms=report.conforms and not failures)
 
 
 __all__ = ["RDFLIB_PARSERS", "STDIN", "read_data_file", "validate_file"]

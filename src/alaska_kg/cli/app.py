@@ -23,6 +23,15 @@ PROG = "alaska-kg"
 # = alaska_kg.build.reason.REASONERS and DEFAULT_REASONER, kept here to stay light (tests/test_reasoning.py)
 REASONER_CHOICES = ("owlrl", "reasonable", "rules")
 DEFAULT_REASONER = "rules"
+# = alaska_kg.build.validate.ENGINES and DEFAULT_ENGINE (tests/test_shacl_sparql.py)
+ENGINE_CHOICES = ("sparql", "auto", "turbo", "pyshacl")
+DEFAULT_ENGINE = "sparql"
+ENGINE_HELP = (
+    "SHACL engine (default: sparql, the shapes translated into SPARQL and run by Oxigraph, shown by tests "
+    "to report what pySHACL reports; a shapes file it cannot translate falls back to auto with a warning; "
+    "auto is pyshacl-turbo with its known gaps routed to pySHACL; turbo is pyshacl-turbo alone; pyshacl "
+    "is the reference)"
+)
 MAX_VIOLATIONS_SHOWN = 50
 # The module that registers each command: a command line naming one builds (and imports) only that
 # command's parser; anything else (--help, --version, no or an unknown command) gets the whole parser, so
@@ -107,7 +116,7 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"{PROG}: warning: {message}", file=err, flush=True)
 
     try:
-        result = build(layout, Path(args.out), args.reasoner, progress, warn)
+        result = build(layout, Path(args.out), args.reasoner, progress, warn, engine=args.engine)
     except ValidationFailed as exc:
         _print_violations(exc.report, err)
         raise
@@ -134,6 +143,9 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the shapes over the data (or FILE) and print the report; exit 0 when it conforms, 1 when not."""
     from alaska_kg.build.validate import render_report, validate_layout
 
+    def warn(message: str) -> None:
+        print(f"{PROG}: warning: {printable(message)}", file=err, flush=True)
+
     if args.file is not None:
         from alaska_kg.build.validate_file import validate_file
 
@@ -143,11 +155,13 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             data_format=args.data_format,
             with_sources=args.with_sources,
             stdin=sys.stdin.buffer,
+            engine=args.engine,
+            warn=warn,
         )
     else:
         if args.with_sources or args.data_format:
             raise UsageError("--with-sources and --data-format apply to a FILE given to validate")
-        report = validate_layout(sources(args, err))
+        report = validate_layout(sources(args, err), args.engine, warn)
     text = render_report(report, args.format)
     out.write(printable(text, newlines=True) if args.format == "text" else text)
     return 0 if report.conforms else 1
@@ -237,6 +251,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         "and run in Oxigraph, shown by tests to give owlrl's entailments; owlrl is the slow reference; "
         "reasonable ignores property chains)",
     )
+    build.add_argument("--engine", choices=ENGINE_CHOICES, default=DEFAULT_ENGINE, help=ENGINE_HELP)
     build.add_argument("--debug", action="store_true", help="show a traceback on error")
     build.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     build.set_defaults(handler=_build)
@@ -275,6 +290,7 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
         default="text",
         help="report format (default: text; turtle/ttl is the SHACL validation report graph)",
     )
+    validate.add_argument("--engine", choices=ENGINE_CHOICES, default=DEFAULT_ENGINE, help=ENGINE_HELP)
     validate.add_argument("--debug", action="store_true", help="show a traceback on error")
     validate.add_argument("--root", default=None, metavar="DIR", help=ROOT_HELP)
     validate.set_defaults(handler=_validate)

@@ -9,7 +9,7 @@ rows come from `network.rq` beside this module; nothing is drawn that the query 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections import namedtuple
 
 from alaska_kg.query.dataset import OpenDataset
 from alaska_kg.viz.rows import names, select
@@ -32,9 +32,10 @@ NEUTRAL = "#6b6b6b"  # neither party
 TITLE = "Who accused or criticised whom, and over which issue"
 
 
-class Statement(NamedTuple):
+class Statement(namedtuple("Statement", ("iri", "kind", "speaker", "targets", "issues", "date", "turn"))):
     """One accusation or criticism: who made it, against whom, its kind, issues, date and turn."""
 
+    __slots__ = ()
     iri: str
     kind: str
     speaker: str
@@ -44,10 +45,11 @@ class Statement(NamedTuple):
     turn: int | None
 
 
-class Network(NamedTuple):
+class Network(namedtuple("Network", ("statements", "sides", "side_of"))):
     """What the picture shows, read from the graph: the statements, the sides in column order, and the
     side (or None) each actor speaks for."""
 
+    __slots__ = ()
     statements: tuple[Statement, ...]
     sides: tuple[str, ...]
     side_of: dict[str, str | None]

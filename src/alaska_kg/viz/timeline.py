@@ -12,8 +12,8 @@ time (or places only relative to another undated one) is listed below the axis. 
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from datetime import date, timedelta
-from typing import NamedTuple
 
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.query.dataset import OpenDataset
@@ -57,10 +57,11 @@ RELATION_WORDS = {
 }
 
 
-class Event(NamedTuple):
+class Event(namedtuple("Event", ("iri", "start", "end", "year", "words", "relations"))):
     """An event or situation: its dates where the graph gives them, the article's words for when, and its
     relations in time ((relation local name, other event IRI) pairs)."""
 
+    __slots__ = ()
     iri: str
     start: date | None
     end: date | None
@@ -69,10 +70,11 @@ class Event(NamedTuple):
     relations: tuple[tuple[str, str], ...]
 
 
-class Placement(NamedTuple):
+class Placement(namedtuple("Placement", ("relation", "anchor", "words"))):
     """Where an undated event goes: `relation` (its own, or the converse of one stated from the other
     side) to the dated event `anchor`, in the article's `words`."""
 
+    __slots__ = ()
     relation: str
     anchor: str
     words: str
