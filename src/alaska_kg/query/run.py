@@ -130,11 +130,13 @@ def execute(
 ) -> object:
     """Oxigraph's evaluation of a query the guard has passed, its errors in our one-line terms (shared by
     the command line and the endpoint; `echo`: see `service_error`)."""
+    union = default_graph is not None and dataset.spans_the_store(default_graph)
     try:
         return dataset.store.query(
             query.text,
             base_iri=base_iri,
-            default_graph=default_graph,
+            use_default_graph_as_union=union,
+            default_graph=None if union else default_graph,
             named_graphs=named_graphs,
             substitutions=dict(substitutions or {}),
             prefixes=dict(prefixes) if prefixes else None,
