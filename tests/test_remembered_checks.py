@@ -143,18 +143,21 @@ def test_a_missing_or_unlisted_file_is_an_error_naming_it(built: Path) -> None:
 
 def test_the_packaged_key_is_remembered_by_the_record_s_stat(tmp_path: Path, monkeypatch) -> None:
     """If the packaged sources' key was computed once (the query path remembers it), then the next call
-    reads it back without hashing the wheel's RECORD; a new RECORD (a new install) is hashed again."""
+    reads it back without hashing anything; a new RECORD (a new install) has the sources hashed again. The
+    key is the sources' content key, the one a repository with the same files has: a build from the clone
+    and a query from the installed package find the same cache entry."""
     import shutil
 
     from alaska_kg import __version__, paths
-    from alaska_kg.cache import source_key
-    from alaska_kg.paths import Layout
+    from alaska_kg.cache import content_key, source_files, source_key
+    from alaska_kg.paths import Layout, locate
 
     repo = Path(__file__).resolve().parents[1]
     monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "cache"))
     monkeypatch.setattr(cache, "_RACY_NS", -(10**12))
     resources = tmp_path / "site-packages" / "alaska_kg" / "_resources"
-    shutil.copytree(repo / "ontology", resources / "ontology")
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(repo / name, resources / name)
     record = tmp_path / "site-packages" / f"alaska_kg-{__version__}.dist-info" / "RECORD"
     record.parent.mkdir()
     record.write_bytes(b"alaska_kg/_resources/data/agents.ttl,sha256=abc,11430\n")
@@ -162,14 +165,22 @@ def test_the_packaged_key_is_remembered_by_the_record_s_stat(tmp_path: Path, mon
     monkeypatch.setattr(cache, "PACKAGED_ROOT", str(resources))
     layout = Layout(resources, "packaged")
     first = source_key(layout, remember=True)
+    clone = locate(repo)
+    assert first == content_key(clone, source_files(clone))
     real_sha256 = cache.sha256
+    calls: list[int] = []
 
     def refused(*args):
         raise AssertionError("hashed")
 
+    def counted(*args):
+        calls.append(1)
+        return real_sha256(*args)
+
     monkeypatch.setattr(cache, "sha256", refused)
     assert source_key(layout, remember=True) == first
-    monkeypatch.setattr(cache, "sha256", real_sha256)
+    monkeypatch.setattr(cache, "sha256", counted)
     time.sleep(0.01)
     record.write_bytes(b"alaska_kg/_resources/data/agents.ttl,sha256=def,11431\n")
-    assert source_key(layout, remember=True) != first
+    assert source_key(layout, remember=True) == first
+    assert calls, "a new RECORD must have the sources hashed again"

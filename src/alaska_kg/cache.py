@@ -148,28 +148,30 @@ def _record_file() -> str:
     return pathtext.join(site, f"alaska_kg-{__version__}.dist-info", "RECORD")
 
 
-def _packaged_key(remember: bool = False) -> str | None:
-    """The key of the packaged sources: the package version and the wheel's RECORD (which holds the
-    SHA-256 of every file it installed, the sources among them); None when the installer left no RECORD.
-    Remembered as the sources' keys are (`source_key`), by the RECORD's stat."""
+def _packaged_key(layout: Layout, remember: bool = False) -> str | None:
+    """The key of the packaged sources: their `content_key`, the same as a repository with the same files
+    has (so that both find one cache entry), hashed once per install and then remembered by the stat of the
+    wheel's RECORD (only an install changes the packaged copy, and it rewrites the RECORD); None when the
+    installer left no RECORD. Remembered as the sources' keys are (`source_key`)."""
     record = _record_file()
     try:
-        with open(record, "rb") as handle:
-            before = os.fstat(handle.fileno())
-            remembered = _recall(KEYS_FOLDER, record)
-            fingerprint = _fingerprint(before)
-            if remembered is not None and len(remembered) == 4:
-                version, key, hashed_at, kept = remembered
-                changed_at = max(before.st_mtime_ns, before.st_ctime_ns)
-                if (version, kept) == (__version__, fingerprint) and _trusted(hashed_at, changed_at):
-                    return key
-            hashed_at = time.time_ns()
-            data = handle.read()
-            unchanged = _fingerprint(os.fstat(handle.fileno())) == fingerprint
+        before = os.stat(record)
     except OSError:
         return None
-    key = sha256(b"packaged\0" + __version__.encode() + b"\0" + data).hexdigest()[:32]
-    if remember and unchanged and max(before.st_mtime_ns, before.st_ctime_ns) < hashed_at - _RACY_NS:
+    fingerprint = _fingerprint(before)
+    changed_at = max(before.st_mtime_ns, before.st_ctime_ns)
+    remembered = _recall(KEYS_FOLDER, record)
+    if remembered is not None and len(remembered) == 4:
+        version, key, hashed_at, kept = remembered
+        if (version, kept) == (__version__, fingerprint) and _trusted(hashed_at, changed_at):
+            return key
+    hashed_at = time.time_ns()
+    key = content_key(layout, source_files(layout))
+    try:
+        unchanged = _fingerprint(os.stat(record)) == fingerprint
+    except OSError:
+        unchanged = False
+    if remember and unchanged and changed_at < hashed_at - _RACY_NS:
         _remember(KEYS_FOLDER, record, [__version__, key, str(hashed_at), fingerprint])
     return key
 
@@ -237,12 +239,12 @@ def _signature(layout: Layout, files: tuple[str, ...]) -> list[str]:
 def source_key(layout: Layout, remember: bool = False) -> str:
     """The key of the sources' cache entry: `content_key`, but recomputed only when a source's stat (size,
     mtime, ctime, inode, mode) or the list of sources changed since it was last computed for this root,
-    the stat was taken too close to that reading to prove anything, or that was long ago (`_trusted`); the
-    packaged copy, which only an install changes, is keyed by the wheel's RECORD. Only the query path
-    (`remember`) writes what it computed into the cache root's KEYS_FOLDER: a build reads every source
-    anyway, and leaves nothing in the cache root but complete entries."""
+    the stat was taken too close to that reading to prove anything, or that was long ago (`_trusted`);
+    the packaged copy's key, which only an install changes, is remembered by the stat of the wheel's
+    RECORD. Only the query path (`remember`) writes what it computed into the cache root's KEYS_FOLDER: a
+    build reads every source anyway, and leaves nothing in the cache root but complete entries."""
     if layout.is_packaged:
-        key = _packaged_key(remember)
+        key = _packaged_key(layout, remember)
         if key is not None:
             return key
     files = source_files(layout)
