@@ -5,7 +5,6 @@ stat changed (or, for the packaged copy, from the wheel's RECORD). No timings: b
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ import pytest
 from alaska_kg import __version__, cache, paths
 from alaska_kg.cache import CACHE_ENV_VAR, KEYS_FOLDER, content_key, source_key
 from alaska_kg.cli import app
-from alaska_kg.paths import Layout
+from alaska_kg.paths import Layout, locate
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -154,15 +153,17 @@ def test_a_stat_taken_within_the_racy_window_is_not_trusted(sources: Layout, tmp
     assert source_key(sources, remember=True) == content_key(sources)
 
 
-def test_the_packaged_copy_is_keyed_by_the_wheel_record(
+def test_the_packaged_copy_is_keyed_by_its_content_like_the_clone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """If the sources are the packaged copy and the wheel's RECORD is installed beside the package, then
-    the key is the digest of the version and that RECORD (no source is read), and a new RECORD (a new
-    install) is a new key."""
+    """If the sources are the packaged copy (the wheel's RECORD installed beside the package), then their
+    key is the content key a clone with the same files has, so that a build from the clone and a query
+    from the installed package share one cache entry (`.ci/run` queries an installed package against the
+    entry its tests built from the clone); tests/test_remembered_checks.py shows it is remembered by the
+    RECORD's stat."""
     package = tmp_path / "site-packages" / "alaska_kg"
     resources = package / "_resources"
-    for name in ("ontology", "data"):
+    for name in ("ontology", "data", "queries"):
         shutil.copytree(REPO_ROOT / name, resources / name)
     record = tmp_path / "site-packages" / f"alaska_kg-{__version__}.dist-info" / "RECORD"
     record.parent.mkdir()
@@ -171,11 +172,10 @@ def test_the_packaged_copy_is_keyed_by_the_wheel_record(
     monkeypatch.setattr(cache, "PACKAGED_ROOT", resources)
     layout = Layout(resources, "packaged")
     assert layout.is_packaged
-    first = source_key(layout)
-    expected = hashlib.sha256(b"packaged\0" + __version__.encode() + b"\0" + record.read_bytes()).hexdigest()
-    assert first == expected[:32]
-    record.write_bytes(b"alaska_kg/_resources/data/agents.ttl,sha256=def,11431\n")
-    assert source_key(layout) != first
+    clone = locate(REPO_ROOT)
+    assert source_key(layout) == cache.content_key(clone, cache.source_files(clone))
+    (resources / "data" / "agents.ttl").write_text("# changed\n", encoding="utf-8")
+    assert source_key(layout) != cache.content_key(clone, cache.source_files(clone))
 
 
 def test_a_verified_dataset_is_read_leniently_into_the_same_quads(tmp_path: Path) -> None:
