@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 HERE = Path(__file__).resolve().parent
 STAGES = (
     ("parse", "parse (Oxigraph store)"),
-    ("validate", "validate (pyshacl-turbo on the store)"),
+    ("validate", "validate (SHACL as SPARQL on the store)"),
     ("checks", "integrity checks (SPARQL)"),
     ("reason", "reason (OWL 2 RL rules, SPARQL UPDATE)"),
     ("export", "export (Oxigraph writers, on-disk store)"),

@@ -394,7 +394,7 @@ def bundled(root: str, nq: str, queries_dir: str, work: str, runs: int, names: l
     items: dict[str, Callable[[], dict[str, object]]] = {
         "parse-rdflib": parse,
         "parse-oxigraph (build)": parse_store,
-        "validate-store, pyshacl-turbo (build)": validate_store,
+        "validate-store, default engine (build)": validate_store,
         "validate-pyshacl": shacl("pyshacl"),
         "reason-owlrl": reason("owlrl"),
         "reason-reasonable": reason("reasonable"),
