@@ -75,6 +75,13 @@ def _running(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] != "Z"
 
 
+def _default_sigint() -> None:
+    """In the child, before exec: Ctrl-C as a terminal delivers it. A test runner started in the background
+    by a shell without job control inherits SIGINT ignored, and Python keeps an ignored SIGINT ignored (no
+    KeyboardInterrupt): the Ctrl-C tests would then test how they were launched, not the command."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "alaska_kg", *args],
@@ -82,6 +89,7 @@ def _start(*args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         env=_env(),
+        preexec_fn=_default_sigint,
     )
 
 
