@@ -23,26 +23,16 @@ import json
 import os
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from cold_query import console_script  # beside this script, as run.py imports tasks
+
 SERVICE = re.compile(r"^\s*SERVICE\b", re.IGNORECASE | re.MULTILINE)
 UNDER = 1.0  # the target, seconds
-
-
-def _console_script() -> str:
-    """The installed `alaska-kg` script next to this interpreter (the command a user runs)."""
-    script = Path(sys.executable).with_name("alaska-kg")
-    if script.exists():
-        return str(script)
-    found = shutil.which("alaska-kg")
-    if found is None:
-        raise SystemExit("alaska-kg is not installed next to this Python (pip install -e .)")
-    return found
 
 
 def offline_queries(root: Path) -> list[str]:
@@ -90,7 +80,7 @@ def main() -> int:
         root: env if src == "-" else dict(env, PYTHONPATH=str(Path(src).resolve()))
         for root, src in zip(roots, sources, strict=True)
     }
-    script = _console_script()
+    script = console_script()
     names = args.query or offline_queries(args.root[0])
     commands = {
         (name, root): [sys.executable, script, "query", name, "--root", root]

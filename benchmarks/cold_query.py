@@ -48,7 +48,7 @@ if __name__ == '__main__':
 """
 
 
-def _console_script() -> str:
+def console_script() -> str:
     """The installed `alaska-kg` script next to this interpreter (the command a user runs)."""
     script = Path(sys.executable).with_name("alaska-kg")
     if script.exists():
@@ -62,7 +62,7 @@ def _console_script() -> str:
 def _commands(args: argparse.Namespace) -> dict[str, tuple[list[str], dict[str, str]]]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    script = _console_script()
+    script = console_script()
     words = args.command.split() if args.command else ["query", args.query]
     shown = " ".join(words)
     commands = {

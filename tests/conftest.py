@@ -109,3 +109,19 @@ def select(dataset, layout: Layout) -> Callable[..., list[tuple[str | None, ...]
         return [tuple(plain(s[v]) for v in answer.variables) for s in answer.solutions]
 
     return run
+
+
+@pytest.fixture(scope="module")
+def sources(layout: Layout):  # -> alaska_kg.build.loading.Sources
+    """The repository's sources as the build reads them (ontology, shapes, data), once per test module."""
+    from alaska_kg.build.loading import load_sources
+
+    return load_sources(layout)
+
+
+@pytest.fixture(scope="module")
+def text_units():  # -> rdflib.Graph
+    """The article's text units (data/source.ttl), for rendering a report's blank nodes and selectors."""
+    import rdflib
+
+    return rdflib.Graph().parse(REPO_ROOT / "data/source.ttl")

@@ -10,14 +10,12 @@ import pytest
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from alaska_kg.build.loading import load_sources
 from alaska_kg.build.validate import (
     FALLBACK_ENGINE,
     rewritten_ill_typed_datatypes,
     routed_to_reference,
     validate,
 )
-from alaska_kg.paths import locate
 
 ROOT = Path(__file__).resolve().parents[1]
 AK = "https://w3id.org/alaska-kg/ontology#"
@@ -27,11 +25,6 @@ TALKS = URIRef(AKR + "alaska-talks")
 JOINT = URIRef(AK + "jointStatementIssued")
 LINK_NOTE = URIRef(AKR + "link-joe-biden")
 DCT_DATE = URIRef("http://purl.org/dc/terms/date")
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return load_sources(locate(ROOT))
 
 
 def _data(sources, *, joint: Literal | None = None, note_date: Literal | None = None) -> Graph:

@@ -18,9 +18,7 @@ import pytest
 import rdflib
 from rdflib.namespace import SH
 
-from alaska_kg.build.loading import load_sources
 from alaska_kg.build.validate import DEFAULT_ENGINE, ENGINES, FALLBACK_ENGINE, validate
-from alaska_kg.paths import locate
 from shacl_suite import Case, load_cases, passed, render, run_case
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,16 +34,6 @@ WRONG = {
         "alike), so the constraint is active, as in pySHACL (tests/test_w3c_shacl.py)"
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return load_sources(locate(ROOT))
-
-
-@pytest.fixture(scope="module")
-def text_units() -> rdflib.Graph:
-    return rdflib.Graph().parse(ROOT / "data/source.ttl")
 
 
 def _results(report, graphs: tuple[rdflib.Graph, ...]) -> Counter:

@@ -10,22 +10,10 @@ import pytest
 import rdflib
 from rdflib.namespace import SH
 
-from alaska_kg.build.loading import load_sources
 from alaska_kg.build.validate import FALLBACK_ENGINE, validate
-from alaska_kg.paths import locate
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted((ROOT / "tests/fixtures/invalid").glob("*.ttl"))
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return load_sources(locate(ROOT))
-
-
-@pytest.fixture(scope="module")
-def text_units() -> rdflib.Graph:
-    return rdflib.Graph().parse(ROOT / "data/source.ttl")
 
 
 def _results(graph: rdflib.Graph, sources, engine: str) -> tuple[bool, set[tuple[str, str, str, str]]]:
