@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from alaska_kg.cli import app, fast
-from alaska_kg.cli.query import FAST_COMMANDS
+from alaska_kg.cli.query import FAST_COMMANDS as QUERY_FAST_COMMANDS
+
+FAST_COMMANDS = {**QUERY_FAST_COMMANDS, **app.FAST_COMMANDS}
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,6 +60,15 @@ READ = [
     ["describe", "akr:yang-jiechi", "--raw"],
     ["describe", "nobody-of-that-name"],
 ]
+# `build` command lines the fast path reads (compared with argparse's namespace, not run: each is a build).
+BUILD_READ = [
+    ["build"],
+    ["build", "--out", "somewhere"],
+    ["build", "--out=somewhere", "--root", str(REPO_ROOT)],
+    ["build", "--reasoner", "owlrl", "--engine", "pyshacl", "--debug"],
+    ["build", "--reasoner=reasonable", "--engine=turbo"],
+    ["build", "--engine", "auto", "--reasoner", "rules"],
+]
 # Command lines the fast path leaves to argparse: help, typos, abbreviations, bad values, short options.
 LEFT = [
     [],
@@ -91,6 +102,12 @@ LEFT = [
     ["queries", "--root"],
     ["export", "--format", "nt"],
     ["build", "--help"],
+    ["build", "--engine", "bogus"],
+    ["build", "--reasoner", "RULES"],
+    ["build", "--out"],
+    ["build", "--out", "-x"],
+    ["build", "extra"],
+    ["build", "--debug=1"],
 ]
 
 
@@ -98,7 +115,7 @@ def _argparse_namespace(argv: list[str]) -> dict[str, object]:
     return vars(app._parser(argv[0]).parse_args(argv))
 
 
-@pytest.mark.parametrize("argv", READ, ids=" ".join)
+@pytest.mark.parametrize("argv", READ + BUILD_READ, ids=" ".join)
 def test_the_fast_path_reads_a_common_command_line_as_argparse_does(argv: list[str]) -> None:
     """If a common command line is read by the fast path, then it gives exactly argparse's namespace."""
     read = fast.read(argv, FAST_COMMANDS)

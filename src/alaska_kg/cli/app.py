@@ -51,8 +51,9 @@ COMMAND_MODULES = {
     "serve": "serve",
     "viz": "viz",
 }
-# The modules whose FAST_COMMANDS alaska_kg.cli.fast reads without argparse (the light query path).
-FAST_MODULES = ("query",)
+# The modules whose FAST_COMMANDS alaska_kg.cli.fast reads without argparse (the light query path, and
+# `build`: argparse with gettext and locale is ~5 ms of a bundled build, issue 12).
+FAST_MODULES = ("query", "app")
 _light_run: list[bool] = []  # one entry once main() ran a command line read by the fast path
 
 
@@ -165,6 +166,34 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     text = render_report(report, args.format)
     out.write(printable(text, newlines=True) if args.format == "text" else text)
     return 0 if report.conforms else 1
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    """A converter for alaska_kg.cli.fast: the value if argparse's `choices` hold it, else ValueError (the
+    command line then goes to argparse, which words the error)."""
+
+    def convert(value: str) -> str:
+        if value not in choices:
+            raise ValueError(value)
+        return value
+
+    return convert
+
+
+# `build` as alaska_kg.cli.fast reads it (the same options as _add_build; tests/test_cli_fast.py compares).
+FAST_COMMANDS = {
+    "build": (
+        _build,
+        (),
+        {
+            "--out": ("out", "value", None, "dist"),
+            "--reasoner": ("reasoner", "value", _one_of(REASONER_CHOICES), DEFAULT_REASONER),
+            "--engine": ("engine", "value", _one_of(ENGINE_CHOICES), DEFAULT_ENGINE),
+            "--debug": ("debug", "flag", None, False),
+            "--root": ("root", "value", None, None),
+        },
+    ),
+}
 
 
 def _parser_class() -> type[argparse.ArgumentParser]:
