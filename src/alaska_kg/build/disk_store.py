@@ -13,11 +13,11 @@ Run as `python -m alaska_kg.build.disk_store NQUADS STORE`; the parent's side is
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sys
 from pathlib import Path
 
+from alaska_kg.build.outdir import remove_tree
 from alaska_kg.errors import OutputError
 
 _LOADING = ".loading"
@@ -32,7 +32,7 @@ def load_store(nquads: Path, target: Path) -> None:
     import pyoxigraph
 
     loading = target.with_name(target.name + _LOADING)
-    shutil.rmtree(loading, ignore_errors=True)
+    remove_tree(loading)
     try:
         store = pyoxigraph.Store(str(loading))
         store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS, lenient=True)
@@ -41,7 +41,7 @@ def load_store(nquads: Path, target: Path) -> None:
         gc.collect()  # the store's files are released (RocksDB lock) when the object goes
         loading.rename(target)
     except BaseException:
-        shutil.rmtree(loading, ignore_errors=True)
+        remove_tree(loading)
         raise
 
 
@@ -97,7 +97,7 @@ class StoreLoad:
         errors = self._errors.read().decode("utf-8", "replace").strip()
         self._errors.close()
         if code != 0:
-            shutil.rmtree(self.target, ignore_errors=True)
+            remove_tree(self.target)
             last = errors.splitlines()[-1] if errors else f"exit status {code}"
             raise OutputError(f"{self.nquads}: the on-disk store could not be loaded from it: {last}")
 
@@ -108,7 +108,7 @@ class StoreLoad:
             self._process.wait()
         if not self._errors.closed:
             self._errors.close()
-        shutil.rmtree(self.target.with_name(self.target.name + _LOADING), ignore_errors=True)
+        remove_tree(self.target.with_name(self.target.name + _LOADING))
 
     def __enter__(self) -> StoreLoad:
         return self

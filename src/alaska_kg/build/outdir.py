@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -78,6 +77,14 @@ def _leftovers(out_dir: Path, kind: str) -> list[Path]:
     return found
 
 
+def remove_tree(folder: Path) -> None:
+    """shutil.rmtree(folder, ignore_errors=True), with shutil imported only when a folder is removed: with
+    bz2, lzma and fnmatch it is ~4 ms of a build that removes none (issue 12)."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def recover(out_dir: Path) -> None:
     """Finish what a killed build left beside `out_dir`: bring a retired folder back if `out_dir` is gone
     (a crash between the two renames of the fallback swap), then remove dead builds' staging folders."""
@@ -88,7 +95,7 @@ def recover(out_dir: Path) -> None:
         except OSError as exc:
             raise OutputError(f"{out_dir}: cannot restore it from {retired[-1]} ({exc.strerror})") from exc
     for folder in retired + _leftovers(out_dir, _STAGING):
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_tree(folder)
 
 
 def remove_leftovers(parent: Path) -> None:
@@ -104,7 +111,7 @@ def remove_leftovers(parent: Path) -> None:
             if name.startswith(".") and marker in name:
                 pid = name.rsplit(marker, 1)[1].split("-", 1)[0]
                 if pid.isdigit() and not _alive(int(pid)):
-                    shutil.rmtree(parent / name, ignore_errors=True)
+                    remove_tree(parent / name)
 
 
 # The names a build wrote before manifests existed (alaska-kg 0.1.0), accepted in a folder without one.
@@ -229,7 +236,7 @@ def replace_folder(
         raise OutputError(f"{out_dir}: cannot write the build outputs ({exc.strerror or exc})") from exc
     finally:
         if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_tree(staging)
     return Manifest(out_dir, manifest.entries)
 
 
@@ -239,6 +246,7 @@ __all__ = [
     "check_target",
     "recover",
     "remove_leftovers",
+    "remove_tree",
     "replace_folder",
     "swap_in",
 ]
