@@ -820,10 +820,14 @@ def run(
     union: bool = True,
     parts: list[_Part] | None = None,
 ) -> list[Result]:
-    """Validate the data of `store` (every graph, read as one, if `union`; else its default graph)."""
+    """Validate the data of `store` (every graph, read as one, if `union`; else its default graph): the
+    queries run on every core (build.parallel), the results in the queries' order."""
+    from alaska_kg.build.parallel import each_in_threads
+
+    todo = translate(shapes) if parts is None else parts
     found: list[Result] = []
-    for part in translate(shapes) if parts is None else parts:
-        found.extend(_results(store, shapes, part, union))
+    for results in each_in_threads(lambda part: list(_results(store, shapes, part, union)), todo):
+        found.extend(results)
     return found
 
 

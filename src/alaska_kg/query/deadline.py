@@ -113,6 +113,12 @@ def run_with_deadline(
             os.waitpid(pid, 0)
 
 
+def abandon() -> None:
+    """Note that a thread was left evaluating (another module's threads, e.g. build.parallel): the process
+    must end at once (see `abandoned`)."""
+    _abandoned.append(1)
+
+
 def abandoned() -> bool:
     """Whether a thread was left evaluating a query (isolation "thread"): then end the process, now."""
     return bool(_abandoned)
@@ -133,7 +139,7 @@ def _in_thread(work: Work, timeout: float, what: str, hint: str) -> tuple[int, b
         try:
             box.append(work())
         except BaseException as exc:  # handed to the caller, without the objects its frames hold
-            _drop_locals(exc)
+            drop_locals(exc)
             box.append(exc)
         finally:
             done.release()
@@ -152,7 +158,7 @@ def _in_thread(work: Work, timeout: float, what: str, hint: str) -> tuple[int, b
     return box[0]
 
 
-def _drop_locals(exc: BaseException) -> None:
+def drop_locals(exc: BaseException) -> None:
     """Clear the local variables of the frames in `exc`'s tracebacks (and its cause's and context's).
 
     They are dropped here, in the thread that made them: pyoxigraph's query results may only be dropped in
@@ -232,4 +238,12 @@ def _how(wait_status: int) -> str:
     return f"exit status {os.waitstatus_to_exitcode(wait_status)}"
 
 
-__all__ = ["DEFAULT_TIMEOUT", "Isolation", "WorkerDied", "abandoned", "run_with_deadline"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Isolation",
+    "WorkerDied",
+    "abandon",
+    "abandoned",
+    "drop_locals",
+    "run_with_deadline",
+]
