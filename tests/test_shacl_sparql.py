@@ -228,3 +228,53 @@ def test_the_default_build_imports_no_rdflib_engine(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     assert "IMPORTED []" in proc.stdout
     assert (tmp_path / "out" / "alaska-kg.void.ttl").is_file()
+
+
+def test_sh_class_reads_the_sub_classes_found_once() -> None:
+    """If a shape says sh:class C, then the translation looks the value's types up among C and every class
+    under it in the data (found once: C itself, a chain of two, not a super-class nor a class beside C),
+    and a class with a blank node under it keeps the path; the report is the path's."""
+    from pyoxigraph import BlankNode, NamedNode, Quad, Store
+
+    from alaska_kg.build.shacl_sparql import Shapes, run, subclasses_of
+
+    ex = "http://example.org/"
+    shapes_text = f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <{ex}> .
+        ex:S a sh:NodeShape ; sh:targetNode ex:a, ex:b, ex:c, ex:d ;
+            sh:property [ sh:path ex:p ; sh:class ex:C ] .
+        ex:T a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:class ex:D ] .
+    """
+    from pyoxigraph import RdfFormat, parse
+
+    shapes = Shapes(parse(shapes_text.encode(), format=RdfFormat.TURTLE))
+    sub = NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    p = NamedNode(ex + "p")
+
+    def node(name: str) -> NamedNode:
+        return NamedNode(ex + name)
+
+    store = Store()
+    store.extend(
+        Quad(*triple)
+        for triple in [
+            (node("C1"), sub, node("C")),
+            (node("C2"), sub, node("C1")),
+            (node("C"), sub, node("Top")),
+            (node("Side"), sub, node("Top")),
+            (BlankNode("x"), sub, node("D")),
+            (node("a"), p, node("va")),
+            (node("va"), rdf_type, node("C2")),  # an instance of C through two steps: conforms
+            (node("b"), p, node("vb")),
+            (node("vb"), rdf_type, node("Top")),  # a super-class of C: a violation
+            (node("c"), p, node("vc")),
+            (node("vc"), rdf_type, node("Side")),  # a class beside C: a violation
+            (node("d"), p, node("vd")),
+            (node("vd"), rdf_type, node("C")),  # C itself: conforms
+        ]
+    )
+    found = subclasses_of(store, shapes)
+    assert found == {node("C"): sorted([node("C"), node("C1"), node("C2")], key=str)}  # D: a blank under it
+    failing = sorted(r.focus.value for r in run(store, shapes))
+    assert failing == [ex + "a", ex + "b", ex + "c"]  # a: ex:va is no ex:D (the path, for D, says so too)
