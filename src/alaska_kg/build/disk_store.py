@@ -1,11 +1,15 @@
 """The on-disk Oxigraph store of a build, bulk-loaded in a child process while the parent writes the rest.
 
 The bulk load is the largest single piece of the export at scale (~16 s of CPU and ~1.2-1.5 GB at 10^6
-quads, issue 12): in a child it runs beside the parent's Turtle, JSON-LD and TriG writers, on the other core,
-and its memory is given back to the system the moment it exits. The child loads the whole N-Quads file the
-parent has just written, in one bulk load: loading it in slices would hold less memory, but each load gives
-blank nodes fresh names, so a blank node whose quads fall into two slices would become two. Loaded under a
-temporary name and renamed when complete, the store is never seen half written.
+quads, issue 12): in a child it runs beside the parent's Turtle, JSON-LD and TriG writers, and its memory is
+given back to the system the moment it exits. It may use every core: Oxigraph's loader then sorts one batch
+per core at once (1.5 GB at 10^6 quads against 1.2 GB on one core), and it is the writer that finishes last
+(on one core its 22 s outlasted the parent's 14 s of writers by far; docs/performance.md, issue 12).
+
+The child loads the whole N-Quads file the parent has just written, in one bulk load: loading it in slices
+would hold less memory, but each load gives blank nodes fresh names, so a blank node whose quads fall into two
+slices would become two. Loaded under a temporary name and renamed when complete, the store is never seen half
+written.
 
 Run as `python -m alaska_kg.build.disk_store NQUADS STORE`; the parent's side is `StoreLoad`.
 """
@@ -117,20 +121,9 @@ class StoreLoad:
         self.stop()
 
 
-def _one_core() -> None:
-    """Keep this process to one core: Oxigraph's bulk loader sorts one batch per core it may run on at
-    once (measured at 10^6 quads: 1.5 GB on two cores, 1.2 GB on one), and the parent keeps the other core
-    busy writing the other formats meanwhile."""
-    if hasattr(os, "sched_getaffinity"):
-        allowed = sorted(os.sched_getaffinity(0))
-        if len(allowed) > 1:
-            os.sched_setaffinity(0, {allowed[-1]})
-
-
 def main(argv: list[str]) -> int:
     """The child: load the store `argv[1]` from the N-Quads file `argv[0]`."""
     _die_with_parent()
-    _one_core()
     nquads, target = (Path(arg) for arg in argv)
     load_store(nquads, target)
     return 0
