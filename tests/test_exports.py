@@ -189,3 +189,84 @@ def test_an_export_written_in_small_slices_is_byte_for_byte_the_default_one(
         if line.endswith(suffix)
     }
     assert (out / "alaska-kg.nt").read_bytes() == b"".join(line + b"\n" for line in sorted(from_nquads))
+
+
+def _hidden_folders(cache: Path) -> list[str]:
+    return sorted(p.name for p in cache.iterdir() if p.name.startswith("."))
+
+
+def test_the_stated_view_written_while_reasoning_is_the_export_s_own(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the build writes the stated view (N-Triples, Turtle, JSON-LD) in a thread while it reasons (issue
+    12), then each file is byte for byte what `export_store` writes from the finished store without it,
+    and the thread's private folder is gone afterwards."""
+    import alaska_kg.build.publish as publish
+    from alaska_kg.build.parse import load_source_store
+    from alaska_kg.build.pipeline import _load_context, reason_into
+    from alaska_kg.paths import Layout
+
+    layout = Layout(ROOT)
+    sources = load_source_store(layout)
+    sources.add_ontology()
+    context = _load_context(layout)
+    target = tmp_path / "entry"
+    stated = publish.StatedView(sources.store, target, context)
+    reason_into(sources.store, "rules")
+    for name, view in (("with", stated), ("without", None)):
+        publish.export_store(
+            tmp_path / name, store=sources.store, context=context, summary={}, class_counts={}, stated=view
+        )
+    for name in publish.STATED_FILES:
+        assert (tmp_path / "with" / name).read_bytes() == (tmp_path / "without" / name).read_bytes(), name
+        assert (tmp_path / "with" / name).read_bytes() == (built / name).read_bytes(), name
+    assert (tmp_path / "with" / "alaska-kg.nq").read_bytes() == (built / "alaska-kg.nq").read_bytes()
+    assert not stated.folder.exists()
+    assert _hidden_folders(tmp_path) == []
+
+
+def test_a_build_that_fails_while_reasoning_leaves_no_stated_view_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If reasoning fails after the stated view's thread started, then the build fails with the reasoner's
+    error and leaves neither a cache entry nor the thread's folder in the cache."""
+    import alaska_kg.build.pipeline as pipeline
+    from alaska_kg.errors import Inconsistent
+
+    def clash(store: object, reasoner: str) -> int:
+        raise Inconsistent("inconsistent (a test): x is both A and B")
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ALASKA_KG_CACHE", str(cache))
+    monkeypatch.setattr(pipeline, "reason_into", clash)
+    assert main(["build", "--root", str(ROOT), "--out", str(tmp_path / "dist")]) == Inconsistent.exit_code
+    leftovers = [p for p in cache.rglob("*") if p.name.startswith(".") and ".tmp-" in p.name]
+    assert leftovers == []
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_stated_view_that_cannot_write_fails_the_export_with_its_folder_named(
+    tmp_path: Path,
+) -> None:
+    """If the stated view's thread cannot write (its folder removed under it), then taking its files
+    raises OutputError naming the folder, and discarding it afterwards leaves nothing."""
+    import alaska_kg.build.publish as publish
+    from alaska_kg.build.parse import load_source_store
+    from alaska_kg.errors import OutputError
+    from alaska_kg.paths import Layout
+
+    sources = load_source_store(Layout(ROOT))
+    sources.add_ontology()
+    blocked = tmp_path / "entry"
+    import shutil
+
+    class Vanishing(publish.StatedView):
+        def _write(self, store, context):  # type: ignore[no-untyped-def]
+            shutil.rmtree(self.folder)
+            super()._write(store, context)
+
+    view = Vanishing(sources.store, blocked, {})
+    with pytest.raises(OutputError, match=re.escape(str(view.folder))):
+        view.take("alaska-kg.nt", tmp_path / "x.nt")
+    view.discard()
+    assert _hidden_folders(tmp_path) == []

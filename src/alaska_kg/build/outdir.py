@@ -77,6 +77,14 @@ def _leftovers(out_dir: Path, kind: str) -> list[Path]:
     return found
 
 
+def private_folder(beside: Path) -> Path:
+    """A new private folder beside `beside`, named as a staging folder of this process: removed as a
+    leftover (`recover`, `remove_leftovers`) if the process dies before its owner removes it."""
+    beside = Path(beside).absolute()
+    beside.parent.mkdir(parents=True, exist_ok=True)
+    return Path(_make_folder(f"{_prefix(beside, _STAGING)}{os.getpid()}-", beside.parent))
+
+
 def remove_tree(folder: Path) -> None:
     """shutil.rmtree(folder, ignore_errors=True), with shutil imported only when a folder is removed: with
     bz2, lzma and fnmatch it is ~4 ms of a build that removes none (issue 12)."""
@@ -244,6 +252,7 @@ __all__ = [
     "LEGACY_NAMES",
     "MANIFEST_NAME",
     "check_target",
+    "private_folder",
     "recover",
     "remove_leftovers",
     "remove_tree",

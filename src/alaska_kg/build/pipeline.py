@@ -19,6 +19,7 @@ from alaska_kg.build.publish import (
     SUMMARY_NAME,
     ExportReport,
     Handover,
+    StatedView,
     copy_outputs,
     export_store,
     graph_size,
@@ -181,40 +182,47 @@ def _fresh(
     if not report.conforms:
         raise ValidationFailed(_failure_message(layout, report), report=report)
     store = sources.store
-    with watch.stage("reason"):
-        reason_into(store, reasoner)
-    sizes = {name: graph_size(store, name) for name in ("ontology", "asserted", "inferred", "links")}
-    counts = _class_counts(store)
-    warnings = len(report.violations) - report.error_count
-    summary = BuildSummary(
-        version=__version__,
-        source_key=source_key(layout),
-        reasoner=reasoner,
-        graph_sizes=sizes,
-        class_counts=counts,
-        validation=f"conforms ({report.shape_count} shapes, {warnings} warning(s))",
-        seconds={},
-        sources=_sources(layout),
-        class_counts_with_subclasses=_class_counts_with_subclasses(store),
-    )
-    handover = Handover(store)  # the export lets the store go as soon as no writer needs it
-    del report, shapes, sources, store
-    remove_leftovers(target.parent)  # staging folders of builds killed earlier
-    started = time.perf_counter()
-
-    def timed_summary() -> dict[str, object]:  # written last: its export time runs up to here
-        seconds = {**watch.seconds, "export": round(time.perf_counter() - started, 3)}
-        return {**summary.to_json(), "seconds": seconds}
-
-    with watch.stage("export"):
-        written = export_store(
-            target,
-            store=handover,
-            context=context,
-            summary=timed_summary,
+    # the stated view's files, written while the build reasons (they do not depend on it): publish.StatedView
+    stated = StatedView(store, target, context)
+    try:
+        with watch.stage("reason"):
+            reason_into(store, reasoner)
+        sizes = {name: graph_size(store, name) for name in ("ontology", "asserted", "inferred", "links")}
+        counts = _class_counts(store)
+        warnings = len(report.violations) - report.error_count
+        summary = BuildSummary(
+            version=__version__,
+            source_key=source_key(layout),
+            reasoner=reasoner,
+            graph_sizes=sizes,
             class_counts=counts,
-            owned=True,
+            validation=f"conforms ({report.shape_count} shapes, {warnings} warning(s))",
+            seconds={},
+            sources=_sources(layout),
+            class_counts_with_subclasses=_class_counts_with_subclasses(store),
         )
+        handover = Handover(store)  # the export lets the store go as soon as no writer needs it
+        del report, shapes, sources, store
+        remove_leftovers(target.parent)  # staging folders of builds killed earlier
+        started = time.perf_counter()
+
+        def timed_summary() -> dict[str, object]:  # written last: its export time runs up to here
+            seconds = {**watch.seconds, "export": round(time.perf_counter() - started, 3)}
+            return {**summary.to_json(), "seconds": seconds}
+
+        with watch.stage("export"):
+            written = export_store(
+                target,
+                store=handover,
+                context=context,
+                summary=timed_summary,
+                class_counts=counts,
+                owned=True,
+                stated=stated,
+            )
+    except BaseException:
+        stated.discard()  # (export_store discards it too, once it has taken the files)
+        raise
     timed = BuildSummary.from_file(written.out_dir / SUMMARY_NAME)
     return BuildResult(out_dir=written.out_dir, files=written.files, summary=timed, cached=False)
 

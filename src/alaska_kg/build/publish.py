@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from collections import namedtuple
 from collections.abc import Callable, Mapping
@@ -15,10 +17,11 @@ from pyoxigraph import Store
 
 from alaska_kg import __version__
 from alaska_kg.build.disk_store import StoreLoad
-from alaska_kg.build.outdir import check_target, replace_folder
+from alaska_kg.build.outdir import check_target, private_folder, remove_tree, replace_folder
 from alaska_kg.build.pictures import picture_writers
 from alaska_kg.build.void import DCTERMS, GRAPH_TITLES, RDF, SKOS, VOID, XSD, void_turtle
 from alaska_kg.cache import STORE_FOLDER, STORE_MIN_QUADS
+from alaska_kg.errors import OutputError
 from alaska_kg.manifest import MANIFEST_NAME, Manifest
 from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, graph_iri
 
@@ -93,6 +96,80 @@ def _trim_heap() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         pass
+
+
+STATED_GRAPH_NAMES = ("ontology", "asserted", "links")  # the stated view: what the sources say
+STATED_FILES = (NTRIPLES_NAME, TURTLE_NAME, JSONLD_NAME)
+_STATED_HEADER = "the ontology, the asserted facts and the links"
+
+
+class StatedView:
+    """The stated view's files (N-Triples, Turtle, JSON-LD of STATED_GRAPH_NAMES), written by a thread while
+    the build reasons, into a private folder beside the build's target that `export_store` moves them from.
+
+    They do not depend on the inferred graph, and reasoning runs in Oxigraph with the GIL released, so the
+    writers (sorting the lines, Turtle, JSON-LD: Python) had a core to themselves that stood idle (issue 12:
+    at 10^6 triples ~13 s of writers beside ~12 s of reasoning). The thread only reads the stated graphs,
+    which reasoning never writes, and keeps their sorted lines for the N-Quads. `wait()` raises what the
+    thread raised; `discard()` removes what it wrote (a failed build leaves nothing)."""
+
+    def __init__(self, store: Store, beside: Path, context: Mapping[str, object]) -> None:
+        import _thread  # (threading's import is ~1-4 ms of a bundled build for one lock)
+
+        self.folder = private_folder(beside)
+        self.lines: dict[str, list[bytes]] = {}
+        self._failure: list[BaseException] = []
+        self._done = _thread.allocate_lock()
+        self._done.acquire()
+        _thread.start_new_thread(self._write, (store, context))
+
+    def _write(self, store: Store, context: Mapping[str, object]) -> None:
+        try:
+            for name in STATED_GRAPH_NAMES:
+                self.lines[name] = _ntriples(store, name)
+            ntriples = self.folder / NTRIPLES_NAME
+            _write_ntriples(ntriples, _merge(*(self.lines[name] for name in STATED_GRAPH_NAMES)))
+            with (self.folder / TURTLE_NAME).open("wb") as stream:
+                stream.write(_HEADER.format(version=__version__, what=_STATED_HEADER).encode("utf-8"))
+                _turtle(ntriples, stream)
+            with (self.folder / JSONLD_NAME).open("w", encoding="utf-8") as stream:
+                _jsonld(ntriples, context, stream)
+        except BaseException as exc:  # raised by `wait`, in the build's thread
+            from alaska_kg.query.deadline import drop_locals
+
+            drop_locals(exc)
+            self._failure.append(exc)
+        finally:
+            self._done.release()
+
+    def wait(self) -> StatedView:
+        """Once the thread is done: this view, or the thread's error (an OSError becomes OutputError)."""
+        if self._done.locked():
+            try:
+                self._done.acquire()  # Ctrl-C interrupts the wait
+            except BaseException:
+                from alaska_kg.query.deadline import abandon
+
+                abandon()  # the thread still writes: the process must end at once
+                raise
+            self._done.release()
+        if self._failure:
+            failure = self._failure[0]
+            if isinstance(failure, OSError):
+                raise OutputError(f"{self.folder}: cannot write the stated view ({failure})") from failure
+            raise failure
+        return self
+
+    def take(self, name: str, target: Path) -> None:
+        """Move the file `name` the thread wrote to `target` (the export's staging folder: the same disk)."""
+        os.replace(self.wait().folder / name, target)
+
+    def discard(self) -> None:
+        """Remove the private folder and whatever is left in it (after the thread is done)."""
+        with contextlib.suppress(Exception):  # a failing build says why elsewhere; an export, from `wait`
+            self.wait()
+        self.lines = {}
+        remove_tree(self.folder)
 
 
 # A named tuple, not a dataclass: the build imports neither dataclasses (with inspect and ast: ~6 ms)
@@ -306,6 +383,7 @@ def export_store(
     class_counts: Mapping[str, int],
     owned: bool = False,
     on_disk: bool | None = None,
+    stated: StatedView | None = None,
 ) -> ExportReport:
     """Write the asserted view (ontology, facts, links) as Turtle, N-Triples and JSON-LD; the dataset with
     one named graph per origin (the store's named graphs GRAPH_NAMES) as TriG and N-Quads, and, when it is
@@ -317,20 +395,25 @@ def export_store(
     N-Triples file, so no format holds another's bytes (issue 12; the writers run in the order listed).
     A store handed over (`Handover`) is released once the N-Quads and the pictures are written: the on-disk
     store is then bulk-loaded from the N-Quads by a child process (build.disk_store) while this process
-    writes Turtle, JSON-LD and TriG."""
+    writes Turtle, JSON-LD and TriG. With `stated` (a StatedView of the same store, started while the build
+    reasoned), the stated view's three files and its graphs' lines are taken from it."""
     handover = store if isinstance(store, Handover) else Handover(store)
     del store  # (a plain Store stays the caller's: only this Handover's reference is let go)
     sizes = {name: graph_size(handover.store, name) for name in GRAPH_NAMES}
     link_count = graph_size(handover.store, "links", str(SKOS.exactMatch))
     if on_disk is None:
         on_disk = sum(sizes.values()) >= STORE_MIN_QUADS
-    stated_header = _HEADER.format(version=__version__, what="the ontology, the asserted facts and the links")
+    stated_header = _HEADER.format(version=__version__, what=_STATED_HEADER)
     held: dict[str, Path] = {}  # the files later writers read back: the N-Triples, the N-Quads
     graph_lines: dict[str, list[bytes]] = {}  # each graph's sorted lines, made on first use
     loads: list[StoreLoad] = []  # the child loading the on-disk store, once started
 
     def the_store() -> Store:
         return handover.store
+
+    if stated is not None:
+        graph_lines.update(stated.wait().lines)
+        stated.lines = {}  # (each graph's lines are let go once the N-Quads hold them)
 
     def lines_of(name: str) -> list[bytes]:
         if name not in graph_lines:
@@ -382,6 +465,8 @@ def export_store(
     pictures = picture_writers(the_store, NQUADS_NAME)
     last = list(pictures)[-1]
     pictures[last] = pictures_then_let_go(pictures[last])
+    if stated is not None:  # written while the build reasoned: moved into the staging folder
+        ntriples, turtle, jsonld = (lambda path, name=name: stated.take(name, path) for name in STATED_FILES)
     writers: dict[str, Writer] = {
         NTRIPLES_NAME: ntriples,  # Turtle and JSON-LD read it back from the staging folder
         NQUADS_NAME: nquads,  # the TriG and the on-disk store read it back from the staging folder
@@ -405,6 +490,8 @@ def export_store(
     finally:
         for load in loads:
             load.stop()
+        if stated is not None:
+            stated.discard()
 
 
 def _stopping(loads: list[StoreLoad], write: Writer) -> Writer:
