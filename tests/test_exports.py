@@ -270,3 +270,33 @@ def test_a_stated_view_that_cannot_write_fails_the_export_with_its_folder_named(
         view.take("alaska-kg.nt", tmp_path / "x.nt")
     view.discard()
     assert _hidden_folders(tmp_path) == []
+
+
+def test_a_build_spread_over_threads_writes_what_one_thread_writes(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the bundled data is built as a large dataset is (validation on every core, the stated view
+    written while reasoning: build.parallel's threshold set to 0), then every output is byte for byte the
+    default build's (the summary and manifest hold timings) and the cache holds no private folder."""
+    import alaska_kg.build.parallel as parallel
+    import alaska_kg.build.pipeline as pipeline
+
+    started: list[object] = []
+
+    class Recorded(pipeline.StatedView):
+        def __init__(self, *args: object) -> None:
+            super().__init__(*args)  # type: ignore[arg-type]
+            started.append(self)
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_QUADS", 0)
+    monkeypatch.setattr(pipeline, "StatedView", Recorded)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ALASKA_KG_CACHE", str(cache))
+    out = tmp_path / "dist"
+    assert main(["build", "--root", str(ROOT), "--out", str(out)]) == 0
+    names = sorted(p.name for p in built.iterdir() if p.suffix not in (".json", ".manifest"))
+    assert len(names) == 8
+    for name in names:
+        assert (out / name).read_bytes() == (built / name).read_bytes(), name
+    assert [p for p in cache.rglob("*") if ".tmp-" in p.name] == []
+    assert len(started) == 1  # the stated view was written while reasoning

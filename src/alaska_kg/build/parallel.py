@@ -11,15 +11,29 @@ from __future__ import annotations
 import _thread  # threading's import is ~1-4 ms of a bundled build for what a lock per thread does here
 import os
 
+from alaska_kg.cache import STORE_MIN_QUADS
 from alaska_kg.query import deadline
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Sequence, Sized
     from typing import TypeVar
 
     Item = TypeVar("Item")
     Answer = TypeVar("Answer")
+
+
+# Below this many quads a second thread costs more CPU than it saves time: on the bundled data (6,458 quads)
+# the build took 397 ms of CPU in one thread and 437 ms with the threads, for no clear gain in wall time
+# (benchmarks/build_floor.py, 20 rounds; docs/performance.md). The on-disk store's threshold, as a size
+# where the build's stages take seconds.
+PARALLEL_MIN_QUADS = STORE_MIN_QUADS
+
+
+def worth_threads(store: Sized) -> bool:
+    """Whether `store` (a pyoxigraph Store: len() counts its quads, ~0.1 s per million) is large enough for
+    its work to be spread over threads."""
+    return len(store) >= PARALLEL_MIN_QUADS
 
 
 def cores() -> int:
@@ -89,4 +103,4 @@ class _Raised:
 
 _MISSING = object()
 
-__all__ = ["cores", "each_in_threads"]
+__all__ = ["PARALLEL_MIN_QUADS", "cores", "each_in_threads", "worth_threads"]

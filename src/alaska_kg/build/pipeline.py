@@ -13,6 +13,7 @@ from pyoxigraph import Store
 
 from alaska_kg import __version__
 from alaska_kg.build.outdir import check_target, recover, remove_leftovers
+from alaska_kg.build.parallel import worth_threads
 from alaska_kg.build.parse import graph, load_source_store
 from alaska_kg.build.pictures import has_pictures
 from alaska_kg.build.publish import (
@@ -182,8 +183,9 @@ def _fresh(
     if not report.conforms:
         raise ValidationFailed(_failure_message(layout, report), report=report)
     store = sources.store
-    # the stated view's files, written while the build reasons (they do not depend on it): publish.StatedView
-    stated = StatedView(store, target, context)
+    # the stated view's files, written while the build reasons (they do not depend on it), when the store is
+    # large enough for a second thread to pay (build.parallel): publish.StatedView
+    stated = StatedView(store, target, context) if worth_threads(store) else None
     try:
         with watch.stage("reason"):
             reason_into(store, reasoner)
@@ -221,7 +223,8 @@ def _fresh(
                 stated=stated,
             )
     except BaseException:
-        stated.discard()  # (export_store discards it too, once it has taken the files)
+        if stated is not None:
+            stated.discard()  # (export_store discards it too, once it has taken the files)
         raise
     timed = BuildSummary.from_file(written.out_dir / SUMMARY_NAME)
     return BuildResult(out_dir=written.out_dir, files=written.files, summary=timed, cached=False)

@@ -851,12 +851,13 @@ def run(
     parts: list[_Part] | None = None,
 ) -> list[Result]:
     """Validate the data of `store` (every graph, read as one, if `union`; else its default graph): the
-    queries run on every core (build.parallel), the results in the queries' order."""
-    from alaska_kg.build.parallel import each_in_threads
+    queries run on every core when the store is large (build.parallel), the results in the queries' order."""
+    from alaska_kg.build.parallel import cores, each_in_threads, worth_threads
 
     todo = translate(shapes, subclasses_of(store, shapes, union)) if parts is None else parts
+    threads = cores() if worth_threads(store) else 1
     found: list[Result] = []
-    for results in each_in_threads(lambda part: list(_results(store, shapes, part, union)), todo):
+    for results in each_in_threads(lambda part: list(_results(store, shapes, part, union)), todo, threads):
         found.extend(results)
     return found
 
