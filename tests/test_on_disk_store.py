@@ -158,3 +158,98 @@ def test_an_output_folder_holding_the_store_can_be_built_over(
     assert (out / STORE_FOLDER).is_dir()
     code, _, err = _run(capsys, "build", "--root", str(REPO_ROOT), "--out", str(out))
     assert code == 0, err
+
+
+def test_the_label_table_holds_each_iri_s_preferred_label(cache: Path) -> None:
+    """If the build writes the on-disk store, then its label table (listed in the manifest) gives every IRI
+    that has an rdfs:label the label `labels` picks from the dataset itself (English, then untagged, then
+    any), and no other IRI."""
+    import pyoxigraph
+
+    from alaska_kg.cache import LABELS_FILE
+    from alaska_kg.query.label_table import read_label_table
+    from alaska_kg.query.labels import RDFS_LABEL, labels
+
+    entry = read_manifest(_entry(cache))
+    assert entry is not None and LABELS_FILE in entry.entries
+    table = read_label_table(entry.read_verified(LABELS_FILE))
+    store = pyoxigraph.Store()
+    store.load(path=str(entry.folder / "alaska-kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    labelled = {q.subject.value for q in store.quads_for_pattern(None, RDFS_LABEL, None, None)}
+    assert len(table) == len(labelled) > 300
+    for iri in labelled:
+        assert table[iri] == labels(store, [iri])[iri], iri
+    assert table["https://w3id.org/alaska-kg/resource/yang-jiechi"] == "Yang Jiechi"
+
+
+def test_every_canned_table_reads_the_same_labels_from_the_table_as_from_the_store(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """If every canned query prints its table (labels in place of IRIs) from the on-disk store with its
+    label table used for any number of IRIs, then it prints what it prints from the N-Quads, where each
+    label is looked up in the store."""
+    import alaska_kg.query.labels
+
+    monkeypatch.setenv(CACHE_ENV_VAR, str(cache))
+    used: list[int] = []
+    real = alaska_kg.query.dataset._label_table
+
+    def counted(entry):  # type: ignore[no-untyped-def]
+        used.append(1)
+        return real(entry)
+
+    for name in _offline_queries():
+        argv = ("query", name, "--root", str(REPO_ROOT))
+        monkeypatch.setattr(alaska_kg.query.labels, "LABEL_TABLE_MIN", 0)
+        monkeypatch.setattr(alaska_kg.query.dataset, "_label_table", counted)
+        from_table = _run(capsys, *argv)
+        monkeypatch.setattr(alaska_kg.query.dataset, "_on_disk", lambda entry, announce: None)
+        from_store = _run(capsys, *argv)
+        monkeypatch.undo()
+        monkeypatch.setenv(CACHE_ENV_VAR, str(cache))
+        assert from_table == from_store, name
+    assert used  # the table was read
+
+
+def test_a_changed_label_table_is_passed_over_for_the_store(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """If the label table is changed after the build (a label rewritten), then its manifest line no longer
+    matches, and the table shows the labels from the store."""
+    import alaska_kg.query.labels
+    from alaska_kg.cache import LABELS_FILE
+
+    copy = tmp_path / "cache"
+    shutil.copytree(cache, copy)
+    monkeypatch.setenv(CACHE_ENV_VAR, str(copy))
+    monkeypatch.setattr(alaska_kg.query.labels, "LABEL_TABLE_MIN", 0)
+    table = _entry(copy) / LABELS_FILE
+    table.write_bytes(table.read_bytes().replace(b"\tAntony Blinken\n", b"\tSomebody Else\n"))
+    code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT))
+    assert code == 0, err
+    assert all(person in out for person in PARTICIPANTS) and "Somebody Else" not in out
+
+
+def test_the_label_table_format_keeps_tabs_and_line_breaks(tmp_path: Path) -> None:
+    """If a label holds a tab, a line break, a carriage return or backslashes, then the table reads back
+    exactly that label, one line per IRI."""
+    import pyoxigraph
+
+    from alaska_kg.query.label_table import read_label_table, write_label_table
+
+    label = pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    odd = "a\tb\nc\rd\\e\\tf\\"
+    store = pyoxigraph.Store()
+    for iri, text, language in [
+        ("urn:x", odd, None),
+        ("urn:y", "Deutsch", "de"),
+        ("urn:y", "English", "en"),
+        ("urn:y", "plain", None),
+    ]:
+        store.add(
+            pyoxigraph.Quad(pyoxigraph.NamedNode(iri), label, pyoxigraph.Literal(text, language=language))
+        )
+    path = tmp_path / "labels.tsv"
+    assert write_label_table(store, path) == 2
+    assert path.read_bytes().count(b"\n") == 2
+    assert read_label_table(path.read_bytes()) == {"urn:x": odd, "urn:y": "English"}

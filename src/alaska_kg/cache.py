@@ -30,6 +30,9 @@ DATASET_FILE = "alaska-kg.nq"
 # docs/performance.md, "The on-disk store").
 STORE_FOLDER = "alaska-kg.oxigraph"
 STORE_MIN_QUADS = 50_000
+# Written with the on-disk store: each IRI's preferred label, for the query commands' tables
+# (alaska_kg.query.label_table).
+LABELS_FILE = "alaska-kg.labels.tsv"
 SUMMARY_FILE = "alaska-kg.summary.json"
 # Remembered checks, in dot-folders of the cache root (no cache entry, and not a build's staging folder),
 # one file per thing checked (`_recall`, `_remember`):
@@ -336,6 +339,7 @@ def cached_dataset(layout: Layout) -> Path | None:
 __all__ = [
     "CACHE_ENV_VAR",
     "DATASET_FILE",
+    "LABELS_FILE",
     "STORE_FOLDER",
     "STORE_MIN_QUADS",
     "SUMMARY_FILE",

@@ -20,7 +20,7 @@ from alaska_kg.build.disk_store import StoreLoad
 from alaska_kg.build.outdir import check_target, private_folder, remove_tree, replace_folder
 from alaska_kg.build.pictures import picture_writers
 from alaska_kg.build.void import DCTERMS, GRAPH_TITLES, RDF, SKOS, VOID, XSD, void_turtle
-from alaska_kg.cache import STORE_FOLDER, STORE_MIN_QUADS
+from alaska_kg.cache import LABELS_FILE, STORE_FOLDER, STORE_MIN_QUADS
 from alaska_kg.errors import OutputError
 from alaska_kg.manifest import MANIFEST_NAME, Manifest
 from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, graph_iri
@@ -467,9 +467,16 @@ def export_store(
     pictures[last] = pictures_then_let_go(pictures[last])
     if stated is not None:  # written while the build reasoned: moved into the staging folder
         ntriples, turtle, jsonld = (lambda path, name=name: stated.take(name, path) for name in STATED_FILES)
+
+    def label_table(path: Path) -> None:
+        from alaska_kg.query.label_table import write_label_table
+
+        write_label_table(the_store(), path)
+
     writers: dict[str, Writer] = {
         NTRIPLES_NAME: ntriples,  # Turtle and JSON-LD read it back from the staging folder
         NQUADS_NAME: nquads,  # the TriG and the on-disk store read it back from the staging folder
+        **({LABELS_FILE: label_table} if on_disk else {}),  # for the tables of queries on the on-disk store
         **pictures,  # the store is let go after them, and the on-disk store's child started
         TURTLE_NAME: turtle,
         JSONLD_NAME: jsonld,

@@ -19,12 +19,13 @@ import os
 from pyoxigraph import DefaultGraph, NamedNode, Store
 
 from alaska_kg import pathtext
-from alaska_kg.cache import DATASET_FILE, STORE_FOLDER, cached_entry, read_verified
+from alaska_kg.cache import DATASET_FILE, LABELS_FILE, STORE_FOLDER, cached_entry, read_verified
 from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, UsageError
 from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.manifest import Manifest, read_manifest
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
 from alaska_kg.paths import Layout
+from alaska_kg.query.labels import use_table
 from alaska_kg.records import Record
 from alaska_kg.syntaxes import RDF_SYNTAXES, SYNTAX_NAMES, dataset_syntax, syntax_of
 
@@ -234,10 +235,24 @@ def _on_disk(entry: Manifest | None, announce: Callable[[str], None] | None) -> 
         return None
     try:
         folder = entry.verified_folder(STORE_FOLDER)
-        return OpenDataset(Store.read_only(str(folder)), pathtext.join(entry.location, DATASET_FILE), False)
+        store = Store.read_only(str(folder))
     except (CorruptOutput, OSError) as exc:
         if announce is not None:
             announce(f"{exc}; reading the N-Quads instead")
+        return None
+    if LABELS_FILE in entry.entries:
+        use_table(store, lambda: _label_table(entry))
+    return OpenDataset(store, pathtext.join(entry.location, DATASET_FILE), False)
+
+
+def _label_table(entry: Manifest) -> dict[str, str] | None:
+    """The entry's label table (query.label_table), or None if it fails its manifest line: it is derived
+    data, and the labels are then looked up in the store."""
+    from alaska_kg.query.label_table import read_label_table
+
+    try:
+        return read_label_table(read_verified(entry, LABELS_FILE))
+    except (CorruptOutput, OSError, UnicodeDecodeError):
         return None
 
 
