@@ -17,7 +17,7 @@ from pyoxigraph import RdfFormat, Store
 
 from alaska_kg.build import publish
 from alaska_kg.build.disk_store import StoreLoad
-from alaska_kg.cache import STORE_FOLDER
+from alaska_kg.cache import LABELS_FILE, STORE_FOLDER
 from alaska_kg.errors import OutputError
 from alaska_kg.manifest import MANIFEST_NAME
 from alaska_kg.namespaces import GRAPH_NAMES, graph_iri
@@ -136,8 +136,9 @@ def test_the_other_outputs_do_not_change_when_the_store_is_loaded_by_the_child(
     without = publish.export_store(
         tmp_path / "without", store=_store_of(dataset_file), on_disk=False, **common
     )
-    names = {p.name for p in with_store.files} - {STORE_FOLDER, MANIFEST_NAME}
+    names = {p.name for p in with_store.files} - {STORE_FOLDER, LABELS_FILE, MANIFEST_NAME}
     assert names == {p.name for p in without.files} - {MANIFEST_NAME}
+    assert LABELS_FILE in {p.name for p in with_store.files}  # the label table goes with the store
     for name in sorted(names):
         assert (with_store.out_dir / name).read_bytes() == (without.out_dir / name).read_bytes(), name
     nquads = with_store.out_dir / publish.NQUADS_NAME
