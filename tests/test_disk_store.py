@@ -172,7 +172,7 @@ def test_a_writer_failing_while_the_child_loads_stops_it_and_leaves_nothing(
     def broken(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(publish, "_turtle", broken)
+    monkeypatch.setattr(publish, "_write_turtle", broken)
     out = tmp_path / "out"
     with pytest.raises(OutputError):
         publish.export_store(

@@ -67,3 +67,30 @@ def test_no_items_and_the_core_count() -> None:
     """If there is nothing to do, then nothing is returned; the core count is at least one."""
     assert each_in_threads(lambda n: n, []) == []
     assert cores() >= 1
+
+
+def test_a_pending_function_gives_its_answer_or_its_error_to_every_wait() -> None:
+    """If a function runs beside the caller (Pending), then each wait gives its answer once it is done, or
+    raises its error, as often as it is asked."""
+    from alaska_kg.build.parallel import Pending
+
+    release = _thread.allocate_lock()
+    release.acquire()
+
+    def slow() -> str:
+        release.acquire()  # runs on until the caller lets it finish
+        return "done"
+
+    pending = Pending(slow)
+    assert pending.running
+    release.release()
+    assert pending.wait() == "done" and pending.wait() == "done"
+    assert not pending.running
+
+    def fail() -> None:
+        raise OSError("disk full")
+
+    failing = Pending(fail)
+    for _ in range(2):
+        with pytest.raises(OSError, match="disk full"):
+            failing.wait()

@@ -225,7 +225,7 @@ import os, signal, sys
 import alaska_kg.build.publish
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
-alaska_kg.build.publish._turtle = die  # called while the outputs are being written into the staging folder
+alaska_kg.build.publish._write_turtle = die  # called while the outputs are written into the staging folder
 from alaska_kg.cli.app import main
 sys.exit(main(["build", "--root", sys.argv[1], "--out", sys.argv[2]]))
 """

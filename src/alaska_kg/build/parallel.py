@@ -3,7 +3,8 @@
 The build's SHACL queries (build.shacl_sparql) are ~300 read-only queries on one store, independent of
 each other; on one thread validation at 10^6 triples used one core of two for 21 s. `each_in_threads`
 runs a function over a list of items in one thread per core the process may use, and returns the answers
-in the items' order, so nothing downstream can tell how many threads there were.
+in the items' order, so nothing downstream can tell how many threads there were. `Pending` runs one
+function beside the caller (the stated view written while the build reasons: build.publish.StatedView).
 """
 
 from __future__ import annotations
@@ -67,31 +68,59 @@ def each_in_threads(
                 answers[index] = _Raised(exc)
                 return
 
-    finished = []
-    for _ in range(count - 1):
-        lock = _thread.allocate_lock()
-        lock.acquire()
-        finished.append(lock)
-
-        def run(lock: _thread.LockType = lock) -> None:
-            try:
-                work()
-            finally:
-                lock.release()
-
-        _thread.start_new_thread(run, ())
+    helpers = [Pending(work) for _ in range(count - 1)]
     try:
         work()
-        for lock in finished:
-            lock.acquire()  # Ctrl-C interrupts the wait
     except BaseException:
-        if any(lock.locked() for lock in finished):
+        if any(helper.running for helper in helpers):
             deadline.abandon()
         raise
+    for helper in helpers:
+        helper.wait()
     for answer in answers:
         if isinstance(answer, _Raised):
             raise answer.exception
     return answers  # type: ignore[return-value]
+
+
+class Pending:
+    """`function()` running in a thread of its own, while the caller goes on; `wait()` gives its answer or
+    raises its error (whose frames' locals were cleared in that thread: pyoxigraph's query results may
+    only be dropped in the thread that made them). A wait that Ctrl-C interrupts while the thread still
+    runs sets `query.deadline.abandoned()`: the process must end at once."""
+
+    def __init__(self, function: Callable[[], object]) -> None:
+        self._outcome: list[tuple[bool, object]] = []
+        self._done = _thread.allocate_lock()
+        self._done.acquire()
+        _thread.start_new_thread(self._run, (function,))
+
+    def _run(self, function: Callable[[], object]) -> None:
+        try:
+            self._outcome.append((True, function()))
+        except BaseException as exc:
+            deadline.drop_locals(exc)
+            self._outcome.append((False, exc))
+        finally:
+            self._done.release()
+
+    @property
+    def running(self) -> bool:
+        return self._done.locked() and not self._outcome
+
+    def wait(self) -> object:
+        """The function's answer, once it is done (its error raised here, as often as asked)."""
+        if not self._outcome:
+            try:
+                self._done.acquire()  # Ctrl-C interrupts the wait
+            except BaseException:
+                deadline.abandon()  # the thread still runs
+                raise
+            self._done.release()
+        succeeded, value = self._outcome[0]
+        if not succeeded:
+            raise value  # type: ignore[misc]
+        return value
 
 
 class _Raised:
@@ -103,4 +132,4 @@ class _Raised:
 
 _MISSING = object()
 
-__all__ = ["PARALLEL_MIN_QUADS", "cores", "each_in_threads", "worth_threads"]
+__all__ = ["PARALLEL_MIN_QUADS", "Pending", "cores", "each_in_threads", "worth_threads"]

@@ -27,7 +27,7 @@ from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, graph_iri
 
 TYPE_CHECKING = False  # typing is not imported by the build (issue 12)
 if TYPE_CHECKING:
-    from typing import BinaryIO, TextIO
+    from typing import BinaryIO
 
     from rdflib import Graph
 
@@ -114,50 +114,26 @@ class StatedView:
     thread raised; `discard()` removes what it wrote (a failed build leaves nothing)."""
 
     def __init__(self, store: Store, beside: Path, context: Mapping[str, object]) -> None:
-        import _thread  # (threading's import is ~1-4 ms of a bundled build for one lock)
+        from alaska_kg.build.parallel import Pending
 
         self.folder = private_folder(beside)
         self.lines: dict[str, list[bytes]] = {}
-        self._failure: list[BaseException] = []
-        self._done = _thread.allocate_lock()
-        self._done.acquire()
-        _thread.start_new_thread(self._write, (store, context))
+        self._pending = Pending(lambda: self._write(store, context))
 
     def _write(self, store: Store, context: Mapping[str, object]) -> None:
-        try:
-            for name in STATED_GRAPH_NAMES:
-                self.lines[name] = _ntriples(store, name)
-            ntriples = self.folder / NTRIPLES_NAME
-            _write_ntriples(ntriples, _merge(*(self.lines[name] for name in STATED_GRAPH_NAMES)))
-            with (self.folder / TURTLE_NAME).open("wb") as stream:
-                stream.write(_HEADER.format(version=__version__, what=_STATED_HEADER).encode("utf-8"))
-                _turtle(ntriples, stream)
-            with (self.folder / JSONLD_NAME).open("w", encoding="utf-8") as stream:
-                _jsonld(ntriples, context, stream)
-        except BaseException as exc:  # raised by `wait`, in the build's thread
-            from alaska_kg.query.deadline import drop_locals
-
-            drop_locals(exc)
-            self._failure.append(exc)
-        finally:
-            self._done.release()
+        for name in STATED_GRAPH_NAMES:
+            self.lines[name] = _ntriples(store, name)
+        ntriples = self.folder / NTRIPLES_NAME
+        _write_ntriples(ntriples, _merge(*(self.lines[name] for name in STATED_GRAPH_NAMES)))
+        _write_turtle(self.folder / TURTLE_NAME, ntriples)
+        _write_jsonld(self.folder / JSONLD_NAME, ntriples, context)
 
     def wait(self) -> StatedView:
         """Once the thread is done: this view, or the thread's error (an OSError becomes OutputError)."""
-        if self._done.locked():
-            try:
-                self._done.acquire()  # Ctrl-C interrupts the wait
-            except BaseException:
-                from alaska_kg.query.deadline import abandon
-
-                abandon()  # the thread still writes: the process must end at once
-                raise
-            self._done.release()
-        if self._failure:
-            failure = self._failure[0]
-            if isinstance(failure, OSError):
-                raise OutputError(f"{self.folder}: cannot write the stated view ({failure})") from failure
-            raise failure
+        try:
+            self._pending.wait()
+        except OSError as failure:
+            raise OutputError(f"{self.folder}: cannot write the stated view ({failure})") from failure
         return self
 
     def take(self, name: str, target: Path) -> None:
@@ -294,16 +270,18 @@ def _write_trig(stream: BinaryIO, declarations: bytes, nquads: Path) -> None:
     pyoxigraph.serialize(quads, stream, format=pyoxigraph.RdfFormat.TRIG, prefixes=prefixes)
 
 
-def _turtle(ntriples: Path, stream: BinaryIO) -> None:
-    """Turtle written by Oxigraph from the sorted N-Triples file, read as it is parsed (subjects grouped,
-    only the prefixes used)."""
-    triples = pyoxigraph.parse(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
-    pyoxigraph.serialize(
-        triples, stream, format=pyoxigraph.RdfFormat.TURTLE, prefixes=used_prefixes(ntriples)
-    )
+def _write_turtle(path: Path, ntriples: Path) -> None:
+    """Turtle of the stated view, written by Oxigraph from the sorted N-Triples file as it is parsed
+    (subjects grouped, only the prefixes used), under the outputs' header."""
+    with path.open("wb") as stream:
+        stream.write(_HEADER.format(version=__version__, what=_STATED_HEADER).encode("utf-8"))
+        triples = pyoxigraph.parse(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
+        pyoxigraph.serialize(
+            triples, stream, format=pyoxigraph.RdfFormat.TURTLE, prefixes=used_prefixes(ntriples)
+        )
 
 
-def _jsonld(ntriples: Path, context: Mapping[str, object], stream: TextIO) -> None:
+def _write_jsonld(path: Path, ntriples: Path, context: Mapping[str, object]) -> None:
     """JSON-LD 1.1 compacted with the shipped @context, from the sorted N-Triples file as it is parsed: its
     prefixes make the compact IRIs, and the context is written inline exactly as shipped (never a URL:
     nothing is fetched)."""
@@ -311,7 +289,8 @@ def _jsonld(ntriples: Path, context: Mapping[str, object], stream: TextIO) -> No
 
     prefixes = {k: v for k, v in context.items() if isinstance(v, str)}
     triples = pyoxigraph.parse(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
-    write_jsonld(stream, triples, prefixes, context=context, presorted=True)
+    with path.open("w", encoding="utf-8") as stream:
+        write_jsonld(stream, triples, prefixes, context=context, presorted=True)
 
 
 Writer = Callable[[Path], None]
@@ -403,7 +382,6 @@ def export_store(
     link_count = graph_size(handover.store, "links", str(SKOS.exactMatch))
     if on_disk is None:
         on_disk = sum(sizes.values()) >= STORE_MIN_QUADS
-    stated_header = _HEADER.format(version=__version__, what=_STATED_HEADER)
     held: dict[str, Path] = {}  # the files later writers read back: the N-Triples, the N-Quads
     graph_lines: dict[str, list[bytes]] = {}  # each graph's sorted lines, made on first use
     loads: list[StoreLoad] = []  # the child loading the on-disk store, once started
@@ -445,13 +423,10 @@ def export_store(
         return _HEADER.format(version=__version__, what=what).encode("utf-8")
 
     def turtle(path: Path) -> None:
-        with path.open("wb") as stream:
-            stream.write(stated_header.encode("utf-8"))
-            _turtle(held["ntriples"], stream)
+        _write_turtle(path, held["ntriples"])
 
     def jsonld(path: Path) -> None:
-        with path.open("w", encoding="utf-8") as stream:
-            _jsonld(held["ntriples"], context, stream)
+        _write_jsonld(path, held["ntriples"], context)
 
     def trig(path: Path) -> None:
         with path.open("wb") as stream:
