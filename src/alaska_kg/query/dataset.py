@@ -53,18 +53,20 @@ _POSITION = LazyRegex(r"\b(?:at|between line) (\d+)(?::| column )(\d+)")
 
 class OpenDataset(Record):
     """A loaded dataset and the file it came from (`location`, text; `path`: as a pathlib path); `built`:
-    the cache had to be filled first."""
+    the cache had to be filled first; `on_disk`: the store is the cache entry's on-disk store (`_on_disk`)."""
 
     __slots__ = ()
-    _fields = ("store", "location", "built")
+    _fields = ("store", "location", "built", "on_disk")
     store: Store
     location: str | None
     built: bool
+    on_disk: bool
 
     def __new__(
-        cls, store: Store, location: str | os.PathLike[str] | None, built: bool = False
+        cls, store: Store, location: str | os.PathLike[str] | None, built: bool = False, on_disk: bool = False
     ) -> OpenDataset:
-        return tuple.__new__(cls, (store, None if location is None else os.fspath(location), built))
+        location = None if location is None else os.fspath(location)
+        return tuple.__new__(cls, (store, location, built, on_disk))
 
     @property
     def path(self) -> Path | None:
@@ -242,7 +244,7 @@ def _on_disk(entry: Manifest | None, announce: Callable[[str], None] | None) -> 
         return None
     if LABELS_FILE in entry.entries:
         use_table(store, lambda: _label_table(entry))
-    return OpenDataset(store, pathtext.join(entry.location, DATASET_FILE), False)
+    return OpenDataset(store, pathtext.join(entry.location, DATASET_FILE), False, on_disk=True)
 
 
 def _label_table(entry: Manifest) -> dict[str, str] | None:

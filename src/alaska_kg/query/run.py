@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from typing import Literal, TypeVar
 
     from alaska_kg.query.dataset import GraphSelection
+    from alaska_kg.query.python_order import OrderPlan
 
     AnswerKind = Literal["select", "ask", "graph"]
     _T = TypeVar("_T")
@@ -187,13 +188,31 @@ def run_query(
     if own_dataset and graph is not None:
         raise UsageError(f"{query.where}: the query names its graphs with FROM; --graph does not apply to it")
     default_graph = None if own_dataset else dataset.graphs(graph or "all")
+    # on the on-disk store, a final ORDER BY may be done in Python (query.python_order)
+    plan = None
+    if dataset.on_disk and max_rows is not None:
+        from alaska_kg.query.python_order import order_plan
+
+        plan = order_plan(query.text)
+    evaluated = query if plan is None else query._replace(text=plan.unordered)
     result = execute(
-        dataset, query, default_graph=default_graph, substitutions=substitutions, prefixes=prefixes
+        dataset, evaluated, default_graph=default_graph, substitutions=substitutions, prefixes=prefixes
     )
     columns = query.header.columns
     if isinstance(result, QuerySolutions):
         variables = projected(query, result)
         try:
+            ordered = None if plan is None else _ordered(plan, variables, result)
+            if ordered is not None:
+                result = ordered
+            elif plan is not None:  # the engine sorts after all
+                result = execute(
+                    dataset,
+                    query,
+                    default_graph=default_graph,
+                    substitutions=substitutions,
+                    prefixes=prefixes,
+                )
             return bounded(Answer("select", variables=variables, solutions=result), max_rows)
         except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
             if type(exc) is not OSError:
@@ -210,6 +229,15 @@ def run_query(
             raise
         raise service_error(query, exc) from None
     return Answer("graph", triples=tuple(triples), cut=cut)
+
+
+def _ordered(plan: OrderPlan, variables: tuple[str, ...], solutions: QuerySolutions) -> list | None:
+    """The unordered query's solutions sorted in Python, or None (unread if not covered): the engine sorts."""
+    from alaska_kg.query.python_order import sorted_solutions
+
+    if not plan.covers(variables):
+        return None
+    return sorted_solutions(list(solutions), plan.keys)
 
 
 def bounded(answer: Answer, max_rows: int | None) -> Answer:

@@ -1,0 +1,103 @@
+"""ORDER BY done in Python for the on-disk store, where the result is certain to be the one Oxigraph gives.
+
+On the on-disk store Oxigraph's sort reads both terms back from RocksDB at every comparison (~10 µs each):
+at 10^6 triples that is most of a large listing's time (`unlinked-entities` 8.7 s sorted, 3.7 s not;
+docs/performance.md, "ORDER BY in Python on the on-disk store"). Here the query runs without its final
+`ORDER BY` and the solutions, each term read once, are sorted in Python. That gives exactly Oxigraph's
+answer only when the order is total and known, so a plan is made only when
+
+- the query ends with `ORDER BY` over plain variables (`?x`, `ASC(?x)`, `DESC(?x)`) right after the closing
+  `}` of its WHERE clause (no GROUP BY, HAVING, LIMIT, OFFSET or VALUES after it: the outermost query's
+  modifiers), and
+- those variables are exactly the projected ones, so that rows the order cannot tell apart are the same row;
+
+and the sort gives up (None: the engine sorts) on any value whose place it does not know exactly: a blank
+node (Oxigraph ranks all blank nodes equal), a triple term, a literal not of xsd:string, rdf:langString,
+xsd:integer, xsd:date or xsd:boolean, a non-canonical integer, date or boolean, and one column holding
+literals of two kinds (two languages, a string and a number: SPARQL's `<` does not compare them). What is
+known is the SPARQL order: unbound, then IRIs by their text, then literals; strings by code point
+(Python's and Rust's `str` orders), strings of one language by value, integers by value, dates
+(`YYYY-MM-DD`, no timezone) by their text, false before true. tests/test_python_order.py holds Oxigraph
+to each of these.
+"""
+
+from __future__ import annotations
+
+from alaska_kg.lazyregex import LazyRegex
+from alaska_kg.records import Record
+
+# the final ORDER BY, its keys in group 1, right after a `}`; \w as SPARQL's VARNAME in the usual cases
+# (a name \w does not match makes the pattern fail: the engine sorts)
+_FINAL_ORDER = LazyRegex(r"(?is)\}\s*ORDER\s+BY((?:\s*(?:[?$]\w+|(?:ASC|DESC)\s*\(\s*[?$]\w+\s*\)))+)\s*\Z")
+_KEY = LazyRegex(r"(?i)(DESC)?\s*\(?\s*[?$](\w+)")
+_INTEGER = LazyRegex(r"(?:0|-?[1-9][0-9]*)\Z")
+_DATE = LazyRegex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_STRING, _INTEGER_TYPE, _DATE_TYPE, _BOOLEAN = (
+    _XSD + name for name in ("string", "integer", "date", "boolean")
+)
+
+
+class OrderPlan(Record):
+    """The query's text without its final ORDER BY, and that ORDER BY's keys: (variable, descending)."""
+
+    __slots__ = ()
+    _fields = ("unordered", "keys")
+    unordered: str
+    keys: tuple[tuple[str, bool], ...]
+
+    def covers(self, variables: tuple[str, ...]) -> bool:
+        """Whether the keys are exactly the projected `variables`, each once (a total order on the rows)."""
+        names = [name for name, _ in self.keys]
+        return len(set(names)) == len(names) and set(names) == set(variables)
+
+
+def order_plan(text: str) -> OrderPlan | None:
+    """The plan for `text` if it ends with an ORDER BY this module can replace (module docstring)."""
+    match = _FINAL_ORDER.search(text)
+    if match is None:
+        return None
+    keys = tuple((name, bool(desc)) for desc, name in _KEY.findall(match.group(1)))
+    return OrderPlan(text[: match.start() + 1], keys)
+
+
+def sorted_solutions(solutions: list, keys: tuple[tuple[str, bool], ...]) -> list | None:
+    """`solutions` (pyoxigraph QuerySolution) in the order of `keys`, or None where it is not sure."""
+    columns = []
+    for name, descending in keys:
+        column = [_sort_key(solution[name]) for solution in solutions]
+        if None in column or len({key[1] for key in column if key[0] == 3}) > 1:
+            return None
+        columns.append((column, descending))
+    order = list(range(len(solutions)))
+    for column, descending in reversed(columns):  # stable sorts, last key first
+        order.sort(key=column.__getitem__, reverse=descending)
+    return [solutions[index] for index in order]
+
+
+def _sort_key(term: object) -> tuple | None:
+    """A key that orders terms as Oxigraph's ORDER BY does, or None for a term whose place is not known."""
+    if term is None:
+        return (0,)
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return (2, "", term.value)
+    if kind != "Literal":
+        return None
+    value = term.value
+    if term.language is not None:  # by value within one language (Oxigraph, tests/test_python_order.py)
+        return (3, "@" + term.language, value)
+    datatype = term.datatype.value
+    if datatype == _STRING:
+        return (3, "string", value)
+    if datatype == _INTEGER_TYPE and _INTEGER.match(value):
+        return (3, "integer", int(value))
+    if datatype == _DATE_TYPE and _DATE.match(value):
+        return (3, "date", value)
+    if datatype == _BOOLEAN and value in ("false", "true"):
+        return (3, "boolean", value == "true")
+    return None
+
+
+__all__ = ["OrderPlan", "order_plan", "sorted_solutions"]
