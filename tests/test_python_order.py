@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 
-from alaska_kg.query.catalog import find_query
+from alaska_kg.query.catalog import find_query, inline_query
 from alaska_kg.query.python_order import order_plan, sorted_solutions
 from alaska_kg.query.run import run_query
 
@@ -190,3 +190,17 @@ def test_a_non_canonical_value_makes_the_python_order_give_up(value: Literal) ->
     the same term would make two different rows tie, so the sort does not take them."""
     rows = [{"o": value}, {"o": Literal("2", datatype=value.datatype)}]
     assert sorted_solutions(rows, (("o", False),)) is None
+
+
+def test_a_construct_ending_in_order_by_runs_as_written_on_the_store(dataset) -> None:
+    """The plan is for a SELECT's rows: a CONSTRUCT whose text ends with ORDER BY (allowed, and the order of
+    its triples is what the engine gives) is run as written, so its triples come in the engine's order."""
+    text = (
+        "CONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } "
+        "WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY DESC(?label) ?s"
+    )
+    query = inline_query(text)
+    on_disk = run_query(dataset._replace(on_disk=True), query, max_rows=10**6)
+    engine = run_query(dataset, query, max_rows=10**6)
+    assert on_disk.kind == "graph" and len(engine.triples) > 100
+    assert list(on_disk.triples) == list(engine.triples)

@@ -198,6 +198,11 @@ def run_query(
     result = execute(
         dataset, evaluated, default_graph=default_graph, substitutions=substitutions, prefixes=prefixes
     )
+    if plan is not None and not isinstance(result, QuerySolutions):  # a SELECT's order only: as written
+        plan = None
+        result = execute(
+            dataset, query, default_graph=default_graph, substitutions=substitutions, prefixes=prefixes
+        )
     columns = query.header.columns
     if isinstance(result, QuerySolutions):
         variables = projected(query, result)
