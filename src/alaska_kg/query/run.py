@@ -188,36 +188,29 @@ def run_query(
     if own_dataset and graph is not None:
         raise UsageError(f"{query.where}: the query names its graphs with FROM; --graph does not apply to it")
     default_graph = None if own_dataset else dataset.graphs(graph or "all")
+
+    def evaluate(source: QuerySource) -> object:
+        return execute(
+            dataset, source, default_graph=default_graph, substitutions=substitutions, prefixes=prefixes
+        )
+
     # on the on-disk store, a final ORDER BY may be done in Python (query.python_order)
     plan = None
     if dataset.on_disk and max_rows is not None:
         from alaska_kg.query.python_order import order_plan
 
         plan = order_plan(query.text)
-    evaluated = query if plan is None else query._replace(text=plan.unordered)
-    result = execute(
-        dataset, evaluated, default_graph=default_graph, substitutions=substitutions, prefixes=prefixes
-    )
+    result = evaluate(query if plan is None else query._replace(text=plan.unordered))
     if plan is not None and not isinstance(result, QuerySolutions):  # a SELECT's order only: as written
         plan = None
-        result = execute(
-            dataset, query, default_graph=default_graph, substitutions=substitutions, prefixes=prefixes
-        )
+        result = evaluate(query)
     columns = query.header.columns
     if isinstance(result, QuerySolutions):
         variables = projected(query, result)
         try:
-            ordered = None if plan is None else _ordered(plan, variables, result)
-            if ordered is not None:
-                result = ordered
-            elif plan is not None:  # the engine sorts after all
-                result = execute(
-                    dataset,
-                    query,
-                    default_graph=default_graph,
-                    substitutions=substitutions,
-                    prefixes=prefixes,
-                )
+            if plan is not None:  # sorted in Python, or else by the engine after all
+                ordered = _ordered(plan, variables, result)
+                result = ordered if ordered is not None else evaluate(query)
             return bounded(Answer("select", variables=variables, solutions=result), max_rows)
         except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
             if type(exc) is not OSError:
