@@ -23,6 +23,8 @@ false before true. tests/test_python_order.py holds Oxigraph to each of these.
 
 from __future__ import annotations
 
+from pyoxigraph import Literal, NamedNode
+
 from alaska_kg.lazyregex import LazyRegex
 from alaska_kg.records import Record
 
@@ -81,10 +83,9 @@ def _sort_key(term: object) -> tuple | None:
     """A key that orders terms as Oxigraph's ORDER BY does, or None for a term whose place is not known."""
     if term is None:
         return (0,)
-    kind = type(term).__name__
-    if kind == "NamedNode":
+    if isinstance(term, NamedNode):
         return (2, "", term.value)
-    if kind != "Literal":
+    if not isinstance(term, Literal):  # a blank node or a triple term
         return None
     value = term.value
     if getattr(term, "direction", None) is not None:  # RDF 1.2 "text"@en--ltr: not known
