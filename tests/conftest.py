@@ -100,13 +100,13 @@ def select(dataset, layout: Layout) -> Callable[..., list[tuple[str | None, ...]
     """Run a canned query by name with `NAME=VALUE` params: its rows, terms made `plain`, in query order."""
     from alaska_kg.query.catalog import find_query
     from alaska_kg.query.params import bind
-    from alaska_kg.query.run import run_query
+    from alaska_kg.query.run import run_query, solution_rows
 
     def run(name: str, *params: str, graph: str | None = None) -> list[tuple[str | None, ...]]:
         query = find_query(layout, name)
         answer = run_query(dataset, query, graph=graph, substitutions=bind(query, params))
         assert answer.kind == "select" and answer.solutions is not None
-        return [tuple(plain(s[v]) for v in answer.variables) for s in answer.solutions]
+        return [tuple(plain(term) for term in row) for row in solution_rows(answer)]
 
     return run
 

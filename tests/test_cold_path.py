@@ -245,8 +245,8 @@ def test_a_record_behaves_as_the_named_tuple_it_replaced() -> None:
 
     Old = collections.namedtuple(
         "Answer",
-        ("kind", "variables", "solutions", "boolean", "triples", "cut"),
-        defaults=((), None, False, (), False),
+        ("kind", "variables", "solutions", "boolean", "triples", "cut", "rows"),
+        defaults=((), None, False, (), False, None),
     )
     new, old = Answer("select", ("a",), cut=True), Old("select", ("a",), cut=True)
     assert new == old and tuple(new) == tuple(old) and hash(new) == hash(old)

@@ -37,7 +37,7 @@ from alaska_kg.errors import AlaskaKgError, AnswerCut, QuerySyntaxError, QueryTi
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.query.catalog import find_query, inline_query
 from alaska_kg.query.deadline import WorkerDied, run_with_deadline
-from alaska_kg.query.run import DEFAULT_MAX_ROWS, bounded, run_query
+from alaska_kg.query.run import DEFAULT_MAX_ROWS, bounded, run_query, solution_rows, solutions_of
 from loopback import serving
 
 RUNAWAY = "SELECT (COUNT(*) AS ?count) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -528,10 +528,10 @@ def test_a_cut_keeps_every_kind_of_term_exact() -> None:
         for cap in (len(objects), 1000):
             answer = run_query(Dataset(store), inline_query(text), max_rows=cap)
             assert not answer.cut
-            assert answer.solutions.serialize(format=fmt) == expected
+            assert solutions_of(answer).serialize(format=fmt) == expected
     answer = run_query(Dataset(store), inline_query(text), max_rows=3)
     assert answer.cut
-    assert len(list(answer.solutions)) == 3
+    assert len(solution_rows(answer)) == 3 and len(list(solutions_of(answer))) == 3
 
 
 def test_bounded_leaves_a_small_answer_alone(dataset, layout) -> None:

@@ -68,8 +68,17 @@ def order_plan(text: str) -> OrderPlan | None:
 def sorted_solutions(solutions: list, keys: tuple[tuple[str, bool], ...]) -> list | None:
     """`solutions` (pyoxigraph QuerySolution) in the order of `keys`, or None where it is not sure."""
     columns = []
+    known: dict[object, tuple | None] = {}  # each distinct term's key once: a listing repeats its terms
+
+    def key_of(term: object) -> tuple | None:
+        try:
+            return known[term]
+        except KeyError:
+            key = known[term] = _sort_key(term)
+            return key
+
     for name, descending in keys:
-        column = [_sort_key(solution[name]) for solution in solutions]
+        column = [key_of(solution[name]) for solution in solutions]
         if None in column or len({key[1] for key in column if key[0] == 3}) > 1:
             return None
         columns.append((column, descending))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Store, Triple, parse_query_results
 
 from alaska_kg.query.labels import labels
-from alaska_kg.query.run import Answer
+from alaska_kg.query.run import Answer, solution_rows
 
 LABEL_SUFFIX = "_label"
 
@@ -39,9 +39,9 @@ def _label_name(column: str, taken: set[str]) -> str:
 
 def with_labels(answer: Answer, store: Store) -> Answer:
     """`answer` (SELECT) with a label column after each column holding an IRI; other answers unchanged."""
-    if answer.kind != "select" or answer.solutions is None:
+    if answer.kind != "select" or (answer.solutions is None and answer.rows is None):
         return answer
-    rows = [tuple(solution[v] for v in answer.variables) for solution in answer.solutions]
+    rows = solution_rows(answer)
     iri_columns = [i for i in range(len(answer.variables)) if any(isinstance(r[i], NamedNode) for r in rows)]
     names = labels(store, {r[i].value for r in rows for i in iri_columns if isinstance(r[i], NamedNode)})
     taken = set(answer.variables)
@@ -63,7 +63,7 @@ def with_labels(answer: Answer, store: Store) -> Answer:
         lines.append("\t".join(cells))
     tsv = ("\n".join(lines) + "\n").encode("utf-8")
     solutions = parse_query_results(tsv, format=QueryResultsFormat.TSV)
-    return answer._replace(variables=tuple(header), solutions=solutions)
+    return answer._replace(variables=tuple(header), solutions=solutions, rows=None)
 
 
 __all__ = ["LABEL_SUFFIX", "with_labels"]

@@ -15,7 +15,7 @@ from alaska_kg.display import columns, fit, printable
 from alaska_kg.errors import UsageError
 from alaska_kg.namespaces import PREFIXES
 from alaska_kg.query.labels import iris_in, labels, show
-from alaska_kg.query.run import Answer
+from alaska_kg.query.run import Answer, solution_rows, solutions_of
 
 TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms): its names only for checkers
 if TYPE_CHECKING:
@@ -44,18 +44,26 @@ def text_table(
     """Lines of a left-aligned table with a dashed rule under the header; cells cut at `max_cell` (None:
     never), their control characters escaped (display.printable)."""
 
-    def cut(cell: str) -> str:
-        cell = printable(cell)  # a line break or tab shows as \n or \t, never as a space
-        return cell if max_cell is None else fit(cell, max_cell)
+    made: dict[str, tuple[str, int]] = {}  # each distinct cell once, with its width: listings repeat them
 
+    def cut(cell: str) -> tuple[str, int]:
+        known = made.get(cell)
+        if known is None:
+            text = printable(cell)  # a line break or tab shows as \n or \t, never as a space
+            text = text if max_cell is None else fit(text, max_cell)
+            known = made[cell] = (text, columns(text))
+        return known
+
+    head = [(h, columns(h)) for h in headers]
     body = [[cut(c) for c in row] for row in rows]
-    widths = [max([columns(h)] + [columns(r[i]) for r in body]) for i, h in enumerate(headers)]
+    widths = [max([head[i][1]] + [r[i][1] for r in body]) for i in range(len(head))]
 
-    def line(cells: Sequence[str]) -> str:
-        padded = (c + " " * (w - columns(c)) for c, w in zip(cells, widths, strict=True))
+    def line(cells: Sequence[tuple[str, int]]) -> str:
+        padded = (text + " " * (w - width) for (text, width), w in zip(cells, widths, strict=True))
         return "  ".join(padded).rstrip()
 
-    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in body)]
+    rule = [("-" * w, w) for w in widths]
+    return [line(head), line(rule), *(line(r) for r in body)]
 
 
 def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -99,8 +107,9 @@ def write_answer(
             (_w3c_boolean(answer.boolean, fmt) if fmt in W3C_RESULTS else _yes_no(answer.boolean)) + "\n"
         )
     elif fmt in W3C_RESULTS:
-        assert answer.solutions is not None
-        out.write((answer.solutions.serialize(format=W3C_RESULTS[fmt]) or b"").decode("utf-8"))
+        solutions = solutions_of(answer)
+        assert solutions is not None
+        out.write((solutions.serialize(format=W3C_RESULTS[fmt]) or b"").decode("utf-8"))
         out.write("\n" if fmt in ("json", "xml") else "")  # Oxigraph ends CSV and TSV with a newline
     else:
         out.write("\n".join(_for_people(answer, fmt, store, raw, max_cell)) + "\n")
@@ -126,10 +135,17 @@ def _graph_text(triples: Sequence[Triple], fmt: str) -> str:
 
 def _for_people(answer: Answer, fmt: str, store: Store, raw: bool, max_cell: int | None) -> list[str]:
     """The solutions as an aligned table or a Markdown table, IRIs by their labels unless `raw`."""
-    assert answer.solutions is not None
-    rows = [tuple(solution[v] for v in answer.variables) for solution in answer.solutions]
-    names = None if raw else labels(store, iris_in(t for row in rows for t in row))
-    cells = [[show(term, names) for term in row] for row in rows]
+    rows = solution_rows(answer)
+    names = None if raw else labels(store, iris_in({t for row in rows for t in row}))
+    shown: dict[object, str] = {}  # a term shows the same in every row: IRIs and texts repeat in a listing
+
+    def cell(term: object) -> str:
+        text = shown.get(term)
+        if text is None:
+            text = shown[term] = show(term, names)
+        return text
+
+    cells = [[cell(term) for term in row] for row in rows]
     if fmt == "md":
         return markdown_table(answer.variables, cells)
     count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"

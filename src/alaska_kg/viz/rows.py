@@ -14,7 +14,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from alaska_kg.query.catalog import read_query
 from alaska_kg.query.dataset import OpenDataset
 from alaska_kg.query.labels import labels
-from alaska_kg.query.run import DEFAULT_MAX_ROWS, run_query
+from alaska_kg.query.run import DEFAULT_MAX_ROWS, run_query, solution_rows
 
 QUERIES_DIR = Path(__file__).resolve().parent
 
@@ -31,9 +31,11 @@ def select(dataset: OpenDataset, name: str) -> list[Row]:
     runs it), each term as its lexical value (an IRI as the IRI, a literal as its text), None if unbound."""
     query = read_query(query_path(name), name, require_header=True)
     answer = run_query(dataset, query, max_rows=DEFAULT_MAX_ROWS)
-    if answer.kind != "select" or answer.solutions is None:
+    if answer.kind != "select":
         raise AssertionError(f"{query.where}: a picture's query must be a SELECT")  # a bug, not bad input
-    return [{name: _value(solution[name]) for name in answer.variables} for solution in answer.solutions]
+    names = answer.variables
+    rows = solution_rows(answer)
+    return [{name: _value(term) for name, term in zip(names, row, strict=True)} for row in rows]
 
 
 def names(dataset: OpenDataset, iris: set[str]) -> dict[str, str]:
