@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from typing import BinaryIO
 
     from rdflib import Graph
+
+    from alaska_kg.query.catalog import QuerySource
 
 TURTLE_NAME = "alaska-kg.ttl"
 NTRIPLES_NAME = "alaska-kg.nt"
@@ -363,6 +365,7 @@ def export_store(
     owned: bool = False,
     on_disk: bool | None = None,
     stated: StatedView | None = None,
+    queries: Sequence[QuerySource] = (),
 ) -> ExportReport:
     """Write the asserted view (ontology, facts, links) as Turtle, N-Triples and JSON-LD; the dataset with
     one named graph per origin (the store's named graphs GRAPH_NAMES) as TriG and N-Quads, and, when it is
@@ -375,7 +378,9 @@ def export_store(
     A store handed over (`Handover`) is released once the N-Quads and the pictures are written: the on-disk
     store is then bulk-loaded from the N-Quads by a child process (build.disk_store) while this process
     writes Turtle, JSON-LD and TriG. With `stated` (a StatedView of the same store, started while the build
-    reasoned), the stated view's three files and its graphs' lines are taken from it."""
+    reasoned), the stated view's three files and its graphs' lines are taken from it. With an on-disk store,
+    the answers of the canned `queries` are evaluated on the store in memory by a thread while the first
+    files are written, and kept (query.kept_answers), before the store is let go."""
     handover = store if isinstance(store, Handover) else Handover(store)
     del store  # (a plain Store stays the caller's: only this Handover's reference is let go)
     sizes = {name: graph_size(handover.store, name) for name in GRAPH_NAMES}
@@ -448,10 +453,13 @@ def export_store(
 
         write_label_table(the_store(), path)
 
+    kept = _KeptAnswers(the_store(), queries) if on_disk and queries else None
+
     writers: dict[str, Writer] = {
         NTRIPLES_NAME: ntriples,  # Turtle and JSON-LD read it back from the staging folder
         NQUADS_NAME: nquads,  # the TriG and the on-disk store read it back from the staging folder
         **({LABELS_FILE: label_table} if on_disk else {}),  # for the tables of queries on the on-disk store
+        **(kept.writers() if kept is not None else {}),  # read from the store: before it is let go
         **pictures,  # the store is let go after them, and the on-disk store's child started
         TURTLE_NAME: turtle,
         JSONLD_NAME: jsonld,
@@ -474,6 +482,43 @@ def export_store(
             load.stop()
         if stated is not None:
             stated.discard()
+
+
+class _KeptAnswers:
+    """The canned queries' answers (query.kept_answers), evaluated by a thread on the build's store in
+    memory while the first files are written (Oxigraph evaluates with the GIL released); one writer per
+    query, each waiting for the thread, writes its answer if it is kept."""
+
+    def __init__(self, store: Store, queries: Sequence[QuerySource]) -> None:
+        import threading
+
+        from alaska_kg.query.dataset import OpenDataset
+        from alaska_kg.query.kept_answers import answer_name, evaluate_answers
+
+        self.names = [answer_name(q) for q in queries]
+        self.answers: dict[str, bytes] = {}
+        self.failure: list[BaseException] = []
+        dataset = OpenDataset(store, None)
+
+        def run() -> None:
+            try:
+                self.answers.update(evaluate_answers(dataset, queries))
+            except BaseException as exc:
+                self.failure.append(exc)
+
+        self.thread = threading.Thread(target=run, name="kept answers", daemon=True)
+        self.thread.start()
+
+    def writers(self) -> dict[str, Writer]:
+        def write(path: Path) -> None:
+            self.thread.join()
+            if self.failure:
+                raise self.failure[0]
+            data = self.answers.pop(path.name, None)
+            if data is not None:  # not kept (module docstring of query.kept_answers): evaluated when run
+                path.write_bytes(data)
+
+        return dict.fromkeys(self.names, write)
 
 
 def _stopping(loads: list[StoreLoad], write: Writer) -> Writer:

@@ -67,6 +67,8 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.endpoint is not None:
         return _query_remote(args, query, substitutions, out)
     dataset = _open(args, layout, err)
+    if args.live:  # evaluated now even where the build kept the answer (query.kept_answers)
+        dataset = dataset._replace(kept=None)
 
     def work() -> tuple[int, bytes]:
         """Where it can be stopped: evaluate, read at most --max-rows, write the answer (labels too)."""
@@ -288,6 +290,7 @@ FAST_COMMANDS = {
             "--endpoint": ("endpoint", "value", None, None),
             "--timeout": ("timeout", "value", seconds, QUERY_TIMEOUT),
             "--max-rows": ("max_rows", "value", row_cap, DEFAULT_MAX_ROWS),
+            "--live": ("live", "flag", None, False),
             **_COMMON_FAST,
         },
     ),
@@ -398,6 +401,12 @@ def _register_query(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"write at most N solutions or triples, then exit 14 saying the answer was cut; 0: no "
         f"limit (default: {DEFAULT_MAX_ROWS})",
+    )
+    query.add_argument(
+        "--live",
+        action="store_true",
+        help="evaluate the query now, even where the build kept its answer (a canned query without "
+        "--param on a large dataset: the answer is then read, not evaluated)",
     )
     _common(query)
     query.set_defaults(handler=_query)

@@ -53,20 +53,27 @@ _POSITION = LazyRegex(r"\b(?:at|between line) (\d+)(?::| column )(\d+)")
 
 class OpenDataset(Record):
     """A loaded dataset and the file it came from (`location`, text; `path`: as a pathlib path); `built`:
-    the cache had to be filled first; `on_disk`: the store is the cache entry's on-disk store (`_on_disk`)."""
+    the cache had to be filled first; `on_disk`: the store is the cache entry's on-disk store (`_on_disk`);
+    `kept`: that cache entry, whose kept answers of the canned queries may be read (query.kept_answers)."""
 
     __slots__ = ()
-    _fields = ("store", "location", "built", "on_disk")
+    _fields = ("store", "location", "built", "on_disk", "kept")
     store: Store
     location: str | None
     built: bool
     on_disk: bool
+    kept: Manifest | None
 
     def __new__(
-        cls, store: Store, location: str | os.PathLike[str] | None, built: bool = False, on_disk: bool = False
+        cls,
+        store: Store,
+        location: str | os.PathLike[str] | None,
+        built: bool = False,
+        on_disk: bool = False,
+        kept: Manifest | None = None,
     ) -> OpenDataset:
         location = None if location is None else os.fspath(location)
-        return tuple.__new__(cls, (store, location, built, on_disk))
+        return tuple.__new__(cls, (store, location, built, on_disk, kept))
 
     @property
     def path(self) -> Path | None:
@@ -244,7 +251,7 @@ def _on_disk(entry: Manifest | None, announce: Callable[[str], None] | None) -> 
         return None
     if LABELS_FILE in entry.entries:
         use_table(store, lambda: _label_table(entry))
-    return OpenDataset(store, pathtext.join(entry.location, DATASET_FILE), False, on_disk=True)
+    return OpenDataset(store, pathtext.join(entry.location, DATASET_FILE), False, on_disk=True, kept=entry)
 
 
 def _label_table(entry: Manifest) -> dict[str, str] | None:

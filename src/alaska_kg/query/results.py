@@ -43,27 +43,40 @@ def text_table(
 ) -> list[str]:
     """Lines of a left-aligned table with a dashed rule under the header; cells cut at `max_cell` (None:
     never), their control characters escaped (display.printable)."""
+    rows = list(rows)
+    if not headers:
+        return ["", "", *("" for _ in rows)]
+    cells = list(zip(*rows, strict=True)) if rows else [() for _ in headers]
+    return column_table(headers, cells, max_cell=max_cell)
 
-    made: dict[str, tuple[str, int]] = {}  # each distinct cell once, with its width: listings repeat them
+
+def column_table(
+    headers: Sequence[str], cells: Sequence[Sequence[str]], *, max_cell: int | None = MAX_CELL
+) -> list[str]:
+    """`text_table` of the cells given column by column (`cells[i]`: column i, one cell per row, at least
+    one header). Each distinct cell of a column is escaped, measured and padded once, and the rows are made
+    by looking them up: a listing repeats its labels and texts (a 100,000-row table at 10^6 triples,
+    docs/performance.md)."""
 
     def cut(cell: str) -> tuple[str, int]:
-        known = made.get(cell)
-        if known is None:
-            text = printable(cell)  # a line break or tab shows as \n or \t, never as a space
-            text = text if max_cell is None else fit(text, max_cell)
-            known = made[cell] = (text, columns(text))
-        return known
+        text = printable(cell)  # a line break or tab shows as \n or \t, never as a space
+        text = text if max_cell is None else fit(text, max_cell)
+        return text, columns(text)
 
-    head = [(h, columns(h)) for h in headers]
-    body = [[cut(c) for c in row] for row in rows]
-    widths = [max([head[i][1]] + [r[i][1] for r in body]) for i in range(len(head))]
-
-    def line(cells: Sequence[tuple[str, int]]) -> str:
-        padded = (text + " " * (w - width) for (text, width), w in zip(cells, widths, strict=True))
-        return "  ".join(padded).rstrip()
-
-    rule = [("-" * w, w) for w in widths]
-    return [line(head), line(rule), *(line(r) for r in body)]
+    shown = [{cell: cut(cell) for cell in set(column)} for column in cells]
+    widths = [
+        max([columns(header), *(width for _, width in made.values())])
+        for header, made in zip(headers, shown, strict=True)
+    ]
+    last = len(headers) - 1  # not padded: the line's end is stripped of spaces anyway
+    padded = [
+        {cell: text + " " * (widths[i] - width) if i < last else text for cell, (text, width) in made.items()}
+        for i, made in enumerate(shown)
+    ]
+    body = [[made[cell] for cell in column] for made, column in zip(padded, cells, strict=True)]
+    head = [header + " " * (width - columns(header)) for header, width in zip(headers, widths, strict=True)]
+    rule = ["-" * width for width in widths]
+    return ["  ".join(line).rstrip() for line in (head, rule, *zip(*body, strict=True))]
 
 
 def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -136,21 +149,18 @@ def _graph_text(triples: Sequence[Triple], fmt: str) -> str:
 def _for_people(answer: Answer, fmt: str, store: Store, raw: bool, max_cell: int | None) -> list[str]:
     """The solutions as an aligned table or a Markdown table, IRIs by their labels unless `raw`."""
     rows = solution_rows(answer)
-    names = None if raw else labels(store, iris_in({t for row in rows for t in row}))
-    shown: dict[object, str] = {}  # a term shows the same in every row: IRIs and texts repeat in a listing
-
-    def cell(term: object) -> str:
-        text = shown.get(term)
-        if text is None:
-            text = shown[term] = show(term, names)
-        return text
-
-    cells = [[cell(term) for term in row] for row in rows]
+    by_column = list(zip(*rows, strict=True)) if rows else [() for _ in answer.variables]
+    distinct = set().union(*by_column)  # a listing repeats its IRIs and texts: each is shown once
+    names = None if raw else labels(store, iris_in(distinct))
+    shown = {term: show(term, names) for term in distinct}
     if fmt == "md":
-        return markdown_table(answer.variables, cells)
+        return markdown_table(answer.variables, [[shown[term] for term in row] for row in rows])
     count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
     footer = f"(the first {count}; more were left out, see --max-rows)" if answer.cut else f"({count})"
-    return [*text_table(answer.variables, cells, max_cell=max_cell), footer]
+    if not answer.variables:
+        return [*text_table((), rows, max_cell=max_cell), footer]
+    cells = [[shown[term] for term in column] for column in by_column]
+    return [*column_table(answer.variables, cells, max_cell=max_cell), footer]
 
 
 def _yes_no(value: bool) -> str:
@@ -177,6 +187,7 @@ __all__ = [
     "OUTPUT_FORMATS",
     "SOLUTION_FORMATS",
     "OutputFormat",
+    "column_table",
     "markdown_table",
     "text_table",
     "write_answer",

@@ -1,0 +1,115 @@
+"""The answers of the canned queries, kept by the build with a large dataset, read instead of evaluated.
+
+At 10^6 triples a canned listing evaluated on the on-disk store takes seconds: Oxigraph reads every term of
+every row from RocksDB (`statements-about` 67,686 rows, `source-of` 123,314; docs/performance.md, issue 12).
+The build has the whole dataset in memory at the end of its run, where the same queries take a fraction of
+that, so it evaluates each canned SELECT there as `alaska-kg query NAME` runs it (no parameter, the default
+graphs) and keeps the answer in the cache entry beside the on-disk store. `alaska-kg query NAME` then reads
+the answer instead of evaluating the query; `--live` evaluates it anyway.
+
+An answer is SPARQL 1.1 Query Results TSV as Oxigraph writes it (§3: one solution per line, terms in
+Turtle syntax, so no tab or line break inside a term), in a file named by the query's id and the SHA-256
+of its text: an edited query, or the queries of another checkout, find no answer and are evaluated. The
+files are listed in the entry's manifest like every output and checked as they are read
+(cache.read_verified); one that fails its check is passed over and the query evaluated. Answers holding a
+blank node are not kept (its label is the build's, not the store's), nor are those of queries that call
+SERVICE or fail, nor answers to ASK, CONSTRUCT or DESCRIBE: those are evaluated as before, and so is a
+query given a parameter's value (`--param`). tests/test_on_disk_store.py
+holds every kept answer to the live one, byte for byte, in every output format.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import QueryResultsFormat, parse_query_results
+
+from alaska_kg.errors import CorruptOutput
+from alaska_kg.sha256 import sha256
+
+TYPE_CHECKING = False  # typing is not imported on the query path
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from alaska_kg.manifest import Manifest
+    from alaska_kg.query.catalog import QuerySource
+    from alaska_kg.query.dataset import OpenDataset
+
+ANSWER_PREFIX = "alaska-kg.answer."
+ANSWER_SUFFIX = ".tsv"
+
+
+def answer_name(query: QuerySource) -> str:
+    """The file that keeps `query`'s answer: its id and the SHA-256 of its text."""
+    return f"{ANSWER_PREFIX}{query.id}.{sha256(query.text.encode('utf-8')).hexdigest()}{ANSWER_SUFFIX}"
+
+
+def is_answer_name(name: str) -> bool:
+    """Whether a file of a cache entry is a kept answer."""
+    return name.startswith(ANSWER_PREFIX) and name.endswith(ANSWER_SUFFIX)
+
+
+def evaluate_answers(dataset: OpenDataset, queries: Iterable[QuerySource]) -> Iterator[tuple[str, bytes]]:
+    """(file name, SPARQL Results TSV) of each query in `queries` worth keeping (module docstring),
+    evaluated on `dataset` (the build's store, in memory) as `alaska-kg query NAME` runs it. Oxigraph
+    evaluates and writes each answer with the GIL released, so this may run in a thread beside the
+    build's writers."""
+    from alaska_kg.query.run import run_query
+
+    for query in queries:
+        if query.federated:
+            continue
+        try:
+            answer = run_query(dataset, query)
+        except Exception:
+            continue
+        if answer.kind != "select" or answer.solutions is None:
+            continue
+        data = answer.solutions.serialize(format=QueryResultsFormat.TSV) or b""
+        if b"_:" in data:  # a blank node (or "_:" in a text: then kept by no one, the safe side)
+            continue
+        yield answer_name(query), data
+
+
+def kept_answer(
+    entry: Manifest, query: QuerySource, max_rows: int | None
+) -> tuple[tuple[str, ...], list[tuple[object, ...]], bool] | None:
+    """The kept answer of `query` in the cache entry `entry`: its variables, its first `max_rows` rows
+    (None: all) as tuples of terms (None: unbound), and whether more were left out; None when the entry
+    keeps no answer for this text, or the file fails its manifest line."""
+    from alaska_kg.cache import read_verified
+
+    name = answer_name(query)
+    if name not in entry.entries:
+        return None
+    try:
+        data = read_verified(entry, name)
+    except (CorruptOutput, OSError):
+        return None
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if not lines:
+        return None
+    variables = tuple(name.decode("utf-8")[1:] for name in lines[0].split(b"\t")) if lines[0] else ()
+    body = lines[1:]
+    cut = max_rows is not None and len(body) > max_rows
+    if cut:
+        body = body[:max_rows]
+    cells = [line.split(b"\t") for line in body]
+    terms = _terms({cell for row in cells for cell in row})
+    return variables, [tuple(terms[cell] for cell in row) for row in cells], cut
+
+
+def _terms(cells: set[bytes]) -> dict[bytes, object]:
+    """Each distinct cell of an answer as a term (b"": unbound, None), parsed once by Oxigraph's reader of
+    SPARQL Results TSV: a listing repeats its terms, so each is parsed once, not once per row."""
+    found: dict[bytes, object] = {b"": None}
+    distinct = list(cells - {b""})
+    if distinct:
+        document = b"?t\n" + b"\n".join(distinct) + b"\n"
+        solutions = parse_query_results(document, format=QueryResultsFormat.TSV)
+        for cell, solution in zip(distinct, solutions, strict=True):
+            found[cell] = solution[0]
+    return found
+
+
+__all__ = ["ANSWER_PREFIX", "answer_name", "evaluate_answers", "is_answer_name", "kept_answer"]
