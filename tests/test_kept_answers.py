@@ -1,0 +1,215 @@
+"""Issue 12: a large build keeps the answers of the canned queries (query.kept_answers), and `alaska-kg
+query NAME` reads them instead of evaluating the query. A kept answer must be exactly what the query gives
+when evaluated, on the on-disk store and on the N-Quads, in every output format; it must never be used for
+another text of the query, another graph selection or a parameter's value, nor once it was changed. The
+bundled data are below the size at which the build writes the on-disk store and the answers
+(cache.STORE_MIN_QUADS), so these tests lower that size to 0."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
+
+import alaska_kg.build.publish
+import alaska_kg.query.dataset
+import alaska_kg.query.kept_answers
+from alaska_kg.cache import CACHE_ENV_VAR
+from alaska_kg.cli.app import main
+from alaska_kg.manifest import read_manifest
+from alaska_kg.paths import Layout
+from alaska_kg.query.catalog import canned_queries, inline_query
+from alaska_kg.query.dataset import OpenDataset
+from alaska_kg.query.kept_answers import answer_name, evaluate_answers, is_answer_name
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+_SERVICE = re.compile(r"^[^#]*\bSERVICE\b", re.IGNORECASE | re.MULTILINE)
+_SELECT = re.compile(r"^\s*SELECT\b", re.IGNORECASE | re.MULTILINE)
+FORMATS = ("table", "tsv", "csv", "json", "xml", "md")
+Capsys = pytest.CaptureFixture[str]
+Patch = pytest.MonkeyPatch
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache whose one entry holds the bundled dataset, its on-disk store and the kept answers."""
+    folder = tmp_path_factory.mktemp("kept-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV_VAR, str(folder))
+        patch.setattr(alaska_kg.build.publish, "STORE_MIN_QUADS", 0)
+        out = tmp_path_factory.mktemp("d") / "dist"
+        assert main(["build", "--root", str(REPO_ROOT), "--out", str(out)]) == 0
+    return folder
+
+
+def _entry(cache: Path) -> Path:
+    (entry,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
+    return entry
+
+
+def _run(capsys: Capsys, *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _offline_selects() -> list[str]:
+    """The canned SELECT queries that call no SERVICE (read from the files, not from the code under test)."""
+    return [
+        p.stem
+        for p in sorted((REPO_ROOT / "queries").glob("*.rq"))
+        if not _SERVICE.search(p.read_text("utf-8")) and _SELECT.search(p.read_text("utf-8"))
+    ]
+
+
+@pytest.fixture
+def reads(monkeypatch: Patch) -> list[str]:
+    """The ids of the queries answered from a kept answer while a test runs."""
+    read: list[str] = []
+    real = alaska_kg.query.kept_answers.kept_answer
+
+    def spy(entry, query, max_rows):  # type: ignore[no-untyped-def]
+        found = real(entry, query, max_rows)
+        if found is not None:
+            read.append(query.id)
+        return found
+
+    monkeypatch.setattr(alaska_kg.query.kept_answers, "kept_answer", spy)
+    return read
+
+
+def test_the_build_keeps_an_answer_for_every_offline_select(cache: Path) -> None:
+    """If the build writes the on-disk store, then its manifest lists one kept answer for each canned
+    SELECT that calls no SERVICE (the bundled answers hold no blank node), named by the query's text."""
+    entry = read_manifest(_entry(cache))
+    assert entry is not None
+    kept = {name for name in entry.entries if is_answer_name(name)}
+    layout = Layout(REPO_ROOT)
+    expected = {answer_name(q) for q in canned_queries(layout) if q.id in _offline_selects()}
+    assert len(expected) >= 25 and kept == expected
+    for name in kept:
+        assert entry.read_verified(name).startswith(b"?")  # SPARQL Results TSV: the header line first
+
+
+def test_the_bundled_build_keeps_no_answer(tmp_path: Path, monkeypatch: Patch) -> None:
+    """Below STORE_MIN_QUADS the queries are evaluated in memory as quickly: nothing is kept."""
+    monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "cache"))
+    assert main(["build", "--root", str(REPO_ROOT), "--out", str(tmp_path / "dist")]) == 0
+    entry = read_manifest(_entry(tmp_path / "cache"))
+    assert entry is not None and not any(is_answer_name(name) for name in entry.entries)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_kept_answer_prints_what_the_evaluated_query_prints(
+    cache: Path,
+    fmt: str,
+    reads: list[str],
+    monkeypatch: Patch,
+    capsys: Capsys,
+) -> None:
+    """If a canned SELECT is answered from its kept answer, then it prints, byte for byte and with the same
+    exit code, what it prints evaluated on the on-disk store (`--live`) and evaluated on the N-Quads, in
+    each output format, whole and cut at --max-rows 3 (exit 14)."""
+    monkeypatch.setenv(CACHE_ENV_VAR, str(cache))
+    names = _offline_selects()
+    cut = 0
+    for name in names:
+        for rows in ("100000", "3"):
+            argv = ("query", name, "--root", str(REPO_ROOT), "--format", fmt, "--max-rows", rows)
+            reads.clear()
+            kept = _run(capsys, *argv)
+            assert reads == [name], f"{name}: not read from its kept answer"
+            live = _run(capsys, *argv, "--live")
+            assert reads == [name], f"{name}: --live read the kept answer"
+            with monkeypatch.context() as patch:
+                patch.setattr(alaska_kg.query.dataset, "_on_disk", lambda entry, announce: None)
+                from_nquads = _run(capsys, *argv)
+            assert kept == live == from_nquads, f"{name} --format {fmt} --max-rows {rows}"
+            cut += kept[0] == 14
+    assert cut >= 10  # the cap was reached by the listings, and said so the same way
+
+
+def test_a_parameter_or_another_graph_selection_is_evaluated(
+    cache: Path, reads: list[str], monkeypatch: Patch, capsys: Capsys
+) -> None:
+    """If the query is given a parameter's value or another default graph than `all`, then the kept answer
+    (of the query without parameters, on all graphs) is not read: the query is evaluated."""
+    monkeypatch.setenv(CACHE_ENV_VAR, str(cache))
+    code, out, err = _run(
+        capsys, "query", "statements-by-actor", "--root", str(REPO_ROOT), "--param", "actor=akr:yang-jiechi"
+    )
+    assert code == 0, err
+    assert reads == [] and "Yang Jiechi" in out and "Antony Blinken" not in out.split("\n", 2)[2]
+    code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT), "--graph", "asserted")
+    assert code == 0 and reads == [], err
+    code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT), "--graph", "all")
+    assert code == 0 and reads == ["participants"], err
+
+
+def test_an_edited_query_is_evaluated_not_answered_from_the_old_text(
+    cache: Path,
+    tmp_path: Path,
+    reads: list[str],
+    monkeypatch: Patch,
+    capsys: Capsys,
+) -> None:
+    """If a canned query's file is edited after the build (here: it keeps only the participant whose
+    IRI holds "yang"), then no kept answer matches its text, and what it prints is the edited query's
+    answer."""
+    root = tmp_path / "root"
+    shutil.copytree(REPO_ROOT / "queries", root / "queries")
+    for folder in ("data", "ontology"):
+        (root / folder).symlink_to(REPO_ROOT / folder)
+    query = root / "queries" / "participants.rq"
+    text = query.read_text("utf-8")
+    assert text.count("WHERE {") == 1
+    query.write_text(
+        text.replace("WHERE {", 'WHERE {\n  FILTER (CONTAINS(STR(?person), "yang"))', 1), "utf-8"
+    )
+    monkeypatch.setenv(CACHE_ENV_VAR, str(cache))
+    code, out, err = _run(capsys, "query", "participants", "--root", str(root))
+    assert code == 0, err
+    assert reads == []
+    # the article's participants: Antony Blinken and Jake Sullivan (United States), Yang Jiechi and Wang Yi
+    # (China); only Yang Jiechi is left
+    assert "Yang Jiechi" in out and not any(p in out for p in ("Antony Blinken", "Jake Sullivan", "Wang Yi"))
+
+
+def test_a_changed_answer_is_passed_over(
+    cache: Path,
+    tmp_path: Path,
+    reads: list[str],
+    monkeypatch: Patch,
+    capsys: Capsys,
+) -> None:
+    """If a kept answer's file is changed after the build (a participant's IRI rewritten), then its manifest
+    line no longer matches, and the query is evaluated: the change is never printed."""
+    copy = tmp_path / "cache"
+    shutil.copytree(cache, copy)
+    monkeypatch.setenv(CACHE_ENV_VAR, str(copy))
+    layout = Layout(REPO_ROOT)
+    (participants,) = [q for q in canned_queries(layout) if q.id == "participants"]
+    path = _entry(copy) / answer_name(participants)
+    data = path.read_bytes()
+    assert b"/yang-jiechi>" in data
+    path.write_bytes(data.replace(b"/yang-jiechi>", b"/somebody-else>"))
+    code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT), "--raw")
+    assert code == 0, err
+    assert reads == [] and "akr:yang-jiechi" in out and "somebody-else" not in out
+
+
+def test_an_answer_with_a_blank_node_is_not_kept() -> None:
+    """If a query's answer holds a blank node, then it is not kept (the build's label for it is not the
+    store's); an answer of IRIs and literals is, as the TSV Oxigraph writes."""
+    store = Store()
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store.add(Quad(BlankNode("b1"), label, Literal("anonymous")))
+    store.add(Quad(NamedNode("urn:x"), label, Literal("named")))
+    with_blank = inline_query("SELECT ?s ?o WHERE { ?s ?p ?o }")
+    named_only = inline_query("SELECT ?s ?o WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
+    kept = dict(evaluate_answers(OpenDataset(store, None), [with_blank, named_only]))
+    assert kept == {answer_name(named_only): b'?s\t?o\n<urn:x>\t"named"\n'}
