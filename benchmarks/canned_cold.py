@@ -13,7 +13,9 @@ CPU time (user + system of the process, from the kernel's accounting), and its e
 `--root`s (e.g. the same data with the queries of main and of a branch: the queries are read from
 ROOT/queries, the cache key does not depend on them) give one column each; `--src SRC`, once per `--root`
 in the same order, runs that root's commands with `PYTHONPATH=SRC` (`-`: the installed package), e.g. the
-`src/` of main (`git archive main src | tar -x -C /tmp/main`) against the branch's. Nothing is asserted.
+`src/` of main (`git archive main src | tar -x -C /tmp/main`) against the branch's. `--live` adds, for each
+root, a column of the same commands with `--live` (evaluated even where the build kept the answer: the
+engine's time, beside the time a user gets). Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -69,21 +71,26 @@ def main() -> int:
     parser.add_argument("--query", action="append", help="only these queries (repeatable)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a run is killed")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--live", action="store_true", help="also each root's commands with --live")
     args = parser.parse_args()
-    roots = [str(root) for root in args.root]
+    given = [str(root) for root in args.root]
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    if args.src and len(args.src) != len(roots):
+    if args.src and len(args.src) != len(given):
         parser.error("give --src once per --root, in the same order (`-`: the installed package)")
-    sources = args.src or ["-"] * len(roots)
+    sources = args.src or ["-"] * len(given)
     envs = {
         root: env if src == "-" else dict(env, PYTHONPATH=str(Path(src).resolve()))
-        for root, src in zip(roots, sources, strict=True)
+        for root, src in zip(given, sources, strict=True)
     }
+    live = " --live"  # a column's name: the root, then this when its commands evaluate every query
+    roots = [column for root in given for column in ([root, root + live] if args.live else [root])]
+    envs.update({root + live: envs[root] for root in given})
     script = console_script()
     names = args.query or offline_queries(args.root[0])
     commands = {
-        (name, root): [sys.executable, script, "query", name, "--root", root]
+        (name, root): [sys.executable, script, "query", name, "--root", root.removesuffix(live)]
+        + (["--live"] if root.endswith(live) else [])
         for name in names
         for root in roots
     }

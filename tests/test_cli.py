@@ -25,6 +25,7 @@ GRAPH_BASE = "https://w3id.org/alaska-kg/graph/"
 GRAPH_NAMES = ("ontology", "asserted", "inferred", "links")
 OUTPUT_NAMES = (
     "alaska-kg.jsonld",
+    "alaska-kg.labels.tsv",
     "alaska-kg.manifest",
     "alaska-kg.nq",
     "alaska-kg.nt",
@@ -76,7 +77,8 @@ def dataset(built: Path) -> Dataset:
 
 
 def test_build_writes_the_outputs_and_nothing_else(built: Path) -> None:
-    """If the build succeeds, then the output folder holds exactly the seven output files and the manifest."""
+    """If the build succeeds, then the output folder holds exactly the output files and the manifest (the
+    kept answers stay in the cache)."""
     assert sorted(p.name for p in built.iterdir()) == sorted(OUTPUT_NAMES)
     for name in OUTPUT_NAMES:
         assert (built / name).stat().st_size > 0, name

@@ -295,7 +295,7 @@ def test_a_build_spread_over_threads_writes_what_one_thread_writes(
     out = tmp_path / "dist"
     assert main(["build", "--root", str(ROOT), "--out", str(out)]) == 0
     names = sorted(p.name for p in built.iterdir() if p.suffix not in (".json", ".manifest"))
-    assert len(names) == 8
+    assert len(names) == 9  # five RDF files, the VoID, the label table, the two pictures
     for name in names:
         assert (out / name).read_bytes() == (built / name).read_bytes(), name
     assert [p for p in cache.rglob("*") if ".tmp-" in p.name] == []

@@ -1,9 +1,10 @@
-"""Issue 12: a large build keeps the answers of the canned queries (query.kept_answers), and `alaska-kg
-query NAME` reads them instead of evaluating the query. A kept answer must be exactly what the query gives
-when evaluated, on the on-disk store and on the N-Quads, in every output format; it must never be used for
-another text of the query, another graph selection or a parameter's value, nor once it was changed. The
-bundled data are below the size at which the build writes the on-disk store and the answers
-(cache.STORE_MIN_QUADS), so these tests lower that size to 0."""
+"""Issue 12: the build keeps the answers of the canned queries (query.kept_answers), and `alaska-kg query
+NAME` reads them instead of evaluating the query: beside a large dataset's on-disk store, and for a small
+one (no on-disk store) without loading the dataset at all. A kept answer must be exactly what the query
+gives when evaluated, on the on-disk store and on the N-Quads, in every output format; it must never be
+used for another text of the query, another graph selection or a parameter's value, nor once it was
+changed. The bundled data are below the size at which the build writes the on-disk store
+(cache.STORE_MIN_QUADS): the `cache` fixture lowers that size to 0, the `small_cache` fixture does not."""
 
 from __future__ import annotations
 
@@ -42,6 +43,18 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
         patch.setattr(alaska_kg.build.publish, "STORE_MIN_QUADS", 0)
         out = tmp_path_factory.mktemp("d") / "dist"
         assert main(["build", "--root", str(REPO_ROOT), "--out", str(out)]) == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def small_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache whose one entry holds the bundled dataset and the kept answers, and no on-disk store."""
+    folder = tmp_path_factory.mktemp("kept-small-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV_VAR, str(folder))
+        out = tmp_path_factory.mktemp("d") / "dist"
+        assert main(["build", "--root", str(REPO_ROOT), "--out", str(out)]) == 0
+    assert not any(is_answer_name(p.name) for p in out.iterdir())  # kept in the cache, not published
     return folder
 
 
@@ -95,26 +108,47 @@ def test_the_build_keeps_an_answer_for_every_offline_select(cache: Path) -> None
         assert entry.read_verified(name).startswith(b"?")  # SPARQL Results TSV: the header line first
 
 
-def test_the_bundled_build_keeps_no_answer(tmp_path: Path, monkeypatch: Patch) -> None:
-    """Below STORE_MIN_QUADS the queries are evaluated in memory as quickly: nothing is kept."""
-    monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "cache"))
-    assert main(["build", "--root", str(REPO_ROOT), "--out", str(tmp_path / "dist")]) == 0
-    entry = read_manifest(_entry(tmp_path / "cache"))
-    assert entry is not None and not any(is_answer_name(name) for name in entry.entries)
+def test_a_small_dataset_s_kept_answer_is_shown_without_loading_the_dataset(
+    small_cache: Path, reads: list[str], monkeypatch: Patch, capsys: Capsys
+) -> None:
+    """If the build wrote no on-disk store (the bundled data), then a canned query answered from its kept
+    answer neither opens nor parses the dataset (its labels come from the label table), and prints what
+    the query evaluated on the N-Quads (`--live`) prints."""
+    monkeypatch.setenv(CACHE_ENV_VAR, str(small_cache))
+    entry = read_manifest(_entry(small_cache))
+    assert entry is not None and "alaska-kg.oxigraph" not in entry.entries
+    assert sum(is_answer_name(name) for name in entry.entries) == len(_offline_selects())
+    opened: list[str] = []
+    real = alaska_kg.query.dataset.load_store
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append("load")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(alaska_kg.query.dataset, "load_store", spy)
+    kept = _run(capsys, "query", "participants", "--root", str(REPO_ROOT))
+    assert reads == ["participants"] and opened == []
+    live = _run(capsys, "query", "participants", "--root", str(REPO_ROOT), "--live")
+    assert opened == ["load"] and kept == live
+    assert kept[0] == 0 and "Yang Jiechi" in kept[1] and "United States Secretary of State" in kept[1]
 
 
+@pytest.mark.parametrize("size", ["large", "small"])
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_kept_answer_prints_what_the_evaluated_query_prints(
     cache: Path,
+    small_cache: Path,
+    size: str,
     fmt: str,
     reads: list[str],
     monkeypatch: Patch,
     capsys: Capsys,
 ) -> None:
     """If a canned SELECT is answered from its kept answer, then it prints, byte for byte and with the same
-    exit code, what it prints evaluated on the on-disk store (`--live`) and evaluated on the N-Quads, in
-    each output format, whole and cut at --max-rows 3 (exit 14)."""
-    monkeypatch.setenv(CACHE_ENV_VAR, str(cache))
+    exit code, what it prints evaluated (`--live`: on the on-disk store for the large entry, on the N-Quads
+    for the small one) and, for the large entry, evaluated on the N-Quads, in each output format, whole and
+    cut at --max-rows 3 (exit 14)."""
+    monkeypatch.setenv(CACHE_ENV_VAR, str(cache if size == "large" else small_cache))
     names = _offline_selects()
     cut = 0
     for name in names:
@@ -124,11 +158,13 @@ def test_a_kept_answer_prints_what_the_evaluated_query_prints(
             kept = _run(capsys, *argv)
             assert reads == [name], f"{name}: not read from its kept answer"
             live = _run(capsys, *argv, "--live")
-            assert reads == [name], f"{name}: --live read the kept answer"
-            with monkeypatch.context() as patch:
-                patch.setattr(alaska_kg.query.dataset, "_on_disk", lambda entry, announce: None)
-                from_nquads = _run(capsys, *argv)
-            assert kept == live == from_nquads, f"{name} --format {fmt} --max-rows {rows}"
+            assert live == kept, f"{name} --format {fmt} --max-rows {rows} --live"
+            if size == "large":
+                with monkeypatch.context() as patch:
+                    patch.setattr(alaska_kg.query.dataset, "_on_disk", lambda entry, announce: None)
+                    from_nquads = _run(capsys, *argv)
+                assert from_nquads == kept, f"{name} --format {fmt} --max-rows {rows} (N-Quads)"
+            assert reads == [name], f"{name}: read from its kept answer when it should be evaluated"
             cut += kept[0] == 14
     assert cut >= 10  # the cap was reached by the listings, and said so the same way
 
@@ -179,8 +215,10 @@ def test_an_edited_query_is_evaluated_not_answered_from_the_old_text(
     assert "Yang Jiechi" in out and not any(p in out for p in ("Antony Blinken", "Jake Sullivan", "Wang Yi"))
 
 
+@pytest.mark.parametrize("size", ["large", "small"])
 def test_a_changed_answer_is_passed_over(
-    cache: Path,
+    size: str,
+    request: pytest.FixtureRequest,
     tmp_path: Path,
     reads: list[str],
     monkeypatch: Patch,
@@ -189,7 +227,7 @@ def test_a_changed_answer_is_passed_over(
     """If a kept answer's file is changed after the build (a participant's IRI rewritten), then its manifest
     line no longer matches, and the query is evaluated: the change is never printed."""
     copy = tmp_path / "cache"
-    shutil.copytree(cache, copy)
+    shutil.copytree(request.getfixturevalue("cache" if size == "large" else "small_cache"), copy)
     monkeypatch.setenv(CACHE_ENV_VAR, str(copy))
     layout = Layout(REPO_ROOT)
     (participants,) = [q for q in canned_queries(layout) if q.id == "participants"]

@@ -69,7 +69,8 @@ def _participants(table: str) -> set[str]:
 def test_a_hand_edited_cached_dataset_is_not_printed_as_fact(
     cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """If someone edits the cached N-Quads ("Wang Yi" → "Mallory"), then `query` does not print the edit: it
+    """If someone edits the cached N-Quads ("Wang Yi" → "Mallory"), then `query` does not print the edit:
+    the build's kept answer (query.kept_answers) does not read the N-Quads, and a query evaluated (`--live`)
     says the file changed, rebuilds it from the sources, and answers from the rebuilt copy."""
     _build(capsys, REPO_ROOT, tmp_path / "dist")
     nq = _entry(cache) / "alaska-kg.nq"
@@ -77,6 +78,8 @@ def test_a_hand_edited_cached_dataset_is_not_printed_as_fact(
     assert '"Mallory"' in edited
     nq.write_text(edited, encoding="utf-8")
     code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT))
+    assert code == 0 and _participants(out) == PARTICIPANTS and err == "", err
+    code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT), "--live")
     assert code == 0, err
     assert _participants(out) == PARTICIPANTS
     assert f"{nq}: its SHA-256 differs" in err and "rebuilding" in err
@@ -86,13 +89,15 @@ def test_a_hand_edited_cached_dataset_is_not_printed_as_fact(
 def test_a_truncated_cached_dataset_does_not_answer_with_fewer_rows(
     cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """If the cached N-Quads lose their second half (cut at a line end, so they still parse), then `query`
-    does not answer from what is left: it rebuilds and gives all four participants."""
+    """If the cached N-Quads lose their second half (cut at a line end, so they still parse), then a query
+    evaluated on them (`--live`; a kept answer does not read them) does not answer from what is left: it
+    rebuilds and gives all four participants."""
     _build(capsys, REPO_ROOT, tmp_path / "dist")
     nq = _entry(cache) / "alaska-kg.nq"
     lines = nq.read_bytes().splitlines(keepends=True)
     nq.write_bytes(b"".join(lines[: len(lines) // 2]))
-    code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT), "--format", "csv")
+    argv = ("query", "participants", "--root", str(REPO_ROOT), "--format", "csv", "--live")  # evaluated
+    code, out, err = _run(capsys, *argv)
     assert code == 0, err
     assert len(out.splitlines()) == 1 + len(PARTICIPANTS)
     assert f"{nq}: " in err and "truncated or edited" in err

@@ -24,6 +24,7 @@ from alaska_kg.cache import LABELS_FILE, STORE_FOLDER, STORE_MIN_QUADS
 from alaska_kg.errors import OutputError
 from alaska_kg.manifest import MANIFEST_NAME, Manifest
 from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, graph_iri
+from alaska_kg.query.kept_answers import is_answer_name
 
 TYPE_CHECKING = False  # typing is not imported by the build (issue 12)
 if TYPE_CHECKING:
@@ -378,9 +379,9 @@ def export_store(
     A store handed over (`Handover`) is released once the N-Quads and the pictures are written: the on-disk
     store is then bulk-loaded from the N-Quads by a child process (build.disk_store) while this process
     writes Turtle, JSON-LD and TriG. With `stated` (a StatedView of the same store, started while the build
-    reasoned), the stated view's three files and its graphs' lines are taken from it. With an on-disk store,
-    the answers of the canned `queries` are evaluated on the store in memory by a thread while the first
-    files are written, and kept (query.kept_answers), before the store is let go."""
+    reasoned), the stated view's three files and its graphs' lines are taken from it. The answers of the
+    canned `queries` are evaluated on the store in memory by a thread while the first files are written,
+    and kept (query.kept_answers), before the store is let go."""
     handover = store if isinstance(store, Handover) else Handover(store)
     del store  # (a plain Store stays the caller's: only this Handover's reference is let go)
     sizes = {name: graph_size(handover.store, name) for name in GRAPH_NAMES}
@@ -453,12 +454,12 @@ def export_store(
 
         write_label_table(the_store(), path)
 
-    kept = _KeptAnswers(the_store(), queries) if on_disk and queries else None
+    kept = _KeptAnswers(the_store(), queries) if queries else None
 
     writers: dict[str, Writer] = {
         NTRIPLES_NAME: ntriples,  # Turtle and JSON-LD read it back from the staging folder
         NQUADS_NAME: nquads,  # the TriG and the on-disk store read it back from the staging folder
-        **({LABELS_FILE: label_table} if on_disk else {}),  # for the tables of queries on the on-disk store
+        LABELS_FILE: label_table,  # for the tables of the query commands (query.label_table)
         **(kept.writers() if kept is not None else {}),  # read from the store: before it is let go
         **pictures,  # the store is let go after them, and the on-disk store's child started
         TURTLE_NAME: turtle,
@@ -561,9 +562,11 @@ def copy_outputs(
 
         return write
 
-    # What was copied unchanged is listed under its checked entry, not hashed a second time.
-    known = {name: entry for name, entry in source.entries.items() if name not in rewrite}
-    return write_atomically(out_dir, {name: copy(name) for name in sorted(source.entries)}, known=known)
+    # What was copied unchanged is listed under its checked entry, not hashed a second time. The kept
+    # answers are the query commands' (query.kept_answers), read from the cache: not published.
+    names = sorted(name for name in source.entries if not is_answer_name(name))
+    known = {name: source.entries[name] for name in names if name not in rewrite}
+    return write_atomically(out_dir, {name: copy(name) for name in names}, known=known)
 
 
 __all__ = [

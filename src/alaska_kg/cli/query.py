@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # argparse is imported only when a command line is not one th
     from collections.abc import Callable
     from typing import TextIO, TypeVar
 
+    from pyoxigraph import Store
+
     _T = TypeVar("_T")
 
 PROG = "alaska-kg"
@@ -66,6 +68,13 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         substitutions = bind(query, args.param)
     if args.endpoint is not None:
         return _query_remote(args, query, substitutions, out)
+    prefixes = PREFIXES if args.sparql is not None else None
+    kept = None if args.live or args.dataset is not None else _kept(args, layout, query, substitutions)
+    if kept is not None:  # a small dataset's kept answer: the store is not loaded at all
+        answer, names = kept
+        status, payload = _written(args, query, answer, names, max_cell)
+        out.write(payload.decode("utf-8"))
+        return _finish(status, query, args.max_rows, out)
     dataset = _open(args, layout, err)
     if args.live:  # evaluated now even where the build kept the answer (query.kept_answers)
         dataset = dataset._replace(kept=None)
@@ -78,36 +87,72 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             graph=args.graph,
             substitutions=substitutions,
             allow_service=args.allow_service,
-            prefixes=PREFIXES if args.sparql is not None else None,
+            prefixes=prefixes,
             max_rows=args.max_rows,
         )
-        if args.labels:
-            from alaska_kg.query.result_labels import with_labels
-
-            answer = with_labels(answer, dataset.store)
-        data = io.BytesIO()
-        text = io.TextIOWrapper(data, encoding="utf-8", newline="")
-        try:
-            write_answer(
-                answer,
-                args.format,
-                text,
-                store=dataset.store,
-                raw=args.raw,
-                where=query.where,
-                max_cell=max_cell,
-            )
-        except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
-            if type(exc) is not OSError:  # BrokenPipeError and the like: the output, not the query
-                raise
-            raise service_error(query, exc) from None
-        text.flush()
-        return _status(answer, args.format), data.getvalue()
+        return _written(args, query, answer, dataset.store, max_cell)
 
     # "thread": the cheapest way to stop a query when the whole process may end (see alaska_kg.query.deadline)
     status, payload = run_with_deadline(work, timeout=args.timeout, what=query.where, isolation="thread")
     out.write(payload.decode("utf-8"))
     return _finish(status, query, args.max_rows, out)
+
+
+def _kept(
+    args: argparse.Namespace, layout: Layout, query: QuerySource, substitutions: dict
+) -> tuple[Answer, dict[str, str]] | None:
+    """The answer the build kept for `query` (query.kept_answers) and the label table to show it with, for
+    a dataset without an on-disk store, where parsing the N-Quads into memory is most of a cold query
+    (docs/performance.md); None: the dataset is opened (a large one's on-disk store opens in milliseconds,
+    and its kept answers are read by run_query)."""
+    from alaska_kg.cache import LABELS_FILE, STORE_FOLDER, cached_entry, read_verified
+    from alaska_kg.errors import CorruptOutput
+    from alaska_kg.query.guard import check_query
+    from alaska_kg.query.label_table import read_label_table
+    from alaska_kg.query.run import kept_run
+
+    entry = cached_entry(layout, remember=True)
+    if entry is None or STORE_FOLDER in entry.entries or LABELS_FILE not in entry.entries:
+        return None
+    prefixes = PREFIXES if args.sparql is not None else None
+    own_dataset = check_query(query.text, query.where, allow_service=args.allow_service, prefixes=prefixes)
+    if own_dataset and args.graph is not None:
+        return None  # run_query says why that is refused
+    options = {"graph": args.graph, "substitutions": substitutions, "prefixes": prefixes}
+    answer = kept_run(entry, query, **options, max_rows=args.max_rows)
+    if answer is None:
+        return None
+    try:
+        return answer, read_label_table(read_verified(entry, LABELS_FILE))
+    except (CorruptOutput, OSError, UnicodeDecodeError):
+        return None  # derived data that failed its check: the dataset is opened, and the labels read there
+
+
+def _written(
+    args: argparse.Namespace,
+    query: QuerySource,
+    answer: Answer,
+    labels_from: Store | dict[str, str],
+    max_cell: int | None,
+) -> tuple[int, bytes]:
+    """The exit status and the bytes of `answer` in the chosen format, labels (from the store or a label
+    table) in place of IRIs where the format shows them."""
+    if args.labels:
+        from alaska_kg.query.result_labels import with_labels
+
+        answer = with_labels(answer, labels_from)
+    data = io.BytesIO()
+    text = io.TextIOWrapper(data, encoding="utf-8", newline="")
+    try:
+        write_answer(
+            answer, args.format, text, store=labels_from, raw=args.raw, where=query.where, max_cell=max_cell
+        )
+    except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
+        if type(exc) is not OSError:  # BrokenPipeError and the like: the output, not the query
+            raise
+        raise service_error(query, exc) from None
+    text.flush()
+    return _status(answer, args.format), data.getvalue()
 
 
 def _status(answer: Answer, fmt: str | None = None) -> int:

@@ -41,13 +41,16 @@ def use_table(store: Store, load: Callable[[], Mapping[str, str] | None]) -> Non
     _TABLES[store] = once
 
 
-def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
+def labels(store: Store | Mapping[str, str], iris: Iterable[str]) -> dict[str, str]:
     """The preferred rdfs:label (English, then untagged, then any) of each IRI that has one, any graph.
 
     One index lookup per IRI (microseconds in memory), with no query text to build from the IRIs; for
-    LABEL_TABLE_MIN IRIs or more, the store's label table if it has one (`use_table`).
+    LABEL_TABLE_MIN IRIs or more, the store's label table if it has one (`use_table`). `store` may be a
+    label table itself (query.label_table: a kept answer's table is shown without opening the store).
     """
     iris = set(iris)
+    if isinstance(store, dict):
+        return {iri: store[iri] for iri in iris if iri in store}
     table = _TABLES.get(store) if len(iris) >= LABEL_TABLE_MIN else None
     names = table() if table is not None else None
     if names is not None:

@@ -15,6 +15,10 @@ from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Store, Triple, pa
 from alaska_kg.query.labels import labels
 from alaska_kg.query.run import Answer, solution_rows
 
+TYPE_CHECKING = False  # typing is not imported on the query path
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 LABEL_SUFFIX = "_label"
 
 
@@ -37,7 +41,7 @@ def _label_name(column: str, taken: set[str]) -> str:
     return name
 
 
-def with_labels(answer: Answer, store: Store) -> Answer:
+def with_labels(answer: Answer, store: Store | Mapping[str, str]) -> Answer:
     """`answer` (SELECT) with a label column after each column holding an IRI; other answers unchanged."""
     if answer.kind != "select" or (answer.solutions is None and answer.rows is None):
         return answer

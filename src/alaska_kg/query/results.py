@@ -19,7 +19,7 @@ from alaska_kg.query.run import Answer, solution_rows, solutions_of
 
 TYPE_CHECKING = False  # typing is not imported on the query path (~2.5 ms): its names only for checkers
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from typing import Literal, TextIO
 
     OutputFormat = Literal["table", "csv", "tsv", "json", "xml", "md", "ttl", "jsonld", "nt"]
@@ -73,10 +73,10 @@ def column_table(
         {cell: text + " " * (widths[i] - width) if i < last else text for cell, (text, width) in made.items()}
         for i, made in enumerate(shown)
     ]
-    body = [[made[cell] for cell in column] for made, column in zip(padded, cells, strict=True)]
+    body = [list(map(made.__getitem__, column)) for made, column in zip(padded, cells, strict=True)]
     head = [header + " " * (width - columns(header)) for header, width in zip(headers, widths, strict=True)]
     rule = ["-" * width for width in widths]
-    return ["  ".join(line).rstrip() for line in (head, rule, *zip(*body, strict=True))]
+    return list(map(str.rstrip, map("  ".join, (head, rule, *zip(*body, strict=True)))))
 
 
 def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -96,13 +96,14 @@ def write_answer(
     fmt: OutputFormat | None,
     out: TextIO,
     *,
-    store: Store,
+    store: Store | Mapping[str, str],
     raw: bool = False,
     where: str = "query",
     max_cell: int | None = MAX_CELL,
 ) -> None:
     """Write `answer` to `out` in `fmt` (None: table for solutions and ASK, Turtle for triples); table
-    cells cut at `max_cell` characters (None: never)."""
+    cells cut at `max_cell` characters (None: never); labels from `store`, or from a label table in its
+    place (query.labels.labels)."""
     if answer.kind == "graph":
         fmt = fmt or "ttl"
         if fmt not in GRAPH_FORMATS:
@@ -146,7 +147,9 @@ def _graph_text(triples: Sequence[Triple], fmt: str) -> str:
     return (data or b"").decode("utf-8")
 
 
-def _for_people(answer: Answer, fmt: str, store: Store, raw: bool, max_cell: int | None) -> list[str]:
+def _for_people(
+    answer: Answer, fmt: str, store: Store | Mapping[str, str], raw: bool, max_cell: int | None
+) -> list[str]:
     """The solutions as an aligned table or a Markdown table, IRIs by their labels unless `raw`."""
     rows = solution_rows(answer)
     by_column = list(zip(*rows, strict=True)) if rows else [() for _ in answer.variables]
@@ -159,7 +162,7 @@ def _for_people(answer: Answer, fmt: str, store: Store, raw: bool, max_cell: int
     footer = f"(the first {count}; more were left out, see --max-rows)" if answer.cut else f"({count})"
     if not answer.variables:
         return [*text_table((), rows, max_cell=max_cell), footer]
-    cells = [[shown[term] for term in column] for column in by_column]
+    cells = [list(map(shown.__getitem__, column)) for column in by_column]
     return [*column_table(answer.variables, cells, max_cell=max_cell), footer]
 
 

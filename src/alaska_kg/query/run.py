@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from typing import Literal, TypeVar
 
+    from alaska_kg.manifest import Manifest
     from alaska_kg.query.dataset import GraphSelection
     from alaska_kg.query.python_order import OrderPlan
 
@@ -193,13 +194,11 @@ def run_query(
     own_dataset = check_query(query.text, query.where, allow_service=allow_service, prefixes=prefixes)
     if own_dataset and graph is not None:
         raise UsageError(f"{query.where}: the query names its graphs with FROM; --graph does not apply to it")
-    if dataset.kept is not None and graph in (None, "all") and not substitutions and prefixes is None:
-        from alaska_kg.query.kept_answers import kept_answer  # read, not evaluated: the build did that
-
-        kept = kept_answer(dataset.kept, query, max_rows)
+    if dataset.kept is not None:
+        options = {"graph": graph, "substitutions": substitutions, "prefixes": prefixes}
+        kept = kept_run(dataset.kept, query, **options, max_rows=max_rows)  # read: the build evaluated it
         if kept is not None:
-            variables, rows, cut = kept
-            return Answer("select", variables=variables, rows=rows, cut=cut)
+            return kept
     default_graph = None if own_dataset else dataset.graphs(graph or "all")
 
     def evaluate(source: QuerySource) -> object:
@@ -240,6 +239,30 @@ def run_query(
             raise
         raise service_error(query, exc) from None
     return Answer("graph", triples=tuple(triples), cut=cut)
+
+
+def kept_run(
+    entry: Manifest,
+    query: QuerySource,
+    *,
+    graph: GraphSelection | None = None,
+    substitutions: Mapping[Variable, object] | None = None,
+    prefixes: Mapping[str, str] | None = None,
+    max_rows: int | None = None,
+) -> Answer | None:
+    """The answer the build kept for `query` in the cache entry `entry` (query.kept_answers), read and not
+    evaluated, when the query is run as the build ran it: no substitutions, no extra prefixes, the default
+    graphs (`graph` None or "all"); None otherwise, or when no answer was kept for this text. The caller
+    has passed the query through the guard (`check_query`)."""
+    if graph not in (None, "all") or substitutions or prefixes is not None:
+        return None
+    from alaska_kg.query.kept_answers import kept_answer
+
+    kept = kept_answer(entry, query, max_rows)
+    if kept is None:
+        return None
+    variables, rows, cut = kept
+    return Answer("select", variables=variables, rows=rows, cut=cut)
 
 
 def _ordered(plan: OrderPlan, variables: tuple[str, ...], solutions: QuerySolutions) -> list | None:
@@ -324,6 +347,7 @@ __all__ = [
     "Answer",
     "AnswerKind",
     "bounded",
+    "kept_run",
     "run_query",
     "service_error",
     "solution_rows",
