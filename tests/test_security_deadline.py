@@ -511,7 +511,6 @@ def test_a_cut_keeps_every_kind_of_term_exact() -> None:
 
     class Dataset:  # what run_query needs of an OpenDataset
         on_disk = False
-        kept = None
 
         def __init__(self, store: Store) -> None:
             self.store = store

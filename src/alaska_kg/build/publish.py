@@ -379,9 +379,9 @@ def export_store(
     A store handed over (`Handover`) is released once the N-Quads and the pictures are written: the on-disk
     store is then bulk-loaded from the N-Quads by a child process (build.disk_store) while this process
     writes Turtle, JSON-LD and TriG. With `stated` (a StatedView of the same store, started while the build
-    reasoned), the stated view's three files and its graphs' lines are taken from it. The answers of the
-    canned `queries` are evaluated on the store in memory by a thread while the first files are written,
-    and kept (query.kept_answers), before the store is let go."""
+    reasoned), the stated view's three files and its graphs' lines are taken from it. Without an on-disk
+    store, the answers of the canned `queries` are evaluated on the store in memory by a thread while the
+    first files are written, and kept (query.kept_answers), before the store is let go."""
     handover = store if isinstance(store, Handover) else Handover(store)
     del store  # (a plain Store stays the caller's: only this Handover's reference is let go)
     sizes = {name: graph_size(handover.store, name) for name in GRAPH_NAMES}
@@ -454,7 +454,9 @@ def export_store(
 
         write_label_table(the_store(), path)
 
-    kept = _KeptAnswers(the_store(), queries) if queries else None
+    # kept for a dataset without an on-disk store: there a kept answer spares a query the parse of the whole
+    # dataset; at 10^6 triples the ~6 s of CPU they cost put the build over its minute (docs/performance.md)
+    kept = _KeptAnswers(the_store(), queries) if queries and not on_disk else None
 
     writers: dict[str, Writer] = {
         NTRIPLES_NAME: ntriples,  # Turtle and JSON-LD read it back from the staging folder

@@ -69,15 +69,14 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.endpoint is not None:
         return _query_remote(args, query, substitutions, out)
     prefixes = PREFIXES if args.sparql is not None else None
+    # --live: evaluated now even where the build kept the answer
     kept = None if args.live or args.dataset is not None else _kept(args, layout, query, substitutions)
-    if kept is not None:  # a small dataset's kept answer: the store is not loaded at all
+    if kept is not None:  # the answer the build kept: the dataset is not loaded at all
         answer, names = kept
         status, payload = _written(args, query, answer, names, max_cell)
         out.write(payload.decode("utf-8"))
         return _finish(status, query, args.max_rows, out)
     dataset = _open(args, layout, err)
-    if args.live:  # evaluated now even where the build kept the answer (query.kept_answers)
-        dataset = dataset._replace(kept=None)
 
     def work() -> tuple[int, bytes]:
         """Where it can be stopped: evaluate, read at most --max-rows, write the answer (labels too)."""
@@ -101,10 +100,9 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _kept(
     args: argparse.Namespace, layout: Layout, query: QuerySource, substitutions: dict
 ) -> tuple[Answer, dict[str, str]] | None:
-    """The answer the build kept for `query` (query.kept_answers) and the label table to show it with, for
-    a dataset without an on-disk store, where parsing the N-Quads into memory is most of a cold query
-    (docs/performance.md); None: the dataset is opened (a large one's on-disk store opens in milliseconds,
-    and its kept answers are read by run_query)."""
+    """The answer the build kept for `query` (query.kept_answers: for a dataset without an on-disk store,
+    where parsing the N-Quads into memory is most of a cold query) and the label table to show it with;
+    None: the query is evaluated on the dataset."""
     from alaska_kg.cache import LABELS_FILE, STORE_FOLDER, cached_entry, read_verified
     from alaska_kg.errors import CorruptOutput
     from alaska_kg.query.guard import check_query
@@ -451,7 +449,7 @@ def _register_query(commands: argparse._SubParsersAction) -> None:
         "--live",
         action="store_true",
         help="evaluate the query now, even where the build kept its answer (a canned query without "
-        "--param on a large dataset: the answer is then read, not evaluated)",
+        "--param on the bundled data: its answer is read, not evaluated)",
     )
     _common(query)
     query.set_defaults(handler=_query)

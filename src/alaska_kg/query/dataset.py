@@ -53,27 +53,20 @@ _POSITION = LazyRegex(r"\b(?:at|between line) (\d+)(?::| column )(\d+)")
 
 class OpenDataset(Record):
     """A loaded dataset and the file it came from (`location`, text; `path`: as a pathlib path); `built`:
-    the cache had to be filled first; `on_disk`: the store is the cache entry's on-disk store (`_on_disk`);
-    `kept`: that cache entry, whose kept answers of the canned queries may be read (query.kept_answers)."""
+    the cache had to be filled first; `on_disk`: the store is the cache entry's on-disk store (`_on_disk`)."""
 
     __slots__ = ()
-    _fields = ("store", "location", "built", "on_disk", "kept")
+    _fields = ("store", "location", "built", "on_disk")
     store: Store
     location: str | None
     built: bool
     on_disk: bool
-    kept: Manifest | None
 
     def __new__(
-        cls,
-        store: Store,
-        location: str | os.PathLike[str] | None,
-        built: bool = False,
-        on_disk: bool = False,
-        kept: Manifest | None = None,
+        cls, store: Store, location: str | os.PathLike[str] | None, built: bool = False, on_disk: bool = False
     ) -> OpenDataset:
         location = None if location is None else os.fspath(location)
-        return tuple.__new__(cls, (store, location, built, on_disk, kept))
+        return tuple.__new__(cls, (store, location, built, on_disk))
 
     @property
     def path(self) -> Path | None:
@@ -251,7 +244,7 @@ def _on_disk(entry: Manifest | None, announce: Callable[[str], None] | None) -> 
         return None
     if LABELS_FILE in entry.entries:
         use_table(store, lambda: _label_table(entry))
-    return OpenDataset(store, pathtext.join(entry.location, DATASET_FILE), False, on_disk=True, kept=entry)
+    return OpenDataset(store, pathtext.join(entry.location, DATASET_FILE), False, on_disk=True)
 
 
 def _label_table(entry: Manifest) -> dict[str, str] | None:

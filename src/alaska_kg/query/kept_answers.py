@@ -1,11 +1,13 @@
-"""The answers of the canned queries, kept by the build with a large dataset, read instead of evaluated.
+"""The answers of the canned queries, kept by the build with a small dataset, read instead of evaluated.
 
-At 10^6 triples a canned listing evaluated on the on-disk store takes seconds: Oxigraph reads every term of
-every row from RocksDB (`statements-about` 67,686 rows, `source-of` 123,314; docs/performance.md, issue 12).
-The build has the whole dataset in memory at the end of its run, where the same queries take a fraction of
-that, so it evaluates each canned SELECT there as `alaska-kg query NAME` runs it (no parameter, the default
-graphs) and keeps the answer in the cache entry beside the on-disk store. `alaska-kg query NAME` then reads
-the answer instead of evaluating the query; `--live` evaluates it anyway.
+Below the size at which the build writes an on-disk store (cache.STORE_MIN_QUADS: the bundled data), a
+query parses the whole N-Quads file into memory before it runs, and that parse is most of a cold
+`alaska-kg query` (9.5-16 ms of ~30; docs/performance.md, "Kept answers"). The build has the dataset in
+memory already, so it evaluates each canned SELECT there as `alaska-kg query NAME` runs it (no parameter,
+the default graphs) and keeps the answer in the cache entry; `alaska-kg query NAME` then reads the answer
+and the label table (query.label_table) and loads no dataset at all. `--live` evaluates anyway. A large
+dataset keeps none: at 10^6 triples their evaluation costs the build ~6 s of CPU, which put it over its
+minute on two cores, while its queries open the on-disk store in milliseconds (measured in the docs).
 
 An answer is SPARQL 1.1 Query Results TSV as Oxigraph writes it (§3: one solution per line, terms in
 Turtle syntax, so no tab or line break inside a term), in a file named by the query's id and the SHA-256
@@ -14,8 +16,8 @@ files are listed in the entry's manifest like every output and checked as they a
 (cache.read_verified); one that fails its check is passed over and the query evaluated. Answers holding a
 blank node are not kept (its label is the build's, not the store's), nor are those of queries that call
 SERVICE or fail, nor answers to ASK, CONSTRUCT or DESCRIBE: those are evaluated as before, and so is a
-query given a parameter's value (`--param`). tests/test_on_disk_store.py
-holds every kept answer to the live one, byte for byte, in every output format.
+query given a parameter's value (`--param`). tests/test_kept_answers.py holds every kept answer to the
+evaluated one, byte for byte, in every output format.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def is_answer_name(name: str) -> bool:
 
 def evaluate_answers(dataset: OpenDataset, queries: Iterable[QuerySource]) -> Iterator[tuple[str, bytes]]:
     """(file name, SPARQL Results TSV) of each query in `queries` worth keeping (module docstring),
-    evaluated on `dataset` (the build's store, in memory) as `alaska-kg query NAME` runs it. Oxigraph
+    evaluated on `dataset` (the build's store) as `alaska-kg query NAME` runs it. Oxigraph
     evaluates and writes each answer with the GIL released, so this may run in a thread beside the
     build's writers."""
     from alaska_kg.query.run import run_query

@@ -185,20 +185,12 @@ def run_query(
 ) -> Answer:
     """Run `query`; `graph` None means "all" unless the query has FROM. `prefixes`: extra default prefixes.
 
-    A canned query run as written (no substitutions, the default graphs) on a dataset whose build kept its
-    answer (`dataset.kept`, query.kept_answers) is answered from that answer, read and not evaluated.
-
     With `max_rows`, the answer holds at most that many solutions or triples (see `bounded`); without, the
     solutions of a SELECT are left for the caller to read, which is when Oxigraph evaluates most queries.
     """
     own_dataset = check_query(query.text, query.where, allow_service=allow_service, prefixes=prefixes)
     if own_dataset and graph is not None:
         raise UsageError(f"{query.where}: the query names its graphs with FROM; --graph does not apply to it")
-    if dataset.kept is not None:
-        options = {"graph": graph, "substitutions": substitutions, "prefixes": prefixes}
-        kept = kept_run(dataset.kept, query, **options, max_rows=max_rows)  # read: the build evaluated it
-        if kept is not None:
-            return kept
     default_graph = None if own_dataset else dataset.graphs(graph or "all")
 
     def evaluate(source: QuerySource) -> object:
