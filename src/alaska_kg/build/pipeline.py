@@ -35,11 +35,10 @@ from alaska_kg.build.validate import (
     with_checks,
 )
 from alaska_kg.cache import DATASET_FILE, cache_dir, cached_entry, source_key
-from alaska_kg.errors import AlaskaKgError, CorruptOutput, SourceNotFound, SourceSyntaxError, ValidationFailed
+from alaska_kg.errors import CorruptOutput, SourceNotFound, SourceSyntaxError, ValidationFailed
 from alaska_kg.manifest import Manifest
 from alaska_kg.namespaces import AK, graph_iri
 from alaska_kg.paths import Layout
-from alaska_kg.query.catalog import QuerySource, canned_queries
 
 Progress = Callable[[str], None]
 STAGES: tuple[str, ...] = ("parse", "validate", "reason", "export")
@@ -222,7 +221,7 @@ def _fresh(
                 class_counts=counts,
                 owned=True,
                 stated=stated,
-                queries=_canned(layout),
+                layout=layout,
             )
     except BaseException:
         if stated is not None:
@@ -230,15 +229,6 @@ def _fresh(
         raise
     timed = BuildSummary.from_file(written.out_dir / SUMMARY_NAME)
     return BuildResult(out_dir=written.out_dir, files=written.files, summary=timed, cached=False)
-
-
-def _canned(layout: Layout) -> tuple[QuerySource, ...]:
-    """The canned queries whose answers a large build keeps (query.kept_answers); none if they cannot be
-    read: a query with a bad header is reported when it is run, it does not stop the build."""
-    try:
-        return canned_queries(layout)
-    except AlaskaKgError:
-        return ()
 
 
 # The graphs the integrity checks read as one (what the sources state, as `alaska-kg validate` reads them).

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -24,7 +24,7 @@ from alaska_kg.cache import LABELS_FILE, STORE_FOLDER, STORE_MIN_QUADS
 from alaska_kg.errors import OutputError
 from alaska_kg.manifest import MANIFEST_NAME, Manifest
 from alaska_kg.namespaces import GRAPH_NAMES, PREFIXES, graph_iri
-from alaska_kg.query.kept_answers import is_answer_name
+from alaska_kg.query.kept_answers import KEPT_ANSWERS, is_answer_name
 
 TYPE_CHECKING = False  # typing is not imported by the build (issue 12)
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from rdflib import Graph
 
+    from alaska_kg.paths import Layout
     from alaska_kg.query.catalog import QuerySource
 
 TURTLE_NAME = "alaska-kg.ttl"
@@ -366,7 +367,7 @@ def export_store(
     owned: bool = False,
     on_disk: bool | None = None,
     stated: StatedView | None = None,
-    queries: Sequence[QuerySource] = (),
+    layout: Layout | None = None,
 ) -> ExportReport:
     """Write the asserted view (ontology, facts, links) as Turtle, N-Triples and JSON-LD; the dataset with
     one named graph per origin (the store's named graphs GRAPH_NAMES) as TriG and N-Quads, and, when it is
@@ -380,8 +381,8 @@ def export_store(
     store is then bulk-loaded from the N-Quads by a child process (build.disk_store) while this process
     writes Turtle, JSON-LD and TriG. With `stated` (a StatedView of the same store, started while the build
     reasoned), the stated view's three files and its graphs' lines are taken from it. Without an on-disk
-    store, the answers of the canned `queries` are evaluated on the store in memory by a thread while the
-    first files are written, and kept (query.kept_answers), before the store is let go."""
+    store, the answers of the canned queries of `layout` are evaluated on the store by a thread while the
+    other files are written, and kept (query.kept_answers)."""
     handover = store if isinstance(store, Handover) else Handover(store)
     del store  # (a plain Store stays the caller's: only this Handover's reference is let go)
     sizes = {name: graph_size(handover.store, name) for name in GRAPH_NAMES}
@@ -456,13 +457,12 @@ def export_store(
 
     # kept for a dataset without an on-disk store: there a kept answer spares a query the parse of the whole
     # dataset; at 10^6 triples the ~6 s of CPU they cost put the build over its minute (docs/performance.md)
-    kept = _KeptAnswers(the_store(), queries) if queries and not on_disk else None
+    kept = _KeptAnswers(the_store(), layout) if layout is not None and not on_disk else None
 
     writers: dict[str, Writer] = {
         NTRIPLES_NAME: ntriples,  # Turtle and JSON-LD read it back from the staging folder
         NQUADS_NAME: nquads,  # the TriG and the on-disk store read it back from the staging folder
         LABELS_FILE: label_table,  # for the tables of the query commands (query.label_table)
-        **(kept.writers() if kept is not None else {}),  # read from the store: before it is let go
         **pictures,  # the store is let go after them, and the on-disk store's child started
         TURTLE_NAME: turtle,
         JSONLD_NAME: jsonld,
@@ -472,6 +472,7 @@ def export_store(
             + void_turtle(sizes, class_counts, date.today(), link_count, MEDIA_TYPES)
         ),
         **({STORE_FOLDER: loaded} if on_disk else {}),
+        **({KEPT_ANSWERS: kept.write} if kept is not None else {}),  # a small store is let go with the rest
         # last, so that a callable summary can time the export up to here
         SUMMARY_NAME: lambda path: path.write_text(
             json.dumps(_call(summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -488,40 +489,48 @@ def export_store(
 
 
 class _KeptAnswers:
-    """The canned queries' answers (query.kept_answers), evaluated by a thread on the build's store in
-    memory while the first files are written (Oxigraph evaluates with the GIL released); one writer per
-    query, each waiting for the thread, writes its answer if it is kept."""
+    """The canned queries' answers (query.kept_answers), evaluated by a thread on the build's store while
+    the other files are written (Oxigraph evaluates with the GIL released); the thread reads the query
+    catalog itself. Its one writer, last, waits for the thread and writes each kept answer beside `path`
+    (the manifest lists every file of the staging folder)."""
 
-    def __init__(self, store: Store, queries: Sequence[QuerySource]) -> None:
+    def __init__(self, store: Store, layout: Layout) -> None:
         import threading
 
         from alaska_kg.query.dataset import OpenDataset
-        from alaska_kg.query.kept_answers import answer_name, evaluate_answers
+        from alaska_kg.query.kept_answers import evaluate_answers
 
-        self.names = [answer_name(q) for q in queries]
         self.answers: dict[str, bytes] = {}
         self.failure: list[BaseException] = []
         dataset = OpenDataset(store, None)
 
         def run() -> None:
             try:
-                self.answers.update(evaluate_answers(dataset, queries))
+                self.answers.update(evaluate_answers(dataset, _canned(layout)))
             except BaseException as exc:
                 self.failure.append(exc)
 
         self.thread = threading.Thread(target=run, name="kept answers", daemon=True)
         self.thread.start()
 
-    def writers(self) -> dict[str, Writer]:
-        def write(path: Path) -> None:
-            self.thread.join()
-            if self.failure:
-                raise self.failure[0]
-            data = self.answers.pop(path.name, None)
-            if data is not None:  # not kept (module docstring of query.kept_answers): evaluated when run
-                path.write_bytes(data)
+    def write(self, path: Path) -> None:
+        self.thread.join()
+        if self.failure:
+            raise self.failure[0]
+        for name, data in self.answers.items():
+            (path.parent / name).write_bytes(data)
 
-        return dict.fromkeys(self.names, write)
+
+def _canned(layout: Layout) -> tuple[QuerySource, ...]:
+    """The canned queries whose answers a small build keeps; none if they cannot be read: a query with a
+    bad header is reported when it is run, it does not stop the build."""
+    from alaska_kg.errors import AlaskaKgError
+    from alaska_kg.query.catalog import canned_queries
+
+    try:
+        return canned_queries(layout)
+    except AlaskaKgError:
+        return ()
 
 
 def _stopping(loads: list[StoreLoad], write: Writer) -> Writer:

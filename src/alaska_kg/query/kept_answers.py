@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 ANSWER_PREFIX = "alaska-kg.answer."
 ANSWER_SUFFIX = ".tsv"
+# The build's writer of the kept answers, by the name of a file it does not write: it writes the answers
+# (ANSWER_PREFIX…ANSWER_SUFFIX) beside it.
+KEPT_ANSWERS = ANSWER_PREFIX + "s"
 
 
 def answer_name(query: QuerySource) -> str:
@@ -118,4 +121,11 @@ def _terms(cells: set[bytes]) -> dict[bytes, object]:
     return found
 
 
-__all__ = ["ANSWER_PREFIX", "answer_name", "evaluate_answers", "is_answer_name", "kept_answer"]
+__all__ = [
+    "ANSWER_PREFIX",
+    "KEPT_ANSWERS",
+    "answer_name",
+    "evaluate_answers",
+    "is_answer_name",
+    "kept_answer",
+]
