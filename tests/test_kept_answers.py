@@ -241,3 +241,35 @@ def test_an_answer_with_a_blank_node_is_not_kept() -> None:
     named_only = inline_query("SELECT ?s ?o WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
     kept = dict(evaluate_answers(OpenDataset(store, None), [with_blank, named_only]))
     assert kept == {answer_name(named_only): b'?s\t?o\n<urn:x>\t"named"\n'}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?s WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT ?s WHERE { service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT ?s WHERE { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT ?s FROM <http://127.0.0.1:9/graph> WHERE { ?s ?p ?o }",
+    ],
+)
+def test_a_query_that_could_reach_out_is_never_evaluated_unguarded(text: str, monkeypatch: Patch) -> None:
+    """If a query names SERVICE or FROM in any case, or holds an escape that could spell one, then the
+    build evaluates it for keeping only after the guard passed it: here the guard refuses it, so the engine
+    is never asked (no network is reached) and nothing is kept."""
+    import alaska_kg.query.run
+
+    asked: list[str] = []
+    real = alaska_kg.query.run.execute
+
+    def spy(dataset, query, **options):  # type: ignore[no-untyped-def]
+        asked.append(query.text)
+        return real(dataset, query, **options)
+
+    monkeypatch.setattr(alaska_kg.query.run, "execute", spy)
+    store = Store()
+    store.add(Quad(NamedNode("urn:x"), NamedNode("urn:p"), Literal("o")))
+    assert dict(evaluate_answers(OpenDataset(store, None), [inline_query(text)])) == {}
+    assert asked == []
+    plain = inline_query("SELECT ?s WHERE { ?s ?p ?o }")  # a plain one is evaluated, and kept
+    assert dict(evaluate_answers(OpenDataset(store, None), [plain])) == {answer_name(plain): b"?s\n<urn:x>\n"}
+    assert asked == [plain.text]
