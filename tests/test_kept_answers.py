@@ -273,3 +273,27 @@ def test_a_query_that_could_reach_out_is_never_evaluated_unguarded(text: str, mo
     plain = inline_query("SELECT ?s WHERE { ?s ?p ?o }")  # a plain one is evaluated, and kept
     assert dict(evaluate_answers(OpenDataset(store, None), [plain])) == {answer_name(plain): b"?s\n<urn:x>\n"}
     assert asked == [plain.text]
+
+
+def test_a_header_whose_columns_the_answer_lacks_is_reported_as_when_evaluated(
+    tmp_path: Path, reads: list[str], monkeypatch: Patch, capsys: Capsys
+) -> None:
+    """If a canned query's header promises columns its SELECT does not project, and the build kept its
+    answer, then `query NAME` reports the header's error, with the same message and exit code, as the query
+    evaluated with `--live` does, instead of printing the kept rows."""
+    root = tmp_path / "root"
+    shutil.copytree(REPO_ROOT / "queries", root / "queries")
+    for folder in ("data", "ontology"):
+        (root / folder).symlink_to(REPO_ROOT / folder)
+    query = root / "queries" / "participants.rq"
+    text = query.read_text("utf-8")
+    assert "#+ columns: [side, delegation, person, post]" in text
+    query.write_text(text.replace("[side, delegation, person, post]", "[side, delegation, post, person]"))
+    monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "cache"))
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "dist")]) == 0
+    entry = read_manifest(_entry(tmp_path / "cache"))
+    assert entry is not None
+    assert any(name.startswith("alaska-kg.answer.participants.") for name in entry.entries)
+    kept = _run(capsys, "query", "participants", "--root", str(root))
+    live = _run(capsys, "query", "participants", "--root", str(root), "--live")
+    assert kept == live and kept[0] != 0 and "do not match the projection" in kept[2]

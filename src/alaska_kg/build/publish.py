@@ -521,16 +521,24 @@ class _KeptAnswers:
             (path.parent / name).write_bytes(data)
 
 
-def _canned(layout: Layout) -> tuple[QuerySource, ...]:
-    """The canned queries whose answers a small build keeps; none if they cannot be read: a query with a
-    bad header is reported when it is run, it does not stop the build."""
-    from alaska_kg.errors import AlaskaKgError
-    from alaska_kg.query.catalog import canned_queries
+def _canned(layout: Layout) -> list[QuerySource]:
+    """The canned queries whose answers a small build keeps, each its file's text under its id (as
+    `alaska-kg query NAME` reads it), its header not parsed: this runs beside the build's writers, and the
+    header's `columns` are held to a kept answer when it is read (cli.query._kept). A file that cannot be
+    read is left out: it is reported when it is run."""
+    from alaska_kg.query.catalog import QuerySource, query_ids
+    from alaska_kg.query.header import QueryHeader
 
-    try:
-        return canned_queries(layout)
-    except AlaskaKgError:
-        return ()
+    queries = []
+    for query_id in query_ids(layout):
+        path = layout.queries_dir / f"{query_id}.rq"
+        try:
+            with open(path, encoding="utf-8") as handle:  # as catalog.read_query reads it
+                text = handle.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        queries.append(QuerySource(id=query_id, text=text, header=QueryHeader(), path=str(path)))
+    return queries
 
 
 def _stopping(loads: list[StoreLoad], write: Writer) -> Writer:

@@ -118,8 +118,8 @@ def _kept(
         return None  # run_query says why that is refused
     options = {"graph": args.graph, "substitutions": substitutions, "prefixes": prefixes}
     answer = kept_run(entry, query, **options, max_rows=args.max_rows)
-    if answer is None:
-        return None
+    if answer is None or (query.header.columns and query.header.columns != answer.variables):
+        return None  # (a header whose columns the answer does not have: run_query says so)
     try:
         return answer, read_label_table(read_verified(entry, LABELS_FILE))
     except (CorruptOutput, OSError, UnicodeDecodeError):
