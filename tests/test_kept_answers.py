@@ -78,6 +78,15 @@ def _offline_selects() -> list[str]:
     ]
 
 
+def _root_with_own_queries(tmp_path: Path) -> tuple[Path, Path]:
+    """A source root with the bundled data and a copy of the queries to edit, and its `participants.rq`."""
+    root = tmp_path / "root"
+    shutil.copytree(REPO_ROOT / "queries", root / "queries")
+    for folder in ("data", "ontology"):
+        (root / folder).symlink_to(REPO_ROOT / folder)
+    return root, root / "queries" / "participants.rq"
+
+
 @pytest.fixture
 def reads(monkeypatch: Patch) -> list[str]:
     """The ids of the queries answered from a kept answer while a test runs."""
@@ -192,11 +201,7 @@ def test_an_edited_query_is_evaluated_not_answered_from_the_old_text(
     """If a canned query's file is edited after the build (here: it keeps only the participant whose
     IRI holds "yang"), then no kept answer matches its text, and what it prints is the edited query's
     answer."""
-    root = tmp_path / "root"
-    shutil.copytree(REPO_ROOT / "queries", root / "queries")
-    for folder in ("data", "ontology"):
-        (root / folder).symlink_to(REPO_ROOT / folder)
-    query = root / "queries" / "participants.rq"
+    root, query = _root_with_own_queries(tmp_path)
     text = query.read_text("utf-8")
     assert text.count("WHERE {") == 1
     query.write_text(
@@ -281,11 +286,7 @@ def test_a_header_whose_columns_the_answer_lacks_is_reported_as_when_evaluated(
     """If a canned query's header promises columns its SELECT does not project, and the build kept its
     answer, then `query NAME` reports the header's error, with the same message and exit code, as the query
     evaluated with `--live` does, instead of printing the kept rows."""
-    root = tmp_path / "root"
-    shutil.copytree(REPO_ROOT / "queries", root / "queries")
-    for folder in ("data", "ontology"):
-        (root / folder).symlink_to(REPO_ROOT / folder)
-    query = root / "queries" / "participants.rq"
+    root, query = _root_with_own_queries(tmp_path)
     text = query.read_text("utf-8")
     assert "#+ columns: [side, delegation, person, post]" in text
     query.write_text(text.replace("[side, delegation, person, post]", "[side, delegation, post, person]"))
