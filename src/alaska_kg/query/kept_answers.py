@@ -107,7 +107,7 @@ def kept_answer(
     except (CorruptOutput, OSError):
         return None
     header, _, body = data.partition(b"\n")
-    variables = tuple(name.decode("utf-8")[1:] for name in header.split(b"\t")) if header else ()
+    variables = tuple(column.decode("utf-8")[1:] for column in header.split(b"\t")) if header else ()
     width = len(variables)
     # every line holds `width` cells (an unbound one empty) and no tab or line break is inside a term, so
     # the cells are the body split at both: column k is every width-th cell from k, sliced in C
