@@ -80,6 +80,31 @@ def cli(capsys: pytest.CaptureFixture[str], dataset_file: Path) -> Callable[...,
     return run
 
 
+def build_into_cache(
+    tmp_path_factory: pytest.TempPathFactory, name: str, *, large: bool = False
+) -> tuple[Path, Path]:
+    """Build the bundled sources into a fresh cache folder: (the cache, the output folder). `large`: as a
+    large dataset is built (cache.STORE_MIN_QUADS lowered to 0: with its on-disk store)."""
+    import alaska_kg.build.publish
+    from alaska_kg.cli.app import main
+
+    folder = tmp_path_factory.mktemp(name)
+    out = tmp_path_factory.mktemp("dist") / "dist"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV_VAR, str(folder))
+        if large:
+            patch.setattr(alaska_kg.build.publish, "STORE_MIN_QUADS", 0)
+        assert main(["build", "--root", str(REPO_ROOT), "--out", str(out)]) == 0
+    return folder, out
+
+
+def cache_entry(cache: Path) -> Path:
+    """The one entry of a build cache (the folder named by the source key; dot-folders are the cache's
+    remembered checks)."""
+    (entry,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
+    return entry
+
+
 def plain(term: object) -> str | None:
     """A result term as tests compare it: IRI prefixed, literal by its lexical form, unbound as None."""
     from pyoxigraph import Literal, NamedNode

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,49 +25,28 @@ from alaska_kg.paths import Layout
 from alaska_kg.query.catalog import canned_queries, inline_query
 from alaska_kg.query.dataset import OpenDataset
 from alaska_kg.query.kept_answers import answer_name, evaluate_answers, is_answer_name
+from conftest import build_into_cache, cache_entry
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 _SERVICE = re.compile(r"^[^#]*\bSERVICE\b", re.IGNORECASE | re.MULTILINE)
 _SELECT = re.compile(r"^\s*SELECT\b", re.IGNORECASE | re.MULTILINE)
 FORMATS = ("table", "tsv", "csv", "json", "xml", "md")
-Capsys = pytest.CaptureFixture[str]
+Cli = Callable[..., tuple[int, str, str]]  # the `cli` fixture (conftest)
 Patch = pytest.MonkeyPatch
 
 
 @pytest.fixture(scope="module")
 def large_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache whose one entry holds the bundled dataset built as a large one: with its on-disk store."""
-    folder = tmp_path_factory.mktemp("kept-cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CACHE_ENV_VAR, str(folder))
-        patch.setattr(alaska_kg.build.publish, "STORE_MIN_QUADS", 0)
-        out = tmp_path_factory.mktemp("d") / "dist"
-        assert main(["build", "--root", str(REPO_ROOT), "--out", str(out)]) == 0
-    return folder
+    return build_into_cache(tmp_path_factory, "kept-cache", large=True)[0]
 
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache whose one entry holds the bundled dataset and the kept answers, and no on-disk store."""
-    folder = tmp_path_factory.mktemp("kept-small-cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CACHE_ENV_VAR, str(folder))
-        out = tmp_path_factory.mktemp("d") / "dist"
-        assert main(["build", "--root", str(REPO_ROOT), "--out", str(out)]) == 0
+    folder, out = build_into_cache(tmp_path_factory, "kept-small-cache")
     assert not any(is_answer_name(p.name) for p in out.iterdir())  # kept in the cache, not published
     return folder
-
-
-def _entry(cache: Path) -> Path:
-    (entry,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
-    return entry
-
-
-def _run(capsys: Capsys, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _offline_selects() -> list[str]:
@@ -106,7 +86,7 @@ def reads(monkeypatch: Patch) -> list[str]:
 def test_the_build_keeps_an_answer_for_every_offline_select(cache: Path) -> None:
     """If the build writes no on-disk store, then its manifest lists one kept answer for each canned SELECT
     that calls no SERVICE (the bundled answers hold no blank node), named by the query's text."""
-    entry = read_manifest(_entry(cache))
+    entry = read_manifest(cache_entry(cache))
     assert entry is not None and "alaska-kg.oxigraph" not in entry.entries
     kept = {name for name in entry.entries if is_answer_name(name)}
     layout = Layout(REPO_ROOT)
@@ -117,20 +97,20 @@ def test_the_build_keeps_an_answer_for_every_offline_select(cache: Path) -> None
 
 
 def test_a_large_build_keeps_no_answer_and_evaluates(
-    large_cache: Path, reads: list[str], monkeypatch: Patch, capsys: Capsys
+    large_cache: Path, reads: list[str], monkeypatch: Patch, cli: Cli
 ) -> None:
     """If the build writes the on-disk store, then it keeps no answer (their cost at 10^6 triples,
     docs/performance.md), and a canned query is evaluated on the store."""
-    entry = read_manifest(_entry(large_cache))
+    entry = read_manifest(cache_entry(large_cache))
     assert entry is not None and "alaska-kg.oxigraph" in entry.entries
     assert not any(is_answer_name(name) for name in entry.entries)
     monkeypatch.setenv(CACHE_ENV_VAR, str(large_cache))
-    code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT))
+    code, out, err = cli("query", "participants", "--root", str(REPO_ROOT))
     assert code == 0 and reads == [] and "Yang Jiechi" in out, err
 
 
 def test_a_kept_answer_is_shown_without_loading_the_dataset(
-    cache: Path, reads: list[str], monkeypatch: Patch, capsys: Capsys
+    cache: Path, reads: list[str], monkeypatch: Patch, cli: Cli
 ) -> None:
     """If the build wrote no on-disk store (the bundled data), then a canned query answered from its kept
     answer neither opens nor parses the dataset (its labels come from the label table), and prints what
@@ -144,16 +124,16 @@ def test_a_kept_answer_is_shown_without_loading_the_dataset(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(alaska_kg.query.dataset, "load_store", spy)
-    kept = _run(capsys, "query", "participants", "--root", str(REPO_ROOT))
+    kept = cli("query", "participants", "--root", str(REPO_ROOT))
     assert reads == ["participants"] and opened == []
-    live = _run(capsys, "query", "participants", "--root", str(REPO_ROOT), "--live")
+    live = cli("query", "participants", "--root", str(REPO_ROOT), "--live")
     assert opened == ["load"] and kept == live
     assert kept[0] == 0 and "Yang Jiechi" in kept[1] and "United States Secretary of State" in kept[1]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_kept_answer_prints_what_the_evaluated_query_prints(
-    cache: Path, fmt: str, reads: list[str], monkeypatch: Patch, capsys: Capsys
+    cache: Path, fmt: str, reads: list[str], monkeypatch: Patch, cli: Cli
 ) -> None:
     """If a canned SELECT is answered from its kept answer, then it prints, byte for byte and with the same
     exit code, what it prints evaluated on the N-Quads (`--live`), in each output format, whole and cut
@@ -165,9 +145,9 @@ def test_a_kept_answer_prints_what_the_evaluated_query_prints(
         for rows in ("100000", "3"):
             argv = ("query", name, "--root", str(REPO_ROOT), "--format", fmt, "--max-rows", rows)
             reads.clear()
-            kept = _run(capsys, *argv)
+            kept = cli(*argv)
             assert reads == [name], f"{name}: not read from its kept answer"
-            live = _run(capsys, *argv, "--live")
+            live = cli(*argv, "--live")
             assert reads == [name], f"{name}: --live read the kept answer"
             assert live == kept, f"{name} --format {fmt} --max-rows {rows}"
             cut += kept[0] == 14
@@ -175,19 +155,19 @@ def test_a_kept_answer_prints_what_the_evaluated_query_prints(
 
 
 def test_a_parameter_or_another_graph_selection_is_evaluated(
-    cache: Path, reads: list[str], monkeypatch: Patch, capsys: Capsys
+    cache: Path, reads: list[str], monkeypatch: Patch, cli: Cli
 ) -> None:
     """If the query is given a parameter's value or another default graph than `all`, then the kept answer
     (of the query without parameters, on all graphs) is not read: the query is evaluated."""
     monkeypatch.setenv(CACHE_ENV_VAR, str(cache))
-    code, out, err = _run(
-        capsys, "query", "statements-by-actor", "--root", str(REPO_ROOT), "--param", "actor=akr:yang-jiechi"
+    code, out, err = cli(
+        "query", "statements-by-actor", "--root", str(REPO_ROOT), "--param", "actor=akr:yang-jiechi"
     )
     assert code == 0, err
     assert reads == [] and "Yang Jiechi" in out and "Antony Blinken" not in out.split("\n", 2)[2]
-    code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT), "--graph", "asserted")
+    code, out, err = cli("query", "participants", "--root", str(REPO_ROOT), "--graph", "asserted")
     assert code == 0 and reads == [], err
-    code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT), "--graph", "all")
+    code, out, err = cli("query", "participants", "--root", str(REPO_ROOT), "--graph", "all")
     assert code == 0 and reads == ["participants"], err
 
 
@@ -196,7 +176,7 @@ def test_an_edited_query_is_evaluated_not_answered_from_the_old_text(
     tmp_path: Path,
     reads: list[str],
     monkeypatch: Patch,
-    capsys: Capsys,
+    cli: Cli,
 ) -> None:
     """If a canned query's file is edited after the build (here: it keeps only the participant whose
     IRI holds "yang"), then no kept answer matches its text, and what it prints is the edited query's
@@ -208,7 +188,7 @@ def test_an_edited_query_is_evaluated_not_answered_from_the_old_text(
         text.replace("WHERE {", 'WHERE {\n  FILTER (CONTAINS(STR(?person), "yang"))', 1), "utf-8"
     )
     monkeypatch.setenv(CACHE_ENV_VAR, str(cache))
-    code, out, err = _run(capsys, "query", "participants", "--root", str(root))
+    code, out, err = cli("query", "participants", "--root", str(root))
     assert code == 0, err
     assert reads == []
     # the article's participants: Antony Blinken and Jake Sullivan (United States), Yang Jiechi and Wang Yi
@@ -217,7 +197,7 @@ def test_an_edited_query_is_evaluated_not_answered_from_the_old_text(
 
 
 def test_a_changed_answer_is_passed_over(
-    cache: Path, tmp_path: Path, reads: list[str], monkeypatch: Patch, capsys: Capsys
+    cache: Path, tmp_path: Path, reads: list[str], monkeypatch: Patch, cli: Cli
 ) -> None:
     """If a kept answer's file is changed after the build (a participant's IRI rewritten), then its manifest
     line no longer matches, and the query is evaluated: the change is never printed."""
@@ -226,11 +206,11 @@ def test_a_changed_answer_is_passed_over(
     monkeypatch.setenv(CACHE_ENV_VAR, str(copy))
     layout = Layout(REPO_ROOT)
     (participants,) = [q for q in canned_queries(layout) if q.id == "participants"]
-    path = _entry(copy) / answer_name(participants)
+    path = cache_entry(copy) / answer_name(participants)
     data = path.read_bytes()
     assert b"/yang-jiechi>" in data
     path.write_bytes(data.replace(b"/yang-jiechi>", b"/somebody-else>"))
-    code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT), "--raw")
+    code, out, err = cli("query", "participants", "--root", str(REPO_ROOT), "--raw")
     assert code == 0, err
     assert reads == [] and "akr:yang-jiechi" in out and "somebody-else" not in out
 
@@ -281,7 +261,7 @@ def test_a_query_that_could_reach_out_is_never_evaluated_unguarded(text: str, mo
 
 
 def test_a_header_whose_columns_the_answer_lacks_is_reported_as_when_evaluated(
-    tmp_path: Path, reads: list[str], monkeypatch: Patch, capsys: Capsys
+    tmp_path: Path, reads: list[str], monkeypatch: Patch, cli: Cli
 ) -> None:
     """If a canned query's header promises columns its SELECT does not project, and the build kept its
     answer, then `query NAME` reports the header's error, with the same message and exit code, as the query
@@ -292,9 +272,9 @@ def test_a_header_whose_columns_the_answer_lacks_is_reported_as_when_evaluated(
     query.write_text(text.replace("[side, delegation, person, post]", "[side, delegation, post, person]"))
     monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "cache"))
     assert main(["build", "--root", str(root), "--out", str(tmp_path / "dist")]) == 0
-    entry = read_manifest(_entry(tmp_path / "cache"))
+    entry = read_manifest(cache_entry(tmp_path / "cache"))
     assert entry is not None
     assert any(name.startswith("alaska-kg.answer.participants.") for name in entry.entries)
-    kept = _run(capsys, "query", "participants", "--root", str(root))
-    live = _run(capsys, "query", "participants", "--root", str(root), "--live")
+    kept = cli("query", "participants", "--root", str(root))
+    live = cli("query", "participants", "--root", str(root), "--live")
     assert kept == live and kept[0] != 0 and "do not match the projection" in kept[2]

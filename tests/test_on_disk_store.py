@@ -16,6 +16,7 @@ import alaska_kg.query.dataset
 from alaska_kg.cache import CACHE_ENV_VAR, STORE_FOLDER
 from alaska_kg.cli.app import main
 from alaska_kg.manifest import MANIFEST_NAME, read_manifest
+from conftest import build_into_cache, cache_entry
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # The four participants of the talks, from the article's first sentence: "... between the United States
@@ -27,20 +28,7 @@ _SERVICE = re.compile(r"^[^#]*\bSERVICE\b", re.IGNORECASE | re.MULTILINE)
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache whose one entry holds the bundled dataset and its on-disk store."""
-    folder = tmp_path_factory.mktemp("store-cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CACHE_ENV_VAR, str(folder))
-        patch.setattr(alaska_kg.build.publish, "STORE_MIN_QUADS", 0)
-        assert (
-            main(["build", "--root", str(REPO_ROOT), "--out", str(tmp_path_factory.mktemp("d") / "dist")])
-            == 0
-        )
-    return folder
-
-
-def _entry(cache: Path) -> Path:
-    (entry,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
-    return entry
+    return build_into_cache(tmp_path_factory, "store-cache", large=True)[0]
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -60,7 +48,7 @@ def _offline_queries() -> list[str]:
 
 
 def test_the_build_lists_the_store_in_its_manifest(cache: Path) -> None:
-    entry = read_manifest(_entry(cache))
+    entry = read_manifest(cache_entry(cache))
     assert entry is not None and STORE_FOLDER in entry.entries
     assert (entry.folder / STORE_FOLDER).is_dir()
     assert entry.verified_folder(STORE_FOLDER) == entry.folder / STORE_FOLDER
@@ -72,7 +60,7 @@ def test_the_bundled_build_writes_no_store_by_default(
     """Below STORE_MIN_QUADS the N-Quads are read as quickly (docs/performance.md), so no store is written."""
     monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "cache"))
     assert main(["build", "--root", str(REPO_ROOT), "--out", str(tmp_path / "dist")]) == 0
-    entry = read_manifest(_entry(tmp_path / "cache"))
+    entry = read_manifest(cache_entry(tmp_path / "cache"))
     assert entry is not None and STORE_FOLDER not in entry.entries
 
 
@@ -114,7 +102,7 @@ def test_a_changed_store_is_passed_over_for_the_n_quads(
     copy = tmp_path / "cache"
     shutil.copytree(cache, copy)
     monkeypatch.setenv(CACHE_ENV_VAR, str(copy))
-    store = _entry(copy) / STORE_FOLDER
+    store = cache_entry(copy) / STORE_FOLDER
     options = sorted(store.glob("OPTIONS-*"))[0]
     options.write_bytes(options.read_bytes() + b"\n")
     code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT))
@@ -131,7 +119,7 @@ def test_the_manifest_line_of_the_store_finds_a_file_added_removed_or_truncated(
     from alaska_kg.errors import CorruptOutput
 
     copy = tmp_path / "entry"
-    shutil.copytree(_entry(cache), copy)
+    shutil.copytree(cache_entry(cache), copy)
     store = copy / STORE_FOLDER
     data = max(store.glob("*.sst"), key=lambda p: p.stat().st_size)
     if change == "add":
@@ -170,7 +158,7 @@ def test_the_label_table_holds_each_iri_s_preferred_label(cache: Path) -> None:
     from alaska_kg.query.label_table import read_label_table
     from alaska_kg.query.labels import RDFS_LABEL, labels
 
-    entry = read_manifest(_entry(cache))
+    entry = read_manifest(cache_entry(cache))
     assert entry is not None and LABELS_FILE in entry.entries
     table = read_label_table(entry.read_verified(LABELS_FILE))
     store = pyoxigraph.Store()
@@ -223,7 +211,7 @@ def test_a_changed_label_table_is_passed_over_for_the_store(
     shutil.copytree(cache, copy)
     monkeypatch.setenv(CACHE_ENV_VAR, str(copy))
     monkeypatch.setattr(alaska_kg.query.labels, "LABEL_TABLE_MIN", 0)
-    table = _entry(copy) / LABELS_FILE
+    table = cache_entry(copy) / LABELS_FILE
     table.write_bytes(table.read_bytes().replace(b"\tAntony Blinken\n", b"\tSomebody Else\n"))
     code, out, err = _run(capsys, "query", "participants", "--root", str(REPO_ROOT))
     assert code == 0, err

@@ -19,6 +19,7 @@ import pytest
 from alaska_kg.cache import CACHE_ENV_VAR
 from alaska_kg.cli.app import main
 from alaska_kg.errors import SourceNotFound
+from conftest import cache_entry
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # The four participants of the talks, from the article's first sentence: "... between the United States
@@ -47,12 +48,6 @@ def _copy_sources(target: Path) -> Path:
     return target
 
 
-def _entry(cache: Path) -> Path:
-    """The one cache entry (folder named by the source key)."""
-    (entry,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
-    return entry
-
-
 def _build(capsys: pytest.CaptureFixture[str], root: Path, out: Path) -> str:
     code, stdout, err = _run(capsys, "build", "--root", str(root), "--out", str(out))
     assert code == 0, err
@@ -73,7 +68,7 @@ def test_a_hand_edited_cached_dataset_is_not_printed_as_fact(
     the build's kept answer (query.kept_answers) does not read the N-Quads, and a query evaluated (`--live`)
     says the file changed, rebuilds it from the sources, and answers from the rebuilt copy."""
     _build(capsys, REPO_ROOT, tmp_path / "dist")
-    nq = _entry(cache) / "alaska-kg.nq"
+    nq = cache_entry(cache) / "alaska-kg.nq"
     edited = nq.read_text(encoding="utf-8").replace('"Wang Yi"', '"Mallory"')
     assert '"Mallory"' in edited
     nq.write_text(edited, encoding="utf-8")
@@ -93,7 +88,7 @@ def test_a_truncated_cached_dataset_does_not_answer_with_fewer_rows(
     evaluated on them (`--live`; a kept answer does not read them) does not answer from what is left: it
     rebuilds and gives all four participants."""
     _build(capsys, REPO_ROOT, tmp_path / "dist")
-    nq = _entry(cache) / "alaska-kg.nq"
+    nq = cache_entry(cache) / "alaska-kg.nq"
     lines = nq.read_bytes().splitlines(keepends=True)
     nq.write_bytes(b"".join(lines[: len(lines) // 2]))
     argv = ("query", "participants", "--root", str(REPO_ROOT), "--format", "csv", "--live")  # evaluated
@@ -110,7 +105,7 @@ def test_build_does_not_publish_a_truncated_cached_file_as_reused(
     "reused": it warns, rebuilds, and publishes the whole file."""
     _build(capsys, REPO_ROOT, tmp_path / "a")
     whole = (tmp_path / "a" / "alaska-kg.ttl").read_bytes()
-    cached = _entry(cache) / "alaska-kg.ttl"
+    cached = cache_entry(cache) / "alaska-kg.ttl"
     cached.write_bytes(whole[: len(whole) // 2])
     code, out, err = _run(capsys, "build", "--root", str(REPO_ROOT), "--out", str(tmp_path / "b"))
     assert code == 0, err
@@ -139,9 +134,9 @@ def test_an_intact_cache_is_reused_and_unchanged(
 ) -> None:
     """If nothing changed, then the second build reuses the cache (the check does not cause rebuilds)."""
     _build(capsys, REPO_ROOT, tmp_path / "a")
-    before = {p.name: p.read_bytes() for p in _entry(cache).iterdir()}
+    before = {p.name: p.read_bytes() for p in cache_entry(cache).iterdir()}
     assert "reused the cached build" in _build(capsys, REPO_ROOT, tmp_path / "b")
-    assert {p.name: p.read_bytes() for p in _entry(cache).iterdir()} == before
+    assert {p.name: p.read_bytes() for p in cache_entry(cache).iterdir()} == before
 
 
 # ---------------------------------------------------------------- a source that cannot be read
@@ -254,4 +249,4 @@ def test_staging_folders_of_a_killed_build_are_removed_by_a_later_run(
     assert not (tmp_path / "dist").exists()
     _build(capsys, REPO_ROOT, tmp_path / "dist")
     assert sorted(p.name for p in cache.iterdir() if p.name.startswith(".")) == []
-    assert (_entry(cache) / "alaska-kg.manifest").is_file()
+    assert (cache_entry(cache) / "alaska-kg.manifest").is_file()

@@ -106,12 +106,11 @@ def _kept(
     from alaska_kg.cache import LABELS_FILE, STORE_FOLDER, cached_entry, read_verified
     from alaska_kg.errors import CorruptOutput
     from alaska_kg.query.guard import check_query
-    from alaska_kg.query.kept_answers import answer_name
+    from alaska_kg.query.kept_answers import answer_name, kept_answer
     from alaska_kg.query.label_table import read_label_table
-    from alaska_kg.query.run import kept_run
 
     if args.sparql is not None or substitutions or args.graph not in (None, "all"):
-        return None  # not run as the build ran it (kept_run): evaluated
+        return None  # not run as the build ran it (query.kept_answers): evaluated
     entry = cached_entry(layout, remember=True)
     if entry is None or STORE_FOLDER in entry.entries or LABELS_FILE not in entry.entries:
         return None
@@ -120,7 +119,7 @@ def _kept(
     own_dataset = check_query(query.text, query.where, allow_service=args.allow_service)
     if own_dataset and args.graph is not None:
         return None  # run_query says why that is refused
-    answer = kept_run(entry, query, graph=args.graph, max_rows=args.max_rows)
+    answer = kept_answer(entry, query, args.max_rows)
     if answer is None or (query.header.columns and query.header.columns != answer.variables):
         return None  # (a header whose columns the answer does not have: run_query says so)
     try:

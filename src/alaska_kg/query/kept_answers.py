@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from alaska_kg.manifest import Manifest
     from alaska_kg.query.catalog import QuerySource
     from alaska_kg.query.dataset import OpenDataset
+    from alaska_kg.query.run import Answer
 
 ANSWER_PREFIX = "alaska-kg.answer."
 ANSWER_SUFFIX = ".tsv"
@@ -91,13 +92,13 @@ def _plainly_local(text: str) -> bool:
     return "\\" not in text and "service" not in folded and "from" not in folded
 
 
-def kept_answer(
-    entry: Manifest, query: QuerySource, max_rows: int | None
-) -> tuple[tuple[str, ...], list[tuple[object, ...]], bool] | None:
-    """The kept answer of `query` in the cache entry `entry`: its variables, its first `max_rows` rows
-    (None: all) as tuples of terms (None: unbound), and whether more were left out; None when the entry
-    keeps no answer for this text, or the file fails its manifest line."""
+def kept_answer(entry: Manifest, query: QuerySource, max_rows: int | None) -> Answer | None:
+    """The kept answer of `query` in the cache entry `entry`, read and not evaluated: its first `max_rows`
+    rows (None: all), `cut` if more were left out; None when the entry keeps no answer for this text, or
+    the file fails its manifest line. The caller has passed the query through the guard, and runs it as the
+    build ran it (no parameter, the default graphs: cli.query._kept)."""
     from alaska_kg.cache import read_verified
+    from alaska_kg.query.run import Answer
 
     name = answer_name(query)
     if name not in entry.entries:
@@ -122,7 +123,7 @@ def kept_answer(
         del cells[max_rows * width :]
     terms = _terms(set(cells))
     columns = [list(map(terms.__getitem__, cells[k::width])) for k in range(width)]
-    return variables, list(zip(*columns, strict=True)), cut
+    return Answer("select", variables=variables, rows=list(zip(*columns, strict=True)), cut=cut)
 
 
 def _terms(cells: set[bytes]) -> dict[bytes, object]:

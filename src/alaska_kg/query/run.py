@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from typing import Literal, TypeVar
 
-    from alaska_kg.manifest import Manifest
     from alaska_kg.query.dataset import GraphSelection
     from alaska_kg.query.python_order import OrderPlan
 
@@ -233,30 +232,6 @@ def run_query(
     return Answer("graph", triples=tuple(triples), cut=cut)
 
 
-def kept_run(
-    entry: Manifest,
-    query: QuerySource,
-    *,
-    graph: GraphSelection | None = None,
-    substitutions: Mapping[Variable, object] | None = None,
-    prefixes: Mapping[str, str] | None = None,
-    max_rows: int | None = None,
-) -> Answer | None:
-    """The answer the build kept for `query` in the cache entry `entry` (query.kept_answers), read and not
-    evaluated, when the query is run as the build ran it: no substitutions, no extra prefixes, the default
-    graphs (`graph` None or "all"); None otherwise, or when no answer was kept for this text. The caller
-    has passed the query through the guard (`check_query`)."""
-    if graph not in (None, "all") or substitutions or prefixes is not None:
-        return None
-    from alaska_kg.query.kept_answers import kept_answer
-
-    kept = kept_answer(entry, query, max_rows)
-    if kept is None:
-        return None
-    variables, rows, cut = kept
-    return Answer("select", variables=variables, rows=rows, cut=cut)
-
-
 def _ordered(plan: OrderPlan, variables: tuple[str, ...], solutions: QuerySolutions) -> list | None:
     """The unordered query's solutions sorted in Python, or None (unread if not covered): the engine sorts."""
     from alaska_kg.query.python_order import sorted_solutions
@@ -339,7 +314,6 @@ __all__ = [
     "Answer",
     "AnswerKind",
     "bounded",
-    "kept_run",
     "run_query",
     "service_error",
     "solution_rows",
