@@ -65,27 +65,27 @@ def order_plan(text: str) -> OrderPlan | None:
     return OrderPlan(text[: match.start() + 1], keys)
 
 
-def sorted_solutions(solutions: list, keys: tuple[tuple[str, bool], ...]) -> list | None:
-    """`solutions` (pyoxigraph QuerySolution) in the order of `keys`, or None where it is not sure."""
-    columns = []
-    known: dict[object, tuple | None] = {}  # each distinct term's key once: a listing repeats its terms
-
-    def key_of(term: object) -> tuple | None:
-        try:
-            return known[term]
-        except KeyError:
-            key = known[term] = _sort_key(term)
-            return key
-
+def sorted_rows(
+    rows: list[tuple[object, ...]], variables: tuple[str, ...], keys: tuple[tuple[str, bool], ...]
+) -> list[tuple[object, ...]] | None:
+    """`rows` (tuples of terms in the order of `variables`) in the order of `keys`, or None where it is not
+    sure. Each distinct term of a key's column gets its rank once, and the rows are sorted on those small
+    integers, one stable sort per key: a listing repeats its terms, and ints compare quicker than the keys
+    (source-of's 123,314 rows at 10^6: 1.4 s -> 0.2 s, docs/performance.md)."""
+    ranks = []
     for name, descending in keys:
-        column = [key_of(solution[name]) for solution in solutions]
-        if None in column or len({key[1] for key in column if key[0] == 3}) > 1:
+        at = variables.index(name)
+        column = [row[at] for row in rows]
+        known = {term: _sort_key(term) for term in set(column)}
+        if None in known.values() or len({key[1] for key in known.values() if key[0] == 3}) > 1:
             return None
-        columns.append((column, descending))
-    order = list(range(len(solutions)))
-    for column, descending in reversed(columns):  # stable sorts, last key first
+        rank_of = {key: rank for rank, key in enumerate(sorted(set(known.values())))}
+        rank = {term: rank_of[key] for term, key in known.items()}
+        ranks.append((list(map(rank.__getitem__, column)), descending))
+    order = list(range(len(rows)))
+    for column, descending in reversed(ranks):  # stable sorts, last key first
         order.sort(key=column.__getitem__, reverse=descending)
-    return [solutions[index] for index in order]
+    return [rows[index] for index in order]
 
 
 def _sort_key(term: object) -> tuple | None:
@@ -113,4 +113,4 @@ def _sort_key(term: object) -> tuple | None:
     return None
 
 
-__all__ = ["OrderPlan", "order_plan", "sorted_solutions"]
+__all__ = ["OrderPlan", "order_plan", "sorted_rows"]

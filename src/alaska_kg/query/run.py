@@ -213,7 +213,10 @@ def run_query(
         try:
             if plan is not None:  # sorted in Python, or else by the engine after all
                 ordered = _ordered(plan, variables, result)
-                result = ordered if ordered is not None else evaluate(query)
+                if ordered is not None:
+                    cut = max_rows is not None and len(ordered) > max_rows
+                    return Answer("select", variables=variables, rows=ordered[:max_rows], cut=cut)
+                result = evaluate(query)
             return bounded(Answer("select", variables=variables, solutions=result), max_rows)
         except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
             if type(exc) is not OSError:
@@ -233,12 +236,12 @@ def run_query(
 
 
 def _ordered(plan: OrderPlan, variables: tuple[str, ...], solutions: QuerySolutions) -> list | None:
-    """The unordered query's solutions sorted in Python, or None (unread if not covered): the engine sorts."""
-    from alaska_kg.query.python_order import sorted_solutions
+    """The unordered query's rows sorted in Python, or None (unread if not covered): the engine sorts."""
+    from alaska_kg.query.python_order import sorted_rows
 
     if not plan.covers(variables):
         return None
-    return sorted_solutions(list(solutions), plan.keys)
+    return sorted_rows(_rows(solutions, variables), variables, plan.keys)
 
 
 def bounded(answer: Answer, max_rows: int | None) -> Answer:
@@ -255,17 +258,22 @@ def bounded(answer: Answer, max_rows: int | None) -> Answer:
         return answer._replace(triples=answer.triples[:max_rows], cut=True)
     if answer.kind != "select" or max_rows is None or answer.solutions is None:
         return answer
-    names = answer.variables
-    engine_order = getattr(answer.solutions, "variables", None)  # (a list sorted in Python has the query's)
+    rows = _rows(answer.solutions, answer.variables, max_rows + 1)  # one more than the cap: are there more?
+    return answer._replace(solutions=None, rows=rows[:max_rows], cut=len(rows) > max_rows)
+
+
+def _rows(solutions: QuerySolutions, names: tuple[str, ...], limit: int | None = None) -> list:
+    """The first `limit` solutions (None: all) as tuples of terms in the order of `names`: each read by
+    iterating it when the engine's order of the variables is that one (one call, not one per term)."""
+    engine_order = getattr(solutions, "variables", None)  # (solutions given as a list: in the query's order)
     in_order = engine_order is None or tuple(v.value for v in engine_order) == names
-    rows: list[tuple[object, ...]] = []
-    cut = False
-    for solution in answer.solutions:
-        if len(rows) == max_rows:  # one solution more than the cap was read: there are more
-            cut = True
-            break
-        rows.append(tuple(solution) if in_order else tuple(solution[name] for name in names))
-    return answer._replace(solutions=None, rows=rows, cut=cut)
+    if limit is not None:
+        from itertools import islice
+
+        solutions = islice(solutions, limit)
+    if in_order:
+        return list(map(tuple, solutions))
+    return [tuple(solution[name] for name in names) for solution in solutions]
 
 
 def solution_rows(answer: Answer) -> list[tuple[object, ...]]:
