@@ -6,10 +6,12 @@ docs/performance.md, "ORDER BY in Python on the on-disk store"). Here the query 
 `ORDER BY` and the solutions, each term read once, are sorted in Python. That gives exactly Oxigraph's
 answer only when the order is total and known, so a plan is made only when
 
-- the query ends with `ORDER BY` over plain variables (`?x`, `ASC(?x)`, `DESC(?x)`) right after the closing
-  `}` of its WHERE clause (no GROUP BY, HAVING, LIMIT, OFFSET or VALUES after it: the outermost query's
-  modifiers), with no `#` before that `}` on its line (it could be in a comment), and
-- those variables are exactly the projected ones, so that rows the order cannot tell apart are the same row;
+- the query ends with `ORDER BY` over plain variables (`?x`, `ASC(?x)`, `DESC(?x)`), or whether one is
+  bound (`(!BOUND(?x))`: the rows without it last, `timeline`'s), right after the closing `}` of its WHERE
+  clause (no GROUP BY, HAVING, LIMIT, OFFSET or VALUES after it: the outermost query's modifiers), with no
+  `#` before that `}` on its line (it could be in a comment), and
+- the plain variables are exactly the projected ones, so that rows the order cannot tell apart are the same
+  row;
 
 and the sort gives up (None: the engine sorts) on any value whose place it does not know exactly: a blank
 node (Oxigraph ranks all blank nodes equal), a triple term, a literal not of xsd:string, rdf:langString,
@@ -30,8 +32,11 @@ from alaska_kg.records import Record
 
 # the final ORDER BY, its keys in group 1, right after a `}`; \w as SPARQL's VARNAME in the usual cases
 # (a name \w does not match makes the pattern fail: the engine sorts)
-_FINAL_ORDER = LazyRegex(r"(?is)\}\s*ORDER\s+BY((?:\s*(?:[?$]\w+|(?:ASC|DESC)\s*\(\s*[?$]\w+\s*\)))+)\s*\Z")
-_KEY = LazyRegex(r"(?i)(DESC)?\s*\(?\s*[?$](\w+)")
+_FINAL_ORDER = LazyRegex(
+    r"(?is)\}\s*ORDER\s+BY((?:\s*(?:[?$]\w+|(?:ASC|DESC)\s*\(\s*[?$]\w+\s*\)"
+    r"|\(\s*!\s*BOUND\s*\(\s*[?$]\w+\s*\)\s*\)))+)\s*\Z"
+)
+_KEY = LazyRegex(r"(?i)(DESC|!\s*BOUND)?\s*\(?\s*[?$](\w+)")
 _INTEGER = LazyRegex(r"(?:0|-?[1-9][0-9]*)\Z")
 _DATE = LazyRegex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
@@ -43,17 +48,20 @@ _STRING, _INTEGER_TYPE, _DATE_TYPE, _BOOLEAN = (
 
 
 class OrderPlan(Record):
-    """The query's text without its final ORDER BY, and that ORDER BY's keys: (variable, descending)."""
+    """The query's text without its final ORDER BY, and that ORDER BY's keys: (variable, "asc", "desc" or
+    "bound first": `(!BOUND(?v))`, false before true, so the rows where ?v is bound come first)."""
 
     __slots__ = ()
     _fields = ("unordered", "keys")
     unordered: str
-    keys: tuple[tuple[str, bool], ...]
+    keys: tuple[tuple[str, str], ...]
 
     def covers(self, variables: tuple[str, ...]) -> bool:
-        """Whether the keys are exactly the projected `variables`, each once (a total order on the rows)."""
-        names = [name for name, _ in self.keys]
-        return len(set(names)) == len(names) and set(names) == set(variables)
+        """Whether the keys on values are exactly the projected `variables`, each once (a total order on the
+        rows), and any `(!BOUND(?v))` is on one of them."""
+        names = [name for name, order in self.keys if order != "bound first"]
+        bound = {name for name, order in self.keys if order == "bound first"}
+        return len(set(names)) == len(names) and set(names) == set(variables) and bound <= set(variables)
 
 
 def order_plan(text: str) -> OrderPlan | None:
@@ -61,27 +69,33 @@ def order_plan(text: str) -> OrderPlan | None:
     match = _FINAL_ORDER.search(text)
     if match is None or "#" in text[text.rfind("\n", 0, match.start()) + 1 : match.start()]:
         return None  # (a `#` before the `}` on its line may open a comment holding it: unsure)
-    keys = tuple((name, bool(desc)) for desc, name in _KEY.findall(match.group(1)))
+    keys = tuple(
+        (name, "bound first" if how.startswith("!") else how.lower() or "asc")
+        for how, name in _KEY.findall(match.group(1))
+    )
     return OrderPlan(text[: match.start() + 1], keys)
 
 
 def sorted_rows(
-    rows: list[tuple[object, ...]], variables: tuple[str, ...], keys: tuple[tuple[str, bool], ...]
+    rows: list[tuple[object, ...]], variables: tuple[str, ...], keys: tuple[tuple[str, str], ...]
 ) -> list[tuple[object, ...]] | None:
     """`rows` (tuples of terms in the order of `variables`) in the order of `keys`, or None where it is not
     sure. Each distinct term of a key's column gets its rank once, and the rows are sorted on those small
     integers, one stable sort per key: a listing repeats its terms, and ints compare quicker than the keys
-    (source-of's 123,314 rows at 10^6: 1.4 s -> 0.2 s, docs/performance.md)."""
+    (source-of's 123,314 rows at 10^6, read and sorted: 2.0 s -> 0.73 s, docs/performance.md)."""
     ranks = []
-    for name, descending in keys:
+    for name, how in keys:
         at = variables.index(name)
         column = [row[at] for row in rows]
+        if how == "bound first":  # (!BOUND(?v)): false (bound) before true
+            ranks.append(([term is None for term in column], False))
+            continue
         known = {term: _sort_key(term) for term in set(column)}
         if None in known.values() or len({key[1] for key in known.values() if key[0] == 3}) > 1:
             return None
         rank_of = {key: rank for rank, key in enumerate(sorted(set(known.values())))}
         rank = {term: rank_of[key] for term, key in known.items()}
-        ranks.append((list(map(rank.__getitem__, column)), descending))
+        ranks.append((list(map(rank.__getitem__, column)), how == "desc"))
     order = list(range(len(rows)))
     for column, descending in reversed(ranks):  # stable sorts, last key first
         order.sort(key=column.__getitem__, reverse=descending)
