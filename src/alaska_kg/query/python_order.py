@@ -49,12 +49,15 @@ _STRING, _INTEGER_TYPE, _DATE_TYPE, _BOOLEAN = (
 
 class OrderPlan(Record):
     """The query's text without its final ORDER BY, and that ORDER BY's keys: (variable, "asc", "desc" or
-    "bound first": `(!BOUND(?v))`, false before true, so the rows where ?v is bound come first)."""
+    "bound first": `(!BOUND(?v))`, false before true, so the rows where ?v is bound come first). `extra`: the
+    key variables the unordered text projects only for the sort (`widened`), last in each row."""
 
     __slots__ = ()
-    _fields = ("unordered", "keys")
+    _fields = ("unordered", "keys", "extra")
+    _defaults = ((),)
     unordered: str
     keys: tuple[tuple[str, str], ...]
+    extra: tuple[str, ...]
 
     def covers(self, variables: tuple[str, ...]) -> bool:
         """Whether the keys on values are exactly the projected `variables`, each once (a total order on the
@@ -76,13 +79,42 @@ def order_plan(text: str) -> OrderPlan | None:
     return OrderPlan(text[: match.start() + 1], keys)
 
 
+def widened(plan: OrderPlan) -> OrderPlan:
+    """`plan` with the key variables its SELECT clause does not project added to that clause (`extra`, to be
+    dropped after the sort), e.g. `quotations`' ?offset: where the query is a SELECT of plain variables, no
+    DISTINCT or REDUCED, one more variable only adds a column, so the rows sorted on it and cut back are the
+    rows the engine sorts. Otherwise, or where the text cannot be read, `plan` as it is (the engine sorts)."""
+    from alaska_kg.errors import AlaskaKgError
+    from alaska_kg.query.guard import QUERY_FORMS, lex
+
+    try:
+        tokens = lex(plan.unordered)
+    except AlaskaKgError:
+        return plan
+    form = next((index for index, token in enumerate(tokens) if token.keyword in QUERY_FORMS), None)
+    if form is None or tokens[form].keyword != "SELECT":
+        return plan  # (a CONSTRUCT's first SELECT is a subquery's)
+    end = form + 1
+    while end < len(tokens) and tokens[end].kind == "var":
+        end += 1
+    projected = {token.text[1:] for token in tokens[form + 1 : end]}
+    if not projected or end == len(tokens) or not (tokens[end].keyword == "WHERE" or tokens[end].text == "{"):
+        return plan
+    extra = tuple(dict.fromkeys(name for name, _ in plan.keys if name not in projected))
+    if not extra:
+        return plan
+    at = tokens[end - 1].start + len(tokens[end - 1].text)
+    text = plan.unordered[:at] + "".join(f" ?{name}" for name in extra) + plan.unordered[at:]
+    return plan._replace(unordered=text, extra=extra)
+
+
 def sorted_rows(
     rows: list[tuple[object, ...]], variables: tuple[str, ...], keys: tuple[tuple[str, str], ...]
 ) -> list[tuple[object, ...]] | None:
     """`rows` (tuples of terms in the order of `variables`) in the order of `keys`, or None where it is not
     sure. Each distinct term of a key's column gets its rank once, and the rows are sorted on those small
     integers, one stable sort per key: a listing repeats its terms, and ints compare quicker than the keys
-    (source-of's 123,314 rows at 10^6, read and sorted: 2.0 s -> 0.73 s, docs/performance.md)."""
+    (source-of's 123,314 rows at 10^6, sorted: 2.0 s -> 0.73 s, docs/performance.md)."""
     ranks = []
     for name, how in keys:
         at = variables.index(name)
@@ -127,4 +159,4 @@ def _sort_key(term: object) -> tuple | None:
     return None
 
 
-__all__ = ["OrderPlan", "order_plan", "sorted_rows"]
+__all__ = ["OrderPlan", "order_plan", "sorted_rows", "widened"]

@@ -160,9 +160,12 @@ def execute(
         raise
 
 
-def projected(query: QuerySource, solutions: QuerySolutions) -> tuple[str, ...]:
-    """The variables a SELECT projects, checked against the `columns` its header promises."""
+def projected(query: QuerySource, solutions: QuerySolutions, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The variables a SELECT projects, checked against the `columns` its header promises; `extra`: the last
+    ones, projected only for the Python order (python_order.widened), left out."""
     variables = tuple(v.value for v in solutions.variables)
+    if extra and variables[len(variables) - len(extra) :] == extra:
+        variables = variables[: len(variables) - len(extra)]
     columns = query.header.columns
     if columns and columns != variables:
         raise QueryHeaderError(
@@ -200,19 +203,20 @@ def run_query(
     # on the on-disk store, a final ORDER BY may be done in Python (query.python_order)
     plan = None
     if dataset.on_disk and max_rows is not None:
-        from alaska_kg.query.python_order import order_plan
+        from alaska_kg.query.python_order import order_plan, widened
 
         plan = order_plan(query.text)
+        plan = plan if plan is None else widened(plan)
     result = evaluate(query if plan is None else query._replace(text=plan.unordered))
     if plan is not None and not isinstance(result, QuerySolutions):  # a SELECT's order only: as written
         plan = None
         result = evaluate(query)
     columns = query.header.columns
     if isinstance(result, QuerySolutions):
-        variables = projected(query, result)
+        variables = projected(query, result, plan.extra if plan is not None else ())
         try:
             if plan is not None:  # sorted in Python, or else by the engine after all
-                ordered = _ordered(plan, variables, result)
+                ordered = _ordered(plan, result)
                 if ordered is not None:
                     cut = max_rows is not None and len(ordered) > max_rows
                     return Answer("select", variables=variables, rows=ordered[:max_rows], cut=cut)
@@ -235,13 +239,21 @@ def run_query(
     return Answer("graph", triples=tuple(triples), cut=cut)
 
 
-def _ordered(plan: OrderPlan, variables: tuple[str, ...], solutions: QuerySolutions) -> list | None:
-    """The unordered query's rows sorted in Python, or None (unread if not covered): the engine sorts."""
+def _ordered(plan: OrderPlan, solutions: QuerySolutions) -> list | None:
+    """The unordered query's rows sorted in Python, without the variables projected only for the sort, or
+    None (unread if not covered): the engine sorts."""
     from alaska_kg.query.python_order import sorted_rows
 
-    if not plan.covers(variables):
+    names = tuple(v.value for v in solutions.variables)
+    if not plan.covers(names):
         return None
-    return sorted_rows(_rows(solutions, variables), variables, plan.keys)
+    rows = sorted_rows(_rows(solutions, names), names, plan.keys)
+    if rows is None or not plan.extra:
+        return rows
+    keep = len(names) - len(plan.extra)
+    if names[keep:] != plan.extra:  # (added last to the SELECT clause, so there)
+        return None
+    return [row[:keep] for row in rows]
 
 
 def bounded(answer: Answer, max_rows: int | None) -> Answer:
