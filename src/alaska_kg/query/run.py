@@ -216,10 +216,10 @@ def run_query(
         variables = projected(query, result, plan.extra if plan is not None else ())
         try:
             if plan is not None:  # sorted in Python, or else by the engine after all
-                ordered = _ordered(plan, result)
+                ordered = _ordered(plan, result, len(variables))
                 if ordered is not None:
-                    cut = max_rows is not None and len(ordered) > max_rows
-                    return Answer("select", variables=variables, rows=ordered[:max_rows], cut=cut)
+                    rows, cut = _take(ordered, max_rows)
+                    return Answer("select", variables=variables, rows=rows, cut=cut)
                 result = evaluate(query)
             return bounded(Answer("select", variables=variables, solutions=result), max_rows)
         except OSError as exc:  # the solutions are computed as they are read, SERVICE calls with them
@@ -239,21 +239,18 @@ def run_query(
     return Answer("graph", triples=tuple(triples), cut=cut)
 
 
-def _ordered(plan: OrderPlan, solutions: QuerySolutions) -> list | None:
-    """The unordered query's rows sorted in Python, without the variables projected only for the sort, or
-    None (unread if not covered): the engine sorts."""
+def _ordered(plan: OrderPlan, solutions: QuerySolutions, shown: int) -> list | None:
+    """The unordered query's rows sorted in Python, cut to their first `shown` columns (`projected`: those
+    before the variables projected only for the sort), or None (unread if not covered): the engine sorts."""
     from alaska_kg.query.python_order import sorted_rows
 
     names = tuple(v.value for v in solutions.variables)
     if not plan.covers(names):
         return None
-    rows = sorted_rows(_rows(solutions, names), names, plan.keys)
-    if rows is None or not plan.extra:
+    rows = sorted_rows(list(_rows(solutions, names)), names, plan.keys)
+    if rows is None or shown == len(names):
         return rows
-    keep = len(names) - len(plan.extra)
-    if names[keep:] != plan.extra:  # (added last to the SELECT clause, so there)
-        return None
-    return [row[:keep] for row in rows]
+    return [row[:shown] for row in rows]
 
 
 def bounded(answer: Answer, max_rows: int | None) -> Answer:
@@ -270,22 +267,17 @@ def bounded(answer: Answer, max_rows: int | None) -> Answer:
         return answer._replace(triples=answer.triples[:max_rows], cut=True)
     if answer.kind != "select" or max_rows is None or answer.solutions is None:
         return answer
-    rows = _rows(answer.solutions, answer.variables, max_rows + 1)  # one more than the cap: are there more?
-    return answer._replace(solutions=None, rows=rows[:max_rows], cut=len(rows) > max_rows)
+    rows, cut = _take(_rows(answer.solutions, answer.variables), max_rows)
+    return answer._replace(solutions=None, rows=rows, cut=cut)
 
 
-def _rows(solutions: QuerySolutions, names: tuple[str, ...], limit: int | None = None) -> list:
-    """The first `limit` solutions (None: all) as tuples of terms in the order of `names`: each read by
-    iterating it when the engine's order of the variables is that one (one call, not one per term)."""
+def _rows(solutions: Iterable, names: tuple[str, ...]) -> Iterable[tuple[object, ...]]:
+    """The solutions, as they are read, as tuples of terms in the order of `names`: each made by iterating
+    the solution when the engine's order of the variables is that one (one call, not one per term)."""
     engine_order = getattr(solutions, "variables", None)  # (solutions given as a list: in the query's order)
-    in_order = engine_order is None or tuple(v.value for v in engine_order) == names
-    if limit is not None:
-        from itertools import islice
-
-        solutions = islice(solutions, limit)
-    if in_order:
-        return list(map(tuple, solutions))
-    return [tuple(solution[name] for name in names) for solution in solutions]
+    if engine_order is None or tuple(v.value for v in engine_order) == names:
+        return map(tuple, solutions)
+    return (tuple(solution[name] for name in names) for solution in solutions)
 
 
 def solution_rows(answer: Answer) -> list[tuple[object, ...]]:
@@ -295,8 +287,7 @@ def solution_rows(answer: Answer) -> list[tuple[object, ...]]:
         return answer.rows
     if answer.solutions is None:
         return []
-    names = answer.variables
-    return [tuple(solution[name] for name in names) for solution in answer.solutions]
+    return list(_rows(answer.solutions, answer.variables))
 
 
 def solutions_of(answer: Answer) -> QuerySolutions | None:
@@ -314,7 +305,7 @@ def _take(items: Iterable[_T], limit: int | None) -> tuple[list[_T], bool]:
     """The first `limit` items (None: all) and whether there were more: reads at most one item too many."""
     if limit is None:
         return list(items), False
-    from itertools import islice  # only for CONSTRUCT and DESCRIBE
+    from itertools import islice  # (a built-in module: no import cost on the query path)
 
     taken = list(islice(items, limit + 1))
     return taken[:limit], len(taken) > limit
